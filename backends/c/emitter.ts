@@ -1,0 +1,40 @@
+import type { DType } from '../../compiler/ir/dtype.ts';
+import type { Node, Value } from '../../compiler/ir/graph.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
+
+/**
+ * How one internal op kind becomes C. Kernel bodies live in runtime-c/ (header-only, `static inline`,
+ * named qcc_<op>_<dtype>[_<isa>]) so two models can link into one program; an emitter only writes the
+ * call and the compile-time constants the kernel needs.
+ */
+export interface CEmitter {
+  readonly kind: string;
+  /** runtime-c files (paths relative to runtime-c/) the emitted code needs; copied into the output. */
+  runtime(node: Node): string[];
+  /** Scratch bytes in the arena this node needs while it runs (default 0). */
+  scratchBytes?(node: Node): number;
+  /** C statements that execute the node (may span lines; no trailing newline needed). */
+  emit(node: Node, ctx: CEmitContext): string;
+}
+
+export interface CEmitContext {
+  /** Model prefix (sanitised), e.g. 'lenet'. */
+  readonly prefix: string;
+  /**
+   * C expression for the value's buffer, of type `<ctype> *` (`const <ctype> *` for constants and
+   * graph inputs). Constants are emitted as static const arrays on first use.
+   */
+  ref(v: Value): string;
+  /** `uint8_t *` expression for this node's scratch area (only when scratchBytes > 0), 16-byte aligned. */
+  scratch(): string;
+  /** Adds a `static const` array to the weights file; returns its identifier (unique, sanitised). */
+  constArray(hint: string, dtype: DType, values: Tensor | ArrayLike<number> | ArrayLike<bigint>): string;
+  /** Adds `static const <cType> <id> = <initializer>;` (e.g. a params struct); returns the identifier. */
+  constDecl(hint: string, cType: string, initializer: string): string;
+  /** Exact, deterministic C literal of a float32 value (hex float with f suffix; INFINITY/NAN as needed). */
+  floatLit(x: number): string;
+  /** C literal of an integer of the given dtype (suffixes for 32/64-bit). */
+  intLit(x: number | bigint, dtype: DType): string;
+  /** A model string made safe to place inside a C block comment. */
+  comment(s: string): string;
+}

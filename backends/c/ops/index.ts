@@ -1,0 +1,11 @@
+import type { CEmitter } from '../emitter.ts';
+import { emitters as quant } from './quant.ts';
+import { emitters as qlinear } from './qlinear.ts';
+import { emitters as nn } from './nn.ts';
+import { emitters as elementwise } from './elementwise.ts';
+import { emitters as shape } from './shape.ts';
+
+/** The generic C kernel table: one emitter per internal op kind. SIMD backends override entries. */
+export const GENERIC_EMITTERS: ReadonlyMap<string, CEmitter> = new Map(
+  [...quant, ...qlinear, ...nn, ...elementwise, ...shape].map((e) => [e.kind, e]),
+);

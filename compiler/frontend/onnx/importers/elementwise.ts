@@ -1,0 +1,2 @@
+// ONNX importers of the elementwise op family.
+export {};

@@ -1,0 +1,2 @@
+// ONNX importers of the nn op family.
+export {};

@@ -1,0 +1,2 @@
+// ONNX importers of the qlinear op family.
+export {};

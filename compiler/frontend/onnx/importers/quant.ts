@@ -1,0 +1,2 @@
+// ONNX importers of the quant op family.
+export {};

@@ -1,0 +1,2 @@
+// ONNX importers of the shape op family.
+export {};

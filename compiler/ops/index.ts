@@ -1,0 +1,6 @@
+// Registers every op family's definitions (side-effect imports; one file per family).
+import './quant.ts';
+import './qlinear.ts';
+import './nn.ts';
+import './elementwise.ts';
+import './shape.ts';

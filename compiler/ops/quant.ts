@@ -1,0 +1,2 @@
+// Filled in by the quant op family.
+export {};
