@@ -78,6 +78,19 @@ export class Graph {
     return this.byName.get(name);
   }
 
+  /**
+   * Renames a value (e.g. so a graph output carries its model name). The new name must be free; returns
+   * false (and changes nothing) when another value already has it.
+   */
+  renameValue(v: Value, name: string): boolean {
+    if (v.name === name) return true;
+    if (this.byName.has(name)) return false;
+    if (this.byName.get(v.name) === v) this.byName.delete(v.name);
+    v.name = name;
+    this.byName.set(name, v);
+    return true;
+  }
+
   /** Appends a node at the end of the order (or before `before`). Outputs must not have a producer yet. */
   addNode(op: string, name: string, inputs: (Value | null)[], outputs: Value[], attrs: Attrs = {}, before?: Node): Node {
     const node: Node = { id: this.nextId++, name, op, inputs: [...inputs], outputs: [...outputs], attrs };
