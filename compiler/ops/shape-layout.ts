@@ -66,13 +66,26 @@ export function simplifyView(v: StridedView): StridedView {
   return { shape, strides, offset: v.offset };
 }
 
-/** Indexable view of any typed array (numbers or BigInts); copying never converts. */
+/** Indexable view of any typed array (numbers or BigInts). */
 type Elems = { [i: number]: number | bigint; readonly length: number };
+
+/**
+ * The same memory as unsigned integers of the element's width, so that copying moves bits: going
+ * through a Float32Array/Float64Array element would convert to a JS number and may rewrite NaN payloads.
+ */
+export function rawView(d: TensorData): Elems {
+  switch (d.BYTES_PER_ELEMENT) {
+    case 1: return new Uint8Array(d.buffer, d.byteOffset, d.length);
+    case 2: return new Uint16Array(d.buffer, d.byteOffset, d.length);
+    case 4: return new Uint32Array(d.buffer, d.byteOffset, d.length);
+    default: return new BigUint64Array(d.buffer, d.byteOffset, d.length);
+  }
+}
 
 /** Copies the view of `src` into the dense `dst` (same element type). */
 export function copyView(src: TensorData, v: StridedView, dst: TensorData): void {
-  const s = src as unknown as Elems;
-  const d = dst as unknown as Elems;
+  const s = rawView(src);
+  const d = rawView(dst);
   const n = shapeSize(v.shape);
   const r = v.shape.length;
   const idx = new Array<number>(r).fill(0);
@@ -146,9 +159,9 @@ export function padSource(o: number, ax: PadAxis, mode: PadMode): number {
 
 /** Pads `src` (shape inShape) into dense `dst`; `value` is the constant element (same array type). */
 export function padCopy(src: TensorData, inShape: Shape, axes: readonly PadAxis[], mode: PadMode, dst: TensorData, value: TensorData): void {
-  const s = src as unknown as Elems;
-  const d = dst as unknown as Elems;
-  const fill = (value as unknown as Elems)[0]!;
+  const s = rawView(src);
+  const d = rawView(dst);
+  const fill = rawView(value)[0]!;
   const st = stridesOf(inShape);
   const outShape = axes.map((a) => a.outDim);
   const n = shapeSize(outShape);
