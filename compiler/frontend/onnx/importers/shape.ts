@@ -37,10 +37,19 @@ function normAxis(ctx: ImportContext, a: number, rank: number, what = 'axis'): n
 
 const shapeOf = (ctx: ImportContext, i: number, what = 'data'): Shape => ctx.requireInput(i, what).type.shape;
 
-/** Emits a reshape of input 0 to an explicit shape (or binds the input when nothing changes). */
+/**
+ * Output 0 is input x unchanged: bind it (no node). A graph input is the exception: it gets a copy
+ * (a same-shape reshape) so that a graph output passing it straight through is still its own buffer.
+ */
+function passThrough(ctx: ImportContext, x: Value): void {
+  if (x.producer === null && !x.const) ctx.emit('reshape', [x], { shape: [...x.type.shape] });
+  else ctx.bind(0, x);
+}
+
+/** Emits a reshape of input 0 to an explicit shape (or passes the input through when nothing changes). */
 function reshapeTo(ctx: ImportContext, x: Value, shape: readonly number[]): void {
   const same = shape.length === x.type.shape.length && shape.every((d, i) => d === x.type.shape[i]);
-  if (same) ctx.bind(0, x);
+  if (same) passThrough(ctx, x);
   else ctx.emit('reshape', [x], { shape: [...shape] });
 }
 
@@ -120,7 +129,7 @@ importer('', 'Unsqueeze', 13, (ctx) => {
 
 importer('', 'Identity', 1, (ctx) => {
   ctx.rejectAttrsExcept([]);
-  ctx.bind(0, ctx.requireInput(0, 'input'));
+  passThrough(ctx, ctx.requireInput(0, 'input'));
 });
 
 // ---- Transpose / Concat -------------------------------------------------------------------------
@@ -130,7 +139,7 @@ importer('', 'Transpose', 1, (ctx) => {
   const x = ctx.requireInput(0, 'data');
   const r = x.type.shape.length;
   const perm = ctx.hasAttr('perm') ? ctx.attrInts('perm') : Array.from({ length: r }, (_, i) => r - 1 - i);
-  if (perm.every((p, i) => p === i) && perm.length === r) ctx.bind(0, x);
+  if (perm.every((p, i) => p === i) && perm.length === r) passThrough(ctx, x);
   else ctx.emit('transpose', [x], { perm });
 });
 
@@ -139,7 +148,7 @@ function importConcat(ctx: ImportContext, axis: number): void {
   for (let i = 0; i < ctx.numInputs; i++) xs.push(ctx.requireInput(i, `input ${i}`));
   if (xs.length === 0) throw ctx.error('needs at least one input', 'E_MODEL');
   const r = xs[0]!.type.shape.length;
-  if (xs.length === 1) ctx.bind(0, xs[0]!);
+  if (xs.length === 1) passThrough(ctx, xs[0]!);
   else ctx.emit('concat', xs, { axis: normAxis(ctx, axis, r) });
 }
 
@@ -181,7 +190,7 @@ function importPad(ctx: ImportContext, rawPads: readonly number[], value: Tensor
     throw ctx.error(`constant_value must be one ${x.type.dtype} element, got ${v.dtype}[${v.shape.join('x')}]`, 'E_MODEL');
   }
   v = v.withShape([1]);
-  if (pads.every((p) => p === 0)) ctx.bind(0, x);
+  if (pads.every((p) => p === 0)) passThrough(ctx, x);
   else ctx.emit('pad', [x], { pads, mode, value: v });
 }
 
@@ -301,7 +310,7 @@ function importSlice(ctx: ImportContext, starts: number[], ends: number[], axes:
     E[a] = s[a] === 0 ? 0 : e;
     P[a] = st[i]!;
   });
-  if (S.every((v) => v === 0) && E.every((v, i) => v === s[i]) && P.every((v) => v === 1)) ctx.bind(0, x);
+  if (S.every((v) => v === 0) && E.every((v, i) => v === s[i]) && P.every((v) => v === 1)) passThrough(ctx, x);
   else ctx.emit('slice', [x], { starts: S, ends: E, steps: P });
 }
 
