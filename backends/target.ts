@@ -1,0 +1,76 @@
+import { QccError } from '../compiler/errors.ts';
+import type { CEmitter } from './c/emitter.ts';
+import { GENERIC_EMITTERS } from './c/ops/index.ts';
+
+/** How to build and run generated C for a target. */
+export interface Toolchain {
+  /** C compiler command (a name on PATH or a path). */
+  readonly cc: string;
+  readonly cflags: readonly string[];
+  readonly ldflags: readonly string[];
+  /**
+   * argv that runs a built executable, e.g. `['qemu-aarch64', exe, ...args]` for a cross target.
+   * Absent: the executable runs directly on the host.
+   */
+  readonly run?: (exe: string, args: string[]) => string[];
+}
+
+/**
+ * A code generation target. A SIMD target's emitter table starts from the generic one and overrides only
+ * the kinds its ISA speeds up (see `withOverrides`); the driver (compile.ts) is the same for all targets.
+ */
+export interface Target {
+  readonly name: string;
+  readonly description: string;
+  /** Internal op kind -> C emitter. */
+  readonly emitters: ReadonlyMap<string, CEmitter>;
+  /** Byte alignment of the arena and of every buffer in it (a power of two). */
+  readonly align: number;
+  /** Requantization scheme the target's kernels implement (see DESIGN.md). */
+  readonly requant: 'fp32' | 'fixed';
+  readonly toolchain: Toolchain;
+}
+
+/** Flags every target's generated C is held to (warnings are errors; never contract a*b+c). */
+export const STRICT_CFLAGS: readonly string[] = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
+
+/** A kernel table that starts from `base` and replaces (or adds) the kinds in `overrides`. */
+export function withOverrides(base: ReadonlyMap<string, CEmitter>, overrides: readonly CEmitter[]): ReadonlyMap<string, CEmitter> {
+  const m = new Map(base);
+  for (const e of overrides) m.set(e.kind, e);
+  return m;
+}
+
+const TARGETS = new Map<string, Target>();
+
+/** Registers a target (once per name). Later targets (x86-avx2, arm-neon, cortex-m) register here too. */
+export function registerTarget(t: Target): Target {
+  if (TARGETS.has(t.name)) throw new Error(`internal: target '${t.name}' registered twice`);
+  if (!Number.isInteger(t.align) || t.align < 1 || (t.align & (t.align - 1)) !== 0) {
+    throw new Error(`internal: target '${t.name}' alignment ${t.align} is not a power of two`);
+  }
+  TARGETS.set(t.name, t);
+  return t;
+}
+
+export function targetNames(): string[] {
+  return [...TARGETS.keys()].sort();
+}
+
+/** The named target, or E_USAGE listing the known ones. */
+export function getTarget(name: string): Target {
+  const t = TARGETS.get(name);
+  if (!t) {
+    throw new QccError('E_USAGE', `unknown target '${name}'`, { hint: `known targets: ${targetNames().join(', ')}` });
+  }
+  return t;
+}
+
+registerTarget({
+  name: 'c',
+  description: 'portable C99, generic kernels, host gcc',
+  emitters: GENERIC_EMITTERS,
+  align: 16,
+  requant: 'fp32',
+  toolchain: { cc: 'gcc', cflags: STRICT_CFLAGS, ldflags: [] },
+});
