@@ -98,7 +98,8 @@ export function averagePoolF32(g: PoolGeom, x: Float32Array, y: Float32Array): v
         ? paddedTapCount(o[a]!, g.strides[a]!, g.padBegin[a]!, g.padEnd[a]!, g.dilations[a]!, g.kernel[a]!, g.inSp[a]!)
         : ranges[a]![1] - ranges[a]![0];
     }
-    y[yi] = f(s / f(count));
+    // An explicit NaN: 0/0 computed by the CPU would be its default NaN (0xffc00000 on x86), not 0x7fc00000.
+    y[yi] = count === 0 ? NaN : f(s / f(count));
   });
 }
 
@@ -147,7 +148,7 @@ export function globalPoolF32(kind: 'max' | 'avg', planes: number, plane: number
     } else {
       let s = 0;
       for (let i = 0; i < plane; i++) s = f(s + x[o + i]!);
-      y[p] = f(s / f(plane));
+      y[p] = plane === 0 ? NaN : f(s / f(plane));
     }
   }
 }
