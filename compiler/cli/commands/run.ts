@@ -1,0 +1,28 @@
+import { compileModel, modelPrefix } from '../../../backends/c/compile.ts';
+import { runCompiled } from '../../../backends/run.ts';
+import { getTarget } from '../../../backends/target.ts';
+import { readInputsDir, writeOutputsDir } from '../../io/test-data.ts';
+import { loadModel } from '../load.ts';
+import { requireDir, resolveName, type CliIo, type TargetOptions } from '../options.ts';
+import { describeOutputs } from './interpret.ts';
+
+export interface RunOptions extends TargetOptions {
+  inputs: string;
+  out: string;
+  format: 'pb' | 'npy';
+}
+
+/** `qcc run`: compile, build with the target's toolchain, execute on the inputs folder, write outputs. */
+export function runCommand(modelPath: string, opts: RunOptions, io: CliIo): number {
+  getTarget(opts.target);
+  const name = resolveName(modelPath, opts.name, modelPrefix);
+  requireDir(opts.inputs, 'inputs folder');
+  const graph = loadModel(modelPath, opts);
+  const inputs = readInputsDir(opts.inputs, graph);
+  const model = compileModel(graph, { target: opts.target, name });
+  const outputs = runCompiled(model, inputs);
+  writeOutputsDir(opts.out, graph, outputs, opts.format);
+  io.out(`ran ${name} (target ${opts.target}); wrote ${opts.out}/`);
+  io.out(describeOutputs(graph, outputs));
+  return 0;
+}

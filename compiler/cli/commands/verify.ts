@@ -1,0 +1,23 @@
+import { modelPrefix } from '../../../backends/c/compile.ts';
+import { getTarget } from '../../../backends/target.ts';
+import { formatVerifyReport, verifyModel } from '../../verify.ts';
+import { loadModel } from '../load.ts';
+import { parseIntOption, resolveName, type CliIo, type TargetOptions } from '../options.ts';
+
+export interface VerifyCliOptions extends TargetOptions {
+  seed: string;
+  runs: string;
+}
+
+/** `qcc verify`: compiled code vs the interpreter on seeded random inputs; exit 1 on any difference. */
+export function verifyCommand(modelPath: string, opts: VerifyCliOptions, io: CliIo): number {
+  getTarget(opts.target);
+  const name = resolveName(modelPath, opts.name, modelPrefix);
+  const seed = parseIntOption('--seed', opts.seed, 0, 2 ** 32 - 1);
+  const runs = parseIntOption('--runs', opts.runs, 1, 1000);
+  const graph = loadModel(modelPath, opts);
+  const seeds = Array.from({ length: runs }, (_, k) => (seed + k) % 2 ** 32);
+  const report = verifyModel(graph, { target: opts.target, seeds, name });
+  io.out(formatVerifyReport(report));
+  return report.ok ? 0 : 1;
+}

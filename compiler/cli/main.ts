@@ -1,0 +1,111 @@
+import { Command, CommanderError, Option } from 'commander';
+import { isQccError } from '../errors.ts';
+import type { CompileOptions } from './commands/compile.ts';
+import type { InfoOptions } from './commands/info.ts';
+import type { InterpretOptions } from './commands/interpret.ts';
+import type { OpsOptions } from './commands/ops.ts';
+import type { RunOptions } from './commands/run.ts';
+import type { VerifyCliOptions } from './commands/verify.ts';
+import { collect, exitQuietlyOnBrokenPipe, processIo, type CliIo } from './options.ts';
+
+/** Exit codes: 0 ok, 1 user error or verify mismatch, 2 bad usage, 70 internal error (EX_SOFTWARE). */
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 70;
+
+const VERSION = '0.1.0';
+
+function withModelOptions(cmd: Command): Command {
+  return cmd.option('--input-shape <name=dims>', 'pin an input shape, e.g. input=1x3x224x224 (repeatable)', collect, []);
+}
+
+function withTargetOptions(cmd: Command): Command {
+  return withModelOptions(cmd)
+    .option('-t, --target <target>', 'code generation target', 'c')
+    .option('--name <name>', 'C symbol prefix (default: the model file name, sanitised)');
+}
+
+const formatOption = () => new Option('--format <format>', 'output tensor file format').choices(['pb', 'npy']).default('pb');
+
+// Commands are imported when they run, so `--help` and `info` start fast and load no backend.
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('qcc');
+  program
+    .description('quantizing model compiler: quantized ONNX in, exact dependency-free C99 out')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError('(run qcc --help for usage)');
+
+  withTargetOptions(program.command('compile', { isDefault: true }))
+    .description('compile a model to C sources (the default command: `qcc <model>` is `qcc compile <model>`)')
+    .argument('<model>', 'ONNX model file')
+    .option('-o, --output <dir>', 'output folder (default: out/<name>)')
+    .action(async (model: string, opts: CompileOptions) => setExit((await import('./commands/compile.ts')).compileCommand(model, opts, io)));
+
+  withTargetOptions(program.command('run'))
+    .description("compile, build with the target's toolchain, run on an inputs folder and write the outputs")
+    .argument('<model>', 'ONNX model file')
+    .requiredOption('--inputs <dir>', 'folder of input_0.pb, input_1.pb, ... (TensorProto) or input_0.npy, ...')
+    .requiredOption('--out <dir>', 'folder to write output_0.pb, ... into')
+    .addOption(formatOption())
+    .action(async (model: string, opts: RunOptions) => setExit((await import('./commands/run.ts')).runCommand(model, opts, io)));
+
+  withModelOptions(program.command('interpret'))
+    .description('run the reference interpreter on an inputs folder and write the outputs')
+    .argument('<model>', 'ONNX model file')
+    .requiredOption('--inputs <dir>', 'folder of input_0.pb, ... or input_0.npy, ...')
+    .requiredOption('--out <dir>', 'folder to write output_0.pb, ... into')
+    .addOption(formatOption())
+    .action(async (model: string, opts: InterpretOptions) => setExit((await import('./commands/interpret.ts')).interpretCommand(model, opts, io)));
+
+  withTargetOptions(program.command('verify'))
+    .description('compare the compiled model with the reference interpreter on seeded random inputs (exit 1 on any difference)')
+    .argument('<model>', 'ONNX model file')
+    .option('--seed <n>', 'first random seed', '1')
+    .option('--runs <k>', 'number of runs (seeds seed, seed+1, ...)', '3')
+    .action(async (model: string, opts: VerifyCliOptions) => setExit((await import('./commands/verify.ts')).verifyCommand(model, opts, io)));
+
+  withModelOptions(program.command('info'))
+    .description('ops, shapes, parameters, MACs and weight bytes of a model')
+    .argument('<model>', 'ONNX model file')
+    .option('--json', 'machine-readable output')
+    .action(async (model: string, opts: InfoOptions) => setExit((await import('./commands/info.ts')).infoCommand(model, opts, io)));
+
+  program
+    .command('ops')
+    .description('list the supported ONNX ops and opset versions')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: OpsOptions) => setExit((await import('./commands/ops.ts')).opsCommand(opts, io)));
+
+  return program;
+}
+
+/**
+ * The qcc command line. `argv` is process.argv-shaped (node, script, args...). Returns the exit code;
+ * never throws: QccErrors are printed without a stack trace, anything else is reported as a qcc bug.
+ */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  let code = EXIT_OK;
+  if (io === processIo) exitQuietlyOnBrokenPipe();
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    if (argv.length <= 2) {
+      io.err(program.helpInformation());
+      return EXIT_USAGE;
+    }
+    await program.parseAsync(argv, { from: 'node' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (isQccError(e)) {
+      io.err(e.format());
+      return e.code === 'E_USAGE' ? EXIT_USAGE : EXIT_ERROR;
+    }
+    io.err('internal error (a qcc bug, please report): ' + (e instanceof Error ? (e.stack ?? e.message) : String(e)));
+    return EXIT_INTERNAL;
+  }
+}
