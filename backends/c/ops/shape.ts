@@ -25,28 +25,27 @@ const arr = (xs: readonly number[], unsigned: boolean): string => {
   return `{${all.map((x) => (unsigned ? u(x) : String(x))).join(', ')}}`;
 };
 
-function header(node: Node, ctx: CEmitContext): string {
-  return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)} */`;
-}
+/** The backend already labels each node; only an empty output gets a note (nothing to copy). */
+const EMPTY = '/* empty output: nothing to copy */';
 
 function viewCopy(node: Node, ctx: CEmitContext, view: StridedView): string {
   const out = node.outputs[0]!;
   const x = node.inputs[0]!;
-  if (shapeSize(out.type.shape) === 0) return `${header(node, ctx)} /* empty output */`;
+  if (shapeSize(out.type.shape) === 0) return EMPTY;
   let v = simplifyView(view);
   if (v.shape.length === 0) v = { shape: [1], strides: [1], offset: v.offset };
   if (v.shape.length > MAX_RANK) throw new Error(`internal: ${node.op} view of rank ${v.shape.length}`);
   // A contiguous view is a plain block copy (e.g. a transpose that only moves size-1 axes).
   if (v.shape.length === 1 && v.strides[0] === 1) {
     const at = v.offset === 0 ? ctx.ref(x) : `(const uint8_t *)${ctx.ref(x)} + ${u(v.offset * esize(x))}`;
-    return `${header(node, ctx)}\nqcc_reshape(${ctx.ref(out)}, ${at}, ${u(bytesOf(out))});`;
+    return `qcc_reshape(${ctx.ref(out)}, ${at}, ${u(bytesOf(out))});`;
   }
   const p = ctx.constDecl(
     `${node.op}_view`,
     'qcc_view',
     `{${v.shape.length}, ${arr(v.shape, true)}, ${arr(v.strides, false)}, ${v.offset}}`,
   );
-  return `${header(node, ctx)}\nqcc_view_copy(${ctx.ref(out)}, ${ctx.ref(x)}, ${u(esize(x))}, &${p});`;
+  return `qcc_view_copy(${ctx.ref(out)}, ${ctx.ref(x)}, ${u(esize(x))}, &${p});`;
 }
 
 const reshape: CEmitter = {
@@ -54,7 +53,7 @@ const reshape: CEmitter = {
   runtime: () => RUNTIME,
   // Kept trivial on purpose: memory planning will turn it into an in-place view.
   emit: (node, ctx) =>
-    `${header(node, ctx)}\nqcc_reshape(${ctx.ref(node.outputs[0]!)}, ${ctx.ref(node.inputs[0]!)}, ${u(bytesOf(node.outputs[0]!))});`,
+    `qcc_reshape(${ctx.ref(node.outputs[0]!)}, ${ctx.ref(node.inputs[0]!)}, ${u(bytesOf(node.outputs[0]!))});`,
 };
 
 const transpose: CEmitter = {
@@ -91,7 +90,7 @@ const concat: CEmitter = {
     const [outer, inner] = around(s, axis);
     const e = esize(out);
     const pitch = s[axis]! * inner * e;
-    const lines = [header(node, ctx)];
+    const lines: string[] = [];
     let off = 0;
     for (const x of node.inputs) {
       const row = x!.type.shape[axis]! * inner * e;
@@ -100,7 +99,7 @@ const concat: CEmitter = {
       }
       off += row;
     }
-    return lines.join('\n');
+    return lines.length ? lines.join('\n') : EMPTY;
   },
 };
 
@@ -114,7 +113,7 @@ const split: CEmitter = {
     const [outer, inner] = around(s, axis);
     const e = esize(x);
     const pitch = s[axis]! * inner * e;
-    const lines = [header(node, ctx)];
+    const lines: string[] = [];
     let off = 0;
     node.outputs.forEach((o) => {
       const row = o.type.shape[axis]! * inner * e;
@@ -123,7 +122,7 @@ const split: CEmitter = {
       }
       off += row;
     });
-    return lines.join('\n');
+    return lines.length ? lines.join('\n') : EMPTY;
   },
 };
 
@@ -133,7 +132,7 @@ const pad: CEmitter = {
   emit(node, ctx) {
     const x = node.inputs[0]!;
     const out = node.outputs[0]!;
-    if (shapeSize(out.type.shape) === 0) return `${header(node, ctx)} /* empty output */`;
+    if (shapeSize(out.type.shape) === 0) return EMPTY;
     let geo = padGeometry(node, x.type.shape);
     let strides = stridesOf(x.type.shape);
     if (geo.length === 0) {
@@ -148,7 +147,7 @@ const pad: CEmitter = {
         `${arr(geo.map((g) => g.lo), false)}, ${arr(geo.map((g) => g.hi), false)}, ${arr(geo.map((g) => g.shift), false)}}`,
     );
     const value = ctx.constArray('pad_value', x.type.dtype, node.attrs['value'] as Tensor);
-    return `${header(node, ctx)}\nqcc_pad(${ctx.ref(out)}, ${ctx.ref(x)}, ${u(esize(x))}, &${p}, ${value});`;
+    return `qcc_pad(${ctx.ref(out)}, ${ctx.ref(x)}, ${u(esize(x))}, &${p}, ${value});`;
   },
 };
 
@@ -159,12 +158,12 @@ const gather: CEmitter = {
     const x = node.inputs[0]!;
     const idx = node.inputs[1]!;
     const out = node.outputs[0]!;
-    if (shapeSize(out.type.shape) === 0) return `${header(node, ctx)} /* empty output */`;
+    if (shapeSize(out.type.shape) === 0) return EMPTY;
     const s = x.type.shape;
     const axis = attrInt(node, 'axis', 0) < 0 ? attrInt(node, 'axis', 0) + s.length : attrInt(node, 'axis', 0);
     const [outer, inner] = around(s, axis);
     const fn = idx.type.dtype === 'i64' ? 'qcc_gather_i64' : 'qcc_gather_i32';
-    return `${header(node, ctx)}\n${fn}(${ctx.ref(out)}, ${ctx.ref(x)}, ${u(esize(x))}, ${u(outer)}, ${u(s[axis]!)}, ${u(inner)}, ${ctx.ref(idx)}, ${u(shapeSize(idx.type.shape))});`;
+    return `${fn}(${ctx.ref(out)}, ${ctx.ref(x)}, ${u(esize(x))}, ${u(outer)}, ${u(s[axis]!)}, ${u(inner)}, ${ctx.ref(idx)}, ${u(shapeSize(idx.type.shape))});`;
   },
 };
 
