@@ -68,11 +68,14 @@ function isReserved(id: string): boolean {
 export function cIdent(s: string, maxLen = MAX_IDENT): string {
   let id = s.replace(/[^A-Za-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^_+/, '');
   if (id === '' || id === '_') id = 'v';
-  if (/^[0-9]/.test(id) || isReserved(id)) id = 'v_' + id;
-  if (id.length > maxLen) id = id.slice(0, maxLen);
-  // Truncation or the prefix may leave a trailing '_' that a later suffix would double: drop it.
-  id = id.replace(/_+$/, '');
-  if (id === '' ) id = 'v';
+  if (/^[0-9]/.test(id)) id = 'v_' + id;
+  // Each fix can only move the name further from a reserved form; a few rounds always suffice.
+  for (let round = 0; ; round++) {
+    // Truncation may leave a trailing '_' that a later suffix would double: drop it.
+    id = id.slice(0, maxLen).replace(/_+$/, '') || 'v';
+    if (!isReserved(id) || round > 4) break;
+    id = /_t$/.test(id) ? id.slice(0, maxLen - 2) + '_v' : 'v_' + id;
+  }
   return id;
 }
 
