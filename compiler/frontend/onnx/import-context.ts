@@ -1,5 +1,5 @@
 import { QccError, type QccErrorCode } from '../../errors.ts';
-import type { Attrs, Graph, Node, Value } from '../../ir/graph.ts';
+import type { Attrs, Graph, Node, TensorType, Value } from '../../ir/graph.ts';
 import type { Tensor } from '../../ir/tensor.ts';
 import { getOpDef } from '../../ops/registry.ts';
 import { foldNode } from '../../passes/fold-node.ts';
@@ -244,9 +244,18 @@ export class OnnxImportContext implements ImportContext {
     const { graph } = this.state;
     const def = getOpDef(kind);
     const name = this.state.claimNodeName(main ? this.nodeName : `${this.nodeName}/${kind}`, main);
-    // Inference runs on a detached node first: output types decide the values the real node gets.
-    const probe: Node = { id: -1, name, op: kind, inputs: [...inputs], outputs: [], attrs };
-    const types = def.infer(probe);
+    // Inference runs on a detached node first: its output types decide the values the real node gets.
+    // Some ops read the number of outputs (split), so the probe carries placeholders: as many as the ONNX
+    // node has (main) or one (temps), and again with the inferred count if that differs.
+    const probe = (count: number): TensorType[] => {
+      const outs: Value[] = Array.from({ length: count }, (_, k) => ({
+        id: -1, name: main ? this.outputName(k) : '', type: { dtype: 'f32', shape: [] }, producer: null, users: [],
+      }));
+      return def.infer({ id: -1, name, op: kind, inputs: [...inputs], outputs: outs, attrs });
+    };
+    const guess = main ? Math.max(this.numOutputs, 1) : 1;
+    let types = probe(guess);
+    if (types.length !== guess) types = probe(types.length);
     const outputs = types.map((t, k) => {
       const onnxName = main ? this.outputName(k) : '';
       const vname = onnxName !== '' ? onnxName : this.state.freshValueName(main ? `${this.nodeName}_out${k}` : `${name}_out${k}`);

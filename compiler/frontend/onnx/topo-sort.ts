@@ -100,18 +100,33 @@ export function topoSort(items: readonly SortItem[], defined: ReadonlySet<string
     for (const c of consumers[k]!) if (--pending[c]! === 0) heap.push(c);
   }
   if (order.length < items.length) {
-    // Nodes merely downstream of a cycle are stuck too; peel off those that feed no stuck node.
+    // Nodes merely downstream of a cycle are stuck too: peel off (like Kahn, backwards) those that
+    // feed no stuck node, so the message names the cycle.
     const inCycle = new Set<number>();
     pending.forEach((p, k) => {
       if (p > 0) inCycle.add(k);
     });
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const k of [...inCycle]) {
-        if (!consumers[k]!.some((c) => inCycle.has(c))) {
-          inCycle.delete(k);
-          changed = true;
-        }
+    const stuckConsumers = new Map<number, number>();
+    const stuckProducers = new Map<number, number[]>();
+    for (const k of inCycle) {
+      stuckConsumers.set(k, 0);
+      stuckProducers.set(k, []);
+    }
+    for (const k of inCycle) {
+      for (const c of new Set(consumers[k]!)) {
+        if (!inCycle.has(c)) continue;
+        stuckConsumers.set(k, stuckConsumers.get(k)! + 1);
+        stuckProducers.get(c)!.push(k);
+      }
+    }
+    const peel = [...inCycle].filter((k) => stuckConsumers.get(k) === 0);
+    while (peel.length > 0) {
+      const k = peel.pop()!;
+      inCycle.delete(k);
+      for (const p of stuckProducers.get(k)!) {
+        const left = stuckConsumers.get(p)! - 1;
+        stuckConsumers.set(p, left);
+        if (left === 0) peel.push(p);
       }
     }
     const stuck = [...inCycle].sort((a, b) => a - b).map((k) => items[k]!.name);
