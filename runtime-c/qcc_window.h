@@ -28,6 +28,22 @@ static inline void qcc_window_range(int32_t o, int32_t stride, int32_t pad, int3
   *t1 = b;
 }
 
+/*
+ * Output positions o in [*o0, *o1) (clipped to [0, out)) whose tap t reads an input index
+ * o*stride - pad + t*dil inside [0, len). The loop-interchanged form of qcc_window_range.
+ */
+static inline void qcc_window_out_range(int32_t t, int32_t stride, int32_t pad, int32_t dil, int32_t len, int32_t out,
+                                        int32_t *o0, int32_t *o1) {
+  const int32_t lo = pad - t * dil;       /* need o * stride >= lo */
+  const int32_t hi = len + pad - t * dil; /* need o * stride < hi */
+  int32_t a = lo <= 0 ? 0 : (lo + stride - 1) / stride;
+  int32_t b = hi <= 0 ? 0 : (hi + stride - 1) / stride;
+  if (b > out) b = out;
+  if (a > b) a = b;
+  *o0 = a;
+  *o1 = b;
+}
+
 /* Taps of one window axis inside the padded extent [-pad_begin, len + pad_end) (count_include_pad). */
 static inline int32_t qcc_window_padded_taps(int32_t o, int32_t stride, int32_t pad_begin, int32_t pad_end, int32_t dil,
                                              int32_t k, int32_t len) {

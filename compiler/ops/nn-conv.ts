@@ -9,6 +9,9 @@
  * output element, acc = +0; for each input channel of the group in order, for each kernel position in
  * row-major order (kd, kh, kw), skipping taps that fall in the padding: acc = fround(acc + fround(x*w));
  * then, if there is a bias, acc = fround(acc + b).
+ * The C kernel interchanges the loops (output plane as the accumulator array, taps outside, output
+ * columns innermost), which keeps this per-element sequence exactly; the interpreter stays the plain
+ * per-output form so the two are independent implementations.
  */
 import type { Node, TensorType } from '../ir/graph.ts';
 import { typeToString } from '../ir/graph.ts';
