@@ -21,16 +21,18 @@ export interface RealModel {
   readonly dataSets: readonly string[];
   /** What the model exercises (for test names and reports). */
   readonly what: string;
+  /** Pins for symbolic input dimensions (loadOnnxModel's inputShapes), chosen odd where free. */
+  readonly inputShapes?: Readonly<Record<string, number[]>>;
 }
 
-const m = (source: RealModel['source'], file: string, what: string): RealModel => {
+const m = (source: RealModel['source'], file: string, what: string, inputShapes?: Record<string, number[]>): RealModel => {
   const path = join(MODELS_DIR, source, file);
   const dir = dirname(path);
   const dataSets = file.endsWith('/model.onnx')
     ? readdirSync(dir).filter((d) => d.startsWith('test_data_set_')).sort().map((d) => join(dir, d))
     : [];
   const name = file.endsWith('/model.onnx') ? file.slice(0, -'/model.onnx'.length) : file.replace(/\.onnx$/, '');
-  return { id: `${source}/${name}`, source, path, dataSets, what };
+  return { id: `${source}/${name}`, source, path, dataSets, what, ...(inputShapes ? { inputShapes } : {}) };
 };
 
 export const REAL_MODELS: readonly RealModel[] = [
@@ -39,11 +41,16 @@ export const REAL_MODELS: readonly RealModel[] = [
   m('migraphx', 'qlinearconv_pad_1_test.onnx', 'QLinearConv with padding 1'),
   m('migraphx', 'qlinearconv_test.onnx', 'QLinearConv'),
   m('migraphx', 'qlinearmatmul_2D_test.onnx', 'QLinearMatMul 2-D'),
-  m('onnxruntime', 'conv_qdq_s8s8.onnx', 'QDQ Conv, int8 activations and weights'),
-  m('onnxruntime', 'conv_qdq_s8s8_perchannel.onnx', 'QDQ Conv, per-channel int8 weights'),
-  m('onnxruntime', 'conv_qdq_u8u8.onnx', 'QDQ Conv, uint8 activations and weights'),
-  m('onnxruntime', 'dynamic_quantize_matmul_int8.onnx', 'DynamicQuantizeLinear -> MatMulInteger'),
-  m('onnxruntime', 'matmul_integer_to_float_int8.onnx', 'MatMulInteger -> Cast -> Mul'),
+  m('onnxruntime', 'conv_qdq_s8s8.onnx', 'QDQ Conv, int8 activations and weights', { input: [1, 3, 24, 24] }),
+  m('onnxruntime', 'conv_qdq_s8s8_perchannel.onnx', 'QDQ Conv, per-channel int8 weights', { input: [1, 3, 24, 24] }),
+  m('onnxruntime', 'conv_qdq_u8u8.onnx', 'QDQ Conv, uint8 activations and weights', { input: [1, 3, 24, 24] }),
+  // M x K times K x N with per-column b scales and zero points (C = N).
+  m('onnxruntime', 'dynamic_quantize_matmul_int8.onnx', 'DynamicQuantizeLinear -> MatMulInteger', {
+    A: [3, 7], B: [7, 5], b_scale: [5], b_zero_point: [5],
+  }),
+  m('onnxruntime', 'matmul_integer_to_float_int8.onnx', 'MatMulInteger -> Cast -> Mul', {
+    A: [3, 7], B: [7, 5], b_scale: [5], b_zero_point: [5],
+  }),
   m('onnxruntime', 'qdq_convs.onnx', 'chain of three QDQ convs'),
   m('onnxruntime', 'qdq_with_multi_consumer_q_dq_axis.onnx', 'QDQ Conv/MaxPool net, per-axis weights, untyped value_info'),
   m('onnx2c', 'test_qlinearadd_int8/model.onnx', 'com.microsoft QLinearAdd int8'),
