@@ -1,5 +1,5 @@
 import { compileModel } from '../backends/c/compile.ts';
-import { runCompiled } from '../backends/run.ts';
+import { runCompiled, type RunOptions } from '../backends/run.ts';
 import { DTYPES } from './ir/dtype.ts';
 import type { Graph } from './ir/graph.ts';
 import type { Tensor } from './ir/tensor.ts';
@@ -14,6 +14,8 @@ export interface VerifyOptions {
   seeds: readonly number[];
   /** Symbol prefix of the compiled model (default: the graph name). */
   name?: string;
+  /** Build options (C compiler override, extra flags, a folder to keep the build in). */
+  run?: RunOptions;
 }
 
 /** How one output compared over one or more runs. */
@@ -55,7 +57,7 @@ export function verifyModel(graph: Graph, opts: VerifyOptions): VerifyReport {
   for (const seed of opts.seeds) {
     const inputs = randomInputs(graph, seed);
     const expected = interpret(graph, inputs);
-    const actual = runCompiled(model, inputs);
+    const actual = runCompiled(model, inputs, opts.run);
     runs.push({
       seed,
       outputs: graph.outputs.map((o) => {

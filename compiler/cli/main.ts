@@ -26,6 +26,12 @@ function withTargetOptions(cmd: Command): Command {
     .option('--name <name>', 'C symbol prefix (default: the model file name, sanitised)');
 }
 
+function withBuildOptions(cmd: Command): Command {
+  return withTargetOptions(cmd)
+    .option('--cc <compiler>', "C compiler to build with (default: the target's, gcc for c)")
+    .option('--keep-build <dir>', 'build in this folder and keep it (sources, executable, raw tensors)');
+}
+
 const formatOption = () => new Option('--format <format>', 'output tensor file format').choices(['pb', 'npy']).default('pb');
 
 // Commands are imported when they run, so `--help` and `info` start fast and load no backend.
@@ -44,7 +50,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('-o, --output <dir>', 'output folder (default: out/<name>)')
     .action(async (model: string, opts: CompileOptions) => setExit((await import('./commands/compile.ts')).compileCommand(model, opts, io)));
 
-  withTargetOptions(program.command('run'))
+  withBuildOptions(program.command('run'))
     .description("compile, build with the target's toolchain, run on an inputs folder and write the outputs")
     .argument('<model>', 'ONNX model file')
     .requiredOption('--inputs <dir>', 'folder of input_0.pb, input_1.pb, ... (TensorProto) or input_0.npy, ...')
@@ -60,7 +66,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(formatOption())
     .action(async (model: string, opts: InterpretOptions) => setExit((await import('./commands/interpret.ts')).interpretCommand(model, opts, io)));
 
-  withTargetOptions(program.command('verify'))
+  withBuildOptions(program.command('verify'))
     .description('compare the compiled model with the reference interpreter on seeded random inputs (exit 1 on any difference)')
     .argument('<model>', 'ONNX model file')
     .option('--seed <n>', 'first random seed', '1')

@@ -33,6 +33,17 @@ export interface TargetOptions extends ModelOptions {
   name?: string;
 }
 
+/** Options of the commands that build and run the generated code. */
+export interface BuildCliOptions extends TargetOptions {
+  cc?: string;
+  keepBuild?: string;
+}
+
+/** runCompiled's options from the command line. */
+export function runOptions(opts: BuildCliOptions): { cc?: string; keepDir?: string } {
+  return { ...(opts.cc !== undefined ? { cc: opts.cc } : {}), ...(opts.keepBuild !== undefined ? { keepDir: opts.keepBuild } : {}) };
+}
+
 const usage = (message: string, hint?: string) => new QccError('E_USAGE', message, { hint });
 
 /** Commander accumulator for repeatable options. */

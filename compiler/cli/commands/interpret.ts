@@ -23,13 +23,14 @@ export function interpretCommand(modelPath: string, opts: InterpretOptions, io: 
   return 0;
 }
 
-/** One line per output: name, type and the first few values. */
+/** One line per output: name, type and the first few values (floats to 7 significant digits). */
 export function describeOutputs(graph: Graph, outputs: ReadonlyMap<string, Tensor>): string {
   return graph.outputs
     .map((o, k) => {
       const t = outputs.get(o.name);
       if (!t) return `  output_${k} ${o.name}: (missing)`;
-      const head = t.toNumbers().slice(0, 8).join(' ');
+      const float = t.dtype === 'f32' || t.dtype === 'f64';
+      const head = t.toNumbers().slice(0, 8).map((x) => (float ? String(Number(x.toPrecision(7))) : String(x))).join(' ');
       return `  output_${k} ${o.name}: ${t.dtype}[${shapeToString(t.shape)}] ${head}${t.size > 8 ? ' ...' : ''}`;
     })
     .join('\n');

@@ -3,10 +3,10 @@ import { runCompiled } from '../../../backends/run.ts';
 import { getTarget } from '../../../backends/target.ts';
 import { readInputsDir, writeOutputsDir } from '../../io/test-data.ts';
 import { loadModel } from '../load.ts';
-import { requireDir, resolveName, type CliIo, type TargetOptions } from '../options.ts';
+import { requireDir, resolveName, runOptions, type BuildCliOptions, type CliIo } from '../options.ts';
 import { describeOutputs } from './interpret.ts';
 
-export interface RunOptions extends TargetOptions {
+export interface RunOptions extends BuildCliOptions {
   inputs: string;
   out: string;
   format: 'pb' | 'npy';
@@ -20,7 +20,7 @@ export function runCommand(modelPath: string, opts: RunOptions, io: CliIo): numb
   const graph = loadModel(modelPath, opts);
   const inputs = readInputsDir(opts.inputs, graph);
   const model = compileModel(graph, { target: opts.target, name });
-  const outputs = runCompiled(model, inputs);
+  const outputs = runCompiled(model, inputs, runOptions(opts));
   writeOutputsDir(opts.out, graph, outputs, opts.format);
   io.out(`ran ${name} (target ${opts.target}); wrote ${opts.out}/`);
   io.out(describeOutputs(graph, outputs));

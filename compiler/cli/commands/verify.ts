@@ -2,9 +2,9 @@ import { modelPrefix } from '../../../backends/c/compile.ts';
 import { getTarget } from '../../../backends/target.ts';
 import { formatVerifyReport, verifyModel } from '../../verify.ts';
 import { loadModel } from '../load.ts';
-import { parseIntOption, resolveName, type CliIo, type TargetOptions } from '../options.ts';
+import { parseIntOption, resolveName, runOptions, type BuildCliOptions, type CliIo } from '../options.ts';
 
-export interface VerifyCliOptions extends TargetOptions {
+export interface VerifyCliOptions extends BuildCliOptions {
   seed: string;
   runs: string;
 }
@@ -17,7 +17,7 @@ export function verifyCommand(modelPath: string, opts: VerifyCliOptions, io: Cli
   const runs = parseIntOption('--runs', opts.runs, 1, 1000);
   const graph = loadModel(modelPath, opts);
   const seeds = Array.from({ length: runs }, (_, k) => (seed + k) % 2 ** 32);
-  const report = verifyModel(graph, { target: opts.target, seeds, name });
+  const report = verifyModel(graph, { target: opts.target, seeds, name, run: runOptions(opts) });
   io.out(formatVerifyReport(report));
   return report.ok ? 0 : 1;
 }
