@@ -45,6 +45,24 @@ export function floatLit(x: number): string {
   return f32BitsLit(u32[0]!);
 }
 
+const HEX = '0123456789abcdef';
+/** `p<exp>f` suffixes for every float32 exponent, precomputed (big weight sets format fast). */
+const EXP_SUFFIX = new Map<number, string>();
+for (let e = -160; e <= 127; e++) EXP_SUFFIX.set(e, `p${e >= 0 ? '+' : ''}${e}f`);
+
+/** '0x1' or '0x1.<hex>' for a 24-bit left-aligned mantissa (23 fraction bits << 1), trailing zeros cut. */
+function hexMant24(m24: number): string {
+  if (m24 === 0) return '0x1';
+  let digits = 6;
+  while ((m24 & 0xf) === 0) {
+    m24 >>>= 4;
+    digits--;
+  }
+  let s = '0x1.';
+  for (let k = digits - 1; k >= 0; k--) s += HEX[(m24 >>> (4 * k)) & 0xf];
+  return s;
+}
+
 /** C literal of a float32 given by its bit pattern. */
 export function f32BitsLit(bits: number): string {
   const neg = bits >>> 31 !== 0;
@@ -66,12 +84,9 @@ export function f32BitsLit(bits: number): string {
       mm <<= 1;
       ee--;
     }
-    const h = mantHex((mm & 0x7fffff) << 1, 6);
-    return `${sign}0x1${h ? '.' + h : ''}p${ee}f`;
+    return sign + hexMant24((mm & 0x7fffff) << 1) + EXP_SUFFIX.get(ee)!;
   }
-  const h = mantHex(m << 1, 6);
-  const ex = e - 127;
-  return `${sign}0x1${h ? '.' + h : ''}p${ex >= 0 ? '+' : ''}${ex}f`;
+  return sign + hexMant24(m << 1) + EXP_SUFFIX.get(e - 127)!;
 }
 
 /** C literal of a float64 value (no suffix). */
@@ -140,6 +155,9 @@ function intText(x: number | bigint, dtype: DType, paren: boolean): string {
   return `${v}${sfx}`;
 }
 
+/** Decimal text of -128..255, indexed by value + 128. */
+const SMALL_INTS: readonly string[] = Array.from({ length: 384 }, (_, i) => String(i - 128));
+
 /**
  * Initializer elements of a constant array, `perLine` per line, each line indented. Fast path for big
  * weight sets: no per-element range checks beyond what the typed array already guarantees.
@@ -155,11 +173,14 @@ export function arrayInitializer(dtype: DType, data: ArrayLike<number> | ArrayLi
     for (let i = 0; i < n; i++) parts[i] = doubleLit(Number(data[i]));
   } else if (dtype === 'i64' || dtype === 'u64' || dtype === 'i32' || dtype === 'u32') {
     for (let i = 0; i < n; i++) parts[i] = intText(data[i] as number | bigint, dtype, false);
+  } else if (dtype === 'i8' || dtype === 'u8' || dtype === 'bool') {
+    // The common case of quantized weights: table lookup instead of number formatting.
+    for (let i = 0; i < n; i++) parts[i] = SMALL_INTS[Number(data[i]) + 128]!;
   } else {
-    // 8/16-bit integers, bool, f16 bits: plain decimal ints.
+    // 16-bit integers, f16 bits: plain decimal ints.
     for (let i = 0; i < n; i++) parts[i] = String(data[i]);
   }
-  const lines: string[] = [];
-  for (let i = 0; i < n; i += perLine) lines.push('  ' + parts.slice(i, i + perLine).join(', '));
+  const lines: string[] = new Array<string>(Math.ceil(n / perLine));
+  for (let i = 0, k = 0; i < n; i += perLine, k++) lines[k] = '  ' + parts.slice(i, i + perLine).join(', ');
   return lines.join(',\n');
 }
