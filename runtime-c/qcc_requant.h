@@ -10,6 +10,12 @@
 #include <stdint.h>
 #include <stddef.h>
 
+/* uint32 -> int32 two's complement without relying on implementation-defined conversion (compiles to nothing).
+ * Integer accumulators are kept in uint32_t so that wrapping is defined behaviour, as int32 wrapping is in TS. */
+static inline int32_t qcc_i32_from_u32(uint32_t u) {
+  return u <= 0x7fffffffu ? (int32_t)u : -(int32_t)(~u) - 1;
+}
+
 /* Round to nearest integer, ties to even. NaN and +-Inf are returned unchanged. */
 static inline float qcc_round_half_even_f32(float x) {
   float t;

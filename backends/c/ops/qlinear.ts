@@ -1,4 +1,129 @@
-// C emitters of the qlinear op family.
-import type { CEmitter } from '../emitter.ts';
+/**
+ * C emitters of the integer conv/matmul family (runtime-c/qcc_qconv.h, qcc_qmatmul.h). Geometry, offset
+ * tables and the per-channel requant scales are computed here with the functions the interpreter uses
+ * (compiler/ops/qgeometry.ts, qlinear.ts, numerics/requant.ts) and baked in as static const data.
+ */
+import { QccError } from '../../../compiler/errors.ts';
+import type { Node } from '../../../compiler/ir/graph.ts';
+import { shapeSize } from '../../../compiler/ir/tensor.ts';
+import { inConst, inType } from '../../../compiler/ops/op-def.ts';
+import type { QConvGeometry } from '../../../compiler/ops/qgeometry.ts';
+import { qvecValues } from '../../../compiler/ops/qgeometry.ts';
+import {
+  convIntegerGeometry, matmulIntegerPlan, qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMulScales,
+} from '../../../compiler/ops/qlinear.ts';
+import { expand, intValues } from '../../../compiler/ops/qparams.ts';
+import type { CEmitContext, CEmitter } from '../emitter.ts';
 
-export const emitters: CEmitter[] = [];
+const CONV = ['qcc_requant.h', 'qcc_qconv.h'];
+const MATMUL = ['qcc_requant.h', 'qcc_qmatmul.h'];
+
+function header(node: Node, ctx: CEmitContext): string {
+  return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)} */`;
+}
+
+/** The kernels index with 32-bit counts and ptrdiff_t offsets: refuse tensors they could not address. */
+function checkSize(node: Node): void {
+  for (const v of [...node.inputs, ...node.outputs]) {
+    if (v && shapeSize(v.type.shape) > 0x7fffffff) {
+      throw new QccError('E_LIMIT', `tensor '${v.name}' has more than 2^31-1 elements`, { node: { name: node.name, op: node.op } });
+    }
+  }
+}
+
+const t3 = (a: readonly number[]) => `{${a.join(', ')}}`;
+
+function convParams(g: QConvGeometry, ctx: CEmitContext): string {
+  return ctx.constDecl('qconv_params', 'qcc_qconv_params',
+    `{${g.n}, ${g.c}, ${g.m}, ${g.group}, ${g.cPerGroup}, ${g.mPerGroup}, ${[g.inSp, g.outSp, g.kernel, g.strides, g.dilations, g.padsBegin].map(t3).join(', ')}}`);
+}
+
+const outPlane = (g: QConvGeometry) => g.outSp[0] * g.outSp[1] * g.outSp[2];
+const sfx = (...d: string[]) => d.join('');
+
+const qlinearConv: CEmitter = {
+  kind: 'qlinear_conv',
+  runtime: () => CONV,
+  scratchBytes: (node) => 4 * outPlane(qlinearConvGeometry(node)),
+  emit(node, ctx) {
+    checkSize(node);
+    const g = qlinearConvGeometry(node);
+    const [x, , , w, , , , yzpV, b] = node.inputs;
+    const scales = qlinearConvScales(g.m, inConst(node, 1, 'x_scale'), inConst(node, 4, 'w_scale'), inConst(node, 6, 'y_scale'));
+    const xzp = intValues(inConst(node, 2, 'x_zero_point'))[0]!;
+    const wzp = expand(intValues(inConst(node, 5, 'w_zero_point')), g.m);
+    const yzp = intValues(inConst(node, 7, 'y_zero_point'))[0]!;
+    if (b) inConst(node, 8, 'bias');
+    const p = convParams(g, ctx);
+    const s = ctx.constArray('qconv_scale', 'f32', scales);
+    const z = ctx.constArray('qconv_wzp', 'i32', wzp);
+    const fn = `qcc_qlinear_conv_${sfx(x!.type.dtype, w!.type.dtype, yzpV!.type.dtype)}`;
+    return `${header(node, ctx)}\n${fn}(&${p}, ${ctx.ref(x!)}, ${xzp}, ${ctx.ref(w!)}, ${z}, ${b ? ctx.ref(b) : 'NULL'}, ${s}, ${yzp}, ` +
+      `${ctx.ref(node.outputs[0]!)}, (uint32_t *)${ctx.scratch()});`;
+  },
+};
+
+const convInteger: CEmitter = {
+  kind: 'conv_integer',
+  runtime: () => CONV,
+  emit(node, ctx) {
+    checkSize(node);
+    const g = convIntegerGeometry(node);
+    const [x, w, xzpV, wzpV] = node.inputs;
+    const xzp = xzpV ? intValues(inConst(node, 2, 'x_zero_point'))[0]! : 0;
+    const wzp = expand(intValues(wzpV ? inConst(node, 3, 'w_zero_point') : null), g.m);
+    const p = convParams(g, ctx);
+    const z = ctx.constArray('qconv_wzp', 'i32', wzp);
+    const fn = `qcc_conv_integer_${sfx(x!.type.dtype, w!.type.dtype)}`;
+    return `${header(node, ctx)}\n${fn}(&${p}, ${ctx.ref(x!)}, ${xzp}, ${ctx.ref(w!)}, ${z}, ${ctx.ref(node.outputs[0]!)});`;
+  },
+};
+
+const qlinearMatMul: CEmitter = {
+  kind: 'qlinear_matmul',
+  runtime: () => MATMUL,
+  scratchBytes: (node) => 4 * qlinearMatMulPlan(node).g.n,
+  emit(node, ctx) {
+    checkSize(node);
+    const plan = qlinearMatMulPlan(node);
+    const { g, bq } = plan;
+    const [a, , , b, , , , yzpV] = node.inputs;
+    const scales = qlinearMatMulScales(plan, inConst(node, 1, 'a_scale'), inConst(node, 4, 'b_scale'), inConst(node, 6, 'y_scale'));
+    const azp = intValues(inConst(node, 2, 'a_zero_point'))[0]!;
+    const bzp = qvecValues(bq, intValues(inConst(node, 5, 'b_zero_point')));
+    const yzp = intValues(inConst(node, 7, 'y_zero_point'))[0]!;
+    const p = ctx.constDecl('qmatmul_params', 'qcc_qmatmul_params', `{${g.batch}, ${g.m}, ${g.k}, ${g.n}}`);
+    const aOff = ctx.constArray('qmatmul_a_off', 'i32', g.aOff);
+    const bOff = ctx.constArray('qmatmul_b_off', 'i32', g.bOff);
+    const qOff = ctx.constArray('qmatmul_bq_off', 'i32', bq.off);
+    const s = ctx.constArray('qmatmul_scale', 'f32', scales);
+    const z = ctx.constArray('qmatmul_bzp', 'i32', bzp);
+    const fn = `qcc_qlinear_matmul_${sfx(a!.type.dtype, b!.type.dtype, yzpV!.type.dtype)}`;
+    return `${header(node, ctx)}\n${fn}(&${p}, ${aOff}, ${bOff}, ${qOff}, ${ctx.ref(a!)}, ${azp}, ${ctx.ref(b!)}, ${z}, ${s}, ${yzp}, ` +
+      `${ctx.ref(node.outputs[0]!)}, (uint32_t *)${ctx.scratch()});`;
+  },
+};
+
+const matmulInteger: CEmitter = {
+  kind: 'matmul_integer',
+  runtime: () => MATMUL,
+  emit(node, ctx) {
+    checkSize(node);
+    const { g, az, bz } = matmulIntegerPlan(node);
+    const [a, b, azV, bzV] = node.inputs;
+    const azp = qvecValues(az, intValues(azV ? inConst(node, 2, 'a_zero_point') : null));
+    const bzp = qvecValues(bz, intValues(bzV ? inConst(node, 3, 'b_zero_point') : null));
+    const p = ctx.constDecl('qmatmul_params', 'qcc_qmatmul_params', `{${g.batch}, ${g.m}, ${g.k}, ${g.n}}`);
+    const aOff = ctx.constArray('qmatmul_a_off', 'i32', g.aOff);
+    const bOff = ctx.constArray('qmatmul_b_off', 'i32', g.bOff);
+    const azOff = ctx.constArray('qmatmul_az_off', 'i32', az.off);
+    const bzOff = ctx.constArray('qmatmul_bz_off', 'i32', bz.off);
+    const za = ctx.constArray('qmatmul_azp', 'i32', azp);
+    const zb = ctx.constArray('qmatmul_bzp', 'i32', bzp);
+    const fn = `qcc_matmul_integer_${sfx(a!.type.dtype, b!.type.dtype)}`;
+    return `${header(node, ctx)}\n${fn}(&${p}, ${aOff}, ${bOff}, ${azOff}, ${bzOff}, ${ctx.ref(a!)}, ${za}, ${ctx.ref(b!)}, ${zb}, ` +
+      `${ctx.ref(node.outputs[0]!)});`;
+  },
+};
+
+export const emitters: CEmitter[] = [qlinearConv, convInteger, qlinearMatMul, matmulInteger];
