@@ -104,8 +104,8 @@ describe('compileModel: graphs run and match the reference', () => {
 
   it('hostile value, node and model names build warning-free with gcc and clang', () => {
     const g = new Graph('evil */ #include <stdio.h>\n??/');
-    const names = ['a"b', 'a\\', 'a/*b*/', '*/', '#include "x.h"', '??/', 'ü∂ß', 'x'.repeat(5000), 'int', '_Bool', '__x', '9lives', 'a b', 'a-b', 'a_b', 'NULL', 'arena', 'm_run', 'M_ARENA_BYTES', 'qcc_arena', 'inputs'];
-    const ins = names.slice(0, 6).map((n) => input(g, n, 'f32', [2]));
+    const names = ['i', 's', 't', 'a"b', 'a\\', 'a/*b*/', '*/', '#include "x.h"', '??/', 'ü∂ß', 'x'.repeat(5000), 'int', '_Bool', '__x', '9lives', 'a b', 'a-b', 'a_b', 'NULL', 'arena', 'm_run', 'M_ARENA_BYTES', 'qcc_arena', 'inputs'];
+    const ins = names.slice(0, 9).map((n) => input(g, n, 'f32', [2]));
     let prev = ins[0]!;
     names.forEach((n, i) => {
       const [v] = node(g, 'test_scale_add', `${n}\n*/ node ${i}`, [prev, ins[i % ins.length]!], [{ name: n + '_out' + (i % 3 === 0 ? '' : '\\'), ...F([2]) }], { k: 1 + i });

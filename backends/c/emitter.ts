@@ -13,7 +13,11 @@ export interface CEmitter {
   runtime(node: Node): string[];
   /** Scratch bytes in the arena this node needs while it runs (default 0). */
   scratchBytes?(node: Node): number;
-  /** C statements that execute the node (may span lines; no trailing newline needed). */
+  /**
+   * C statements that execute the node (may span lines; no trailing newline needed). The driver wraps
+   * them in their own block. Locals they declare must start with `qcc_`: run-function parameters are
+   * named after the model's values and never do, so no local can shadow one.
+   */
   emit(node: Node, ctx: CEmitContext): string;
 }
 

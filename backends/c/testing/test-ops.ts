@@ -102,7 +102,8 @@ export function testRuntimeDirs(dir: string): string[] {
   return [dir, DEFAULT_RUNTIME_DIR];
 }
 
-const loop = (n: number, body: string): string => `{\n  uint32_t i;\n  for (i = 0; i < ${n}u; i++) {\n    ${body}\n  }\n}`;
+/** Locals of emitted code start with qcc_: parameters (model names) never do, so none is shadowed. */
+const loop = (n: number, body: string): string => `{\n  uint32_t qcc_i;\n  for (qcc_i = 0; qcc_i < ${n}u; qcc_i++) {\n    ${body}\n  }\n}`;
 
 export const TEST_EMITTERS: ReadonlyMap<string, CEmitter> = new Map<string, CEmitter>([
   [
@@ -123,7 +124,7 @@ export const TEST_EMITTERS: ReadonlyMap<string, CEmitter> = new Map<string, CEmi
       runtime: () => [],
       emit: (n, ctx) => {
         const [x, c, y] = [ctx.ref(n.inputs[0]!), ctx.ref(n.inputs[1]!), ctx.ref(n.outputs[0]!)];
-        return `/* ${ctx.comment(n.name)} */\n` + loop(count(n), `${y}[i] = ${x}[i] * ${c}[i];`);
+        return `/* ${ctx.comment(n.name)} */\n` + loop(count(n), `${y}[qcc_i] = ${x}[qcc_i] * ${c}[qcc_i];`);
       },
     },
   ],
@@ -134,7 +135,7 @@ export const TEST_EMITTERS: ReadonlyMap<string, CEmitter> = new Map<string, CEmi
       runtime: () => [],
       emit: (n, ctx) => {
         const [x, lo, neg] = [ctx.ref(n.inputs[0]!), ctx.ref(n.outputs[0]!), ctx.ref(n.outputs[1]!)];
-        return loop(count(n), `${lo}[i] = (uint8_t)((uint32_t)${x}[i] & 255u); ${neg}[i] = -(int64_t)${x}[i];`);
+        return loop(count(n), `${lo}[qcc_i] = (uint8_t)((uint32_t)${x}[qcc_i] & 255u); ${neg}[qcc_i] = -(int64_t)${x}[qcc_i];`);
       },
     },
   ],
@@ -149,10 +150,10 @@ export const TEST_EMITTERS: ReadonlyMap<string, CEmitter> = new Map<string, CEmi
         const N = count(n);
         if (N === 0) return '/* empty */';
         return (
-          `${t} *s = (${t} *)${ctx.scratch()};\n` +
-          loop(N, `s[${N - 1}u - i] = ${ctx.ref(n.inputs[0]!)}[i];`) +
+          `${t} *qcc_s = (${t} *)${ctx.scratch()};\n` +
+          loop(N, `qcc_s[${N - 1}u - qcc_i] = ${ctx.ref(n.inputs[0]!)}[qcc_i];`) +
           '\n' +
-          loop(N, `${ctx.ref(n.outputs[0]!)}[i] = s[i];`)
+          loop(N, `${ctx.ref(n.outputs[0]!)}[qcc_i] = qcc_s[qcc_i];`)
         );
       },
     },
@@ -167,7 +168,7 @@ export const TEST_EMITTERS: ReadonlyMap<string, CEmitter> = new Map<string, CEmi
         const id = ctx.constArray(`${n.name}_table`, 'f32', table);
         return loop(
           count(n),
-          `float t = ${ctx.ref(n.inputs[0]!)}[i] + ${id}[i % ${table.size}u];\n    ${ctx.ref(n.outputs[0]!)}[i] = t + ${ctx.floatLit(attrFloat(n, 'bias'))};`,
+          `float qcc_t = ${ctx.ref(n.inputs[0]!)}[qcc_i] + ${id}[qcc_i % ${table.size}u];\n    ${ctx.ref(n.outputs[0]!)}[qcc_i] = qcc_t + ${ctx.floatLit(attrFloat(n, 'bias'))};`,
         );
       },
     },
