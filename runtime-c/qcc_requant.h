@@ -30,24 +30,26 @@ static inline float qcc_round_half_even_f32(float x) {
   return t;
 }
 
-/* Clamp to [lo, hi]; NaN goes to lo (as MLAS's maxps does). */
+/* Clamp to [lo, hi] (callers have handled NaN; it would go to lo). */
 static inline float qcc_clamp_f32(float x, float lo, float hi) {
   float a = x > lo ? x : lo;
   return a < hi ? a : hi;
 }
 
-/* fp32 scheme: round_half_even(clamp(float(acc) * scale, qmin - zp, qmax - zp)) + zp. */
+/* fp32 scheme: round_half_even(clamp(float(acc) * scale, qmin - zp, qmax - zp)) + zp; NaN -> zp (onnxruntime-web). */
 static inline int32_t qcc_requantize_f32(int32_t acc, float scale, int32_t zp, int32_t qmin, int32_t qmax) {
   float v = (float)acc;
   v = v * scale;
+  if (!(v == v)) return zp;
   v = qcc_clamp_f32(v, (float)(qmin - zp), (float)(qmax - zp));
   v = qcc_round_half_even_f32(v);
   return (int32_t)v + zp;
 }
 
-/* QuantizeLinear step: round_half_even(clamp(x / scale, qmin - zp, qmax - zp)) + zp. */
+/* QuantizeLinear step: round_half_even(clamp(x / scale, qmin - zp, qmax - zp)) + zp; NaN -> 0 (onnxruntime-web). */
 static inline int32_t qcc_quantize_f32(float x, float scale, int32_t zp, int32_t qmin, int32_t qmax) {
   float v = x / scale;
+  if (!(v == v)) return 0;
   v = qcc_clamp_f32(v, (float)(qmin - zp), (float)(qmax - zp));
   v = qcc_round_half_even_f32(v);
   return (int32_t)v + zp;

@@ -48,9 +48,10 @@ describe('requantizeF32 (fp32 scheme)', () => {
     expect(requantizeF32(acc, Math.fround(scale), zp, qmin, qmax)).toBe(want);
   });
 
-  it('sends NaN to the low end (as MLAS maxps does)', () => {
-    expect(requantizeF32(1, NaN, 10, 0, 255)).toBe(0);
-    expect(requantizeF32(0, Infinity, 10, -128, 127)).toBe(-128); // 0 * inf = NaN
+  it('sends NaN to the zero point (as onnxruntime-web does)', () => {
+    expect(requantizeF32(1, NaN, 10, 0, 255)).toBe(10);
+    expect(requantizeF32(0, Infinity, -7, -128, 127)).toBe(-7); // 0 * inf = NaN
+    expect(requantizeF32(1, Infinity, -7, -128, 127)).toBe(127);
   });
 
   it('computes the scale as (a * b) / c in float32, in that order', () => {
@@ -78,7 +79,8 @@ describe('quantizeF32', () => {
     [-254, 2, 128, 0, 255, 1], [-1000, 2, 128, 0, 255, 0], // the ONNX example
     [1, 2, 0, -128, 127, 0], [5, 2, 0, -128, 127, 2], [-3, 2, 0, -128, 127, -2], [-5, 2, 0, -128, 127, -2],
     [1e10, 1, 0, -32768, 32767, 32767], [-1e10, 1, 100, 0, 65535, 0], [1, 0, 0, 0, 255, 255], [-1, 0, 0, -128, 127, -128],
-    [0, 0, 5, 0, 255, 0], // 0/0 = NaN -> qmin
+    [0, 0, 5, 0, 255, 0], // 0/0 = NaN -> 0 (not zp), as onnxruntime-web
+    [NaN, 1, -20, -128, 127, 0], [NaN, 1, 100, 0, 255, 0], [Infinity, 1, 100, 0, 255, 255], [-Infinity, 1, -20, -128, 127, -128],
   ])('%f / %f + %d in [%d,%d] -> %d', (x, s, zp, qmin, qmax, want) => {
     expect(quantizeF32(x, s, zp, qmin, qmax)).toBe(want);
   });

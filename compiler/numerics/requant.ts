@@ -9,7 +9,9 @@
  *   v      = clamp(v, qmin - zp, qmax - zp)           float32; NaN goes to the low end
  *   y      = round_half_even(v) + zp                 exact integer
  * Clamping before rounding equals MLAS's SSE/NEON/scalar variants for every non-NaN value because the
- * clamp bounds are integers.
+ * clamp bounds are integers. NaN (only from NaN/Inf scales) gives the zero point, as onnxruntime-web does
+ * (its scalar MLAS path rounds with the 1.5 * 2^23 bias trick, which leaves zp in the low byte for NaN);
+ * native x86 ORT gives qmin instead. onnxruntime-web is our referee.
  *
  * Scheme `fixed` (TFLite int32 multiplier + shift) is reserved: the scheme is a parameter everywhere so a
  * target can select it once it exists.
@@ -40,14 +42,17 @@ export function requantScalesF32(inScale: number, wScales: ArrayLike<number>, ou
 /** Requantize one int32 accumulator (bias already added) with a float32 scale. */
 export function requantizeF32(acc: number, scale: number, zp: number, qmin: number, qmax: number): number {
   const v = Math.fround(Math.fround(acc | 0) * scale);
+  if (v !== v) return zp;
   return roundHalfEvenF32(clampF32(v, qmin - zp, qmax - zp)) + zp;
 }
 
 /**
  * QuantizeLinear's float -> int step (MLAS MlasQuantizeLinear): v = x / scale in float32, clamp to
- * [qmin - zp, qmax - zp], round half to even, add zp.
+ * [qmin - zp, qmax - zp], round half to even, add zp. A NaN quotient (NaN input, 0/0) gives 0, not zp:
+ * onnxruntime-web's scalar path computes (int32_t)NaN, which wasm's saturating truncation makes 0.
  */
 export function quantizeF32(x: number, scale: number, zp: number, qmin: number, qmax: number): number {
   const v = Math.fround(Math.fround(x) / Math.fround(scale));
+  if (v !== v) return 0;
   return roundHalfEvenF32(clampF32(v, qmin - zp, qmax - zp)) + zp;
 }

@@ -14,10 +14,7 @@ export function roundHalfEvenF32(x: number): number {
   return Math.fround(Math.fround(x - TWO23) + TWO23);
 }
 
-/**
- * Clamp a float32 to [lo, hi] (both integers). NaN goes to `lo`, as MLAS's SSE path does (`maxps` returns
- * its second operand when the first is NaN); C uses the same comparisons.
- */
+/** Clamp a float32 to [lo, hi] with the comparisons the C uses (callers handle NaN first; it would go to lo). */
 export function clampF32(x: number, lo: number, hi: number): number {
   const a = x > lo ? x : lo;
   return a < hi ? a : hi;
