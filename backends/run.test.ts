@@ -8,7 +8,7 @@ import { Tensor } from '../compiler/ir/tensor.ts';
 import { compileModel, type CompiledModel } from './c/compile.ts';
 import { TEST_EMITTERS, input, makeTestRuntime, node, testRuntimeDirs } from './c/testing/test-ops.ts';
 import { buildModel, runCompiled } from './run.ts';
-import { getTarget, targetNames, withOverrides } from './target.ts';
+import { getTarget, registerTarget, targetNames, withOverrides } from './target.ts';
 
 const rt = makeTestRuntime();
 const tmp = mkdtempSync(join(tmpdir(), 'qcc-run-test-'));
@@ -65,6 +65,27 @@ describe('runCompiled / buildModel', () => {
     const out = runCompiled(m, new Map([['x', Tensor.fromNumbers('f32', [3], [1, 2, 3])]]), { keepDir: keep });
     expect(out.get('y')!.toNumbers()).toEqual([3, 2, 1]);
     expect(existsSync(join(keep, 'out', 'r_main'))).toBe(true);
+  });
+
+  it("runs through the target's run wrapper (as qemu-user would) with its own toolchain", () => {
+    const calls: string[][] = [];
+    registerTarget({
+      ...getTarget('c'),
+      name: 'test-wrapped',
+      align: 32,
+      toolchain: { cc: 'clang', cflags: getTarget('c').toolchain.cflags, ldflags: [], run: (exe, args) => (calls.push([exe, ...args]), ['env', exe, ...args]) },
+    });
+    const g = new Graph('w');
+    const x = input(g, 'x', 'i8', [5]);
+    const [y] = node(g, 'test_reverse', 'rev', [x], [{ name: 'y', dtype: 'i8', shape: [5] }]);
+    g.outputs.push(y!);
+    const m = compileModel(g, { target: 'test-wrapped', name: 'w', emitters: TEST_EMITTERS, runtimeDirs: testRuntimeDirs(rt) });
+    expect(m.files.get('w.h')).toContain('#define W_ARENA_ALIGN 32u');
+    expect(m.plan.buffers.every((b) => b.offset % 32 === 0)).toBe(true);
+    const out = runCompiled(m, new Map([['x', Tensor.fromNumbers('i8', [5], [-128, 127, 0, 1, -1])]]));
+    expect(out.get('y')!.toNumbers()).toEqual([-1, 1, 0, 127, -128]);
+    expect(calls.length).toBe(1);
+    expect(calls[0]![0]).toMatch(/w_main$/);
   });
 
   it('missing compiler is E_TOOLCHAIN naming it', () => {
