@@ -6,6 +6,7 @@ import type { Tensor } from './ir/tensor.ts';
 import { shapeToString } from './ir/tensor.ts';
 import { interpret } from './interpreter/interpret.ts';
 import { randomInputs } from './io/random-inputs.ts';
+import { bindInputs, inputsNeededAsConstants } from './passes/bind-inputs.ts';
 import { f16BitsToF32 } from './numerics/f16.ts';
 
 export interface VerifyOptions {
@@ -71,6 +72,19 @@ export function verifyModel(graph: Graph, opts: VerifyOptions): VerifyReport {
   }
   const outputs = graph.outputs.map((o, k) => mergeDiffs(runs.map((r) => r.outputs[k]!)));
   return { target: opts.target, seeds: [...opts.seeds], runs, outputs, ok: outputs.every((d) => d.mismatches === 0) };
+}
+
+/**
+ * Binds the graph inputs that code generation needs as constants (weights, scales or zero points a model
+ * passes as inputs) to seeded random values, in place; returns their names. `verify` uses this so such
+ * models can be checked at all: the comparison then covers the remaining inputs.
+ */
+export function bindRandomConstInputs(graph: Graph, seed: number): string[] {
+  const need = inputsNeededAsConstants(graph);
+  if (need.length === 0) return [];
+  const values = randomInputs(graph, seed);
+  bindInputs(graph, new Map(need.map((v) => [v.name, values.get(v.name)!])));
+  return need.map((v) => v.name);
 }
 
 /** Bit-exact comparison of two tensors; a shape or dtype disagreement counts every element as different. */

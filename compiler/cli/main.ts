@@ -17,7 +17,9 @@ export const EXIT_INTERNAL = 70;
 const VERSION = '0.1.0';
 
 function withModelOptions(cmd: Command): Command {
-  return cmd.option('--input-shape <name=dims>', 'pin an input shape, e.g. input=1x3x224x224 (repeatable)', collect, []);
+  return cmd
+    .option('--input-shape <name=dims>', 'pin an input shape, e.g. input=1x3x224x224 (repeatable)', collect, [])
+    .option('--const <name=file>', 'make graph input <name> a compile-time constant read from a .pb/.npy file (repeatable)', collect, []);
 }
 
 function withTargetOptions(cmd: Command): Command {

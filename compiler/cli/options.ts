@@ -26,6 +26,8 @@ export const processIo: CliIo = {
 /** Options every model-reading command accepts. */
 export interface ModelOptions {
   inputShape: string[];
+  /** --const NAME=FILE: graph inputs compiled in as constants. */
+  const?: string[];
 }
 
 export interface TargetOptions extends ModelOptions {
@@ -44,7 +46,7 @@ export function runOptions(opts: BuildCliOptions): { cc?: string; keepDir?: stri
   return { ...(opts.cc !== undefined ? { cc: opts.cc } : {}), ...(opts.keepBuild !== undefined ? { keepDir: opts.keepBuild } : {}) };
 }
 
-const usage = (message: string, hint?: string) => new QccError('E_USAGE', message, { hint });
+export const usage = (message: string, hint?: string): QccError => new QccError('E_USAGE', message, { hint });
 
 /** Commander accumulator for repeatable options. */
 export function collect(value: string, previous: string[]): string[] {

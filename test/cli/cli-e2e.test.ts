@@ -3,7 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readTensorFile } from '../../compiler/io/test-data.ts';
+import { Tensor } from '../../compiler/ir/tensor.ts';
+import { readTensorFile, writeTensorFile } from '../../compiler/io/test-data.ts';
+import { interpret } from '../../compiler/interpreter/interpret.ts';
+import { loadOnnxModel } from '../../compiler/frontend/onnx/load.ts';
 import type { ModelInfo } from '../../compiler/report/info.ts';
 import { STACK_LINE, qcc, tempDir } from './helpers.ts';
 
@@ -115,6 +118,41 @@ describe('qcc end to end (examples/tiny_cnn.onnx)', () => {
     expect(info.totals.parameters).toBe(216 + 288 + 8 + 4 + 16 + 8 + 6);
     expect(info.totals.nodes).toBe(4);
     expect(info.ops.reduce((s, o) => s + o.count, 0)).toBe(4);
+  });
+
+  it('weights passed as graph inputs: compile asks for --const, run and verify compile them in', async () => {
+    // MIGraphX's QLinearMatMul test feeds the weight matrix B as a graph input: A u8[1x8] x B u8[8x1].
+    const model = join(ROOT, 'test/data/models/migraphx/qlinearmatmul_2D_test.onnx');
+    const dir = tempDir();
+    const refused = await qcc(model, '-o', join(dir, 'out'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error\[E_NOT_CONSTANT\]: graph input 'B' feeds operands/);
+    expect(refused.stderr).toContain('--const B=');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+
+    const a = Tensor.fromNumbers('u8', [1, 8], [0, 255, 1, 254, 128, 127, 3, 200]);
+    const b = Tensor.fromNumbers('u8', [8, 1], [255, 0, 17, 128, 129, 64, 250, 9]);
+    mkdirSync(join(dir, 'in'));
+    writeTensorFile(join(dir, 'in', 'input_0.pb'), a, 'A');
+    writeTensorFile(join(dir, 'in', 'input_1.pb'), b, 'B');
+    writeTensorFile(join(dir, 'B.npy'), b, 'B');
+    const compiled = await qcc(model, '--const', `B=${join(dir, 'B.npy')}`, '-o', join(dir, 'out'));
+    expect(compiled.stderr).toBe('');
+    expect(compiled.code).toBe(0);
+    const header = readFileSync(join(dir, 'out', 'qlinearmatmul_2D_test.h'), 'utf8');
+    expect(header).toMatch(/int qlinearmatmul_2D_test_run\(const uint8_t \*A, uint8_t \*C, void \*arena\)/);
+
+    const run = await qcc('run', model, '--inputs', join(dir, 'in'), '--out', join(dir, 'run'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('compiled in as constants (the C code needs them at compile time): B');
+    const expected = interpret(loadOnnxModel(model), new Map([['A', a], ['B', b]])).get('C')!;
+    expect(Buffer.from(readTensorFile(join(dir, 'run', 'output_0.pb')).tensor.bytes()).equals(Buffer.from(expected.bytes()))).toBe(true);
+
+    const verify = await qcc('verify', model, '--runs', '2');
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain('compiled in as constants with seed-1 random values');
+    expect(verify.stdout).toMatch(/C u8\[1x1\]: max abs diff 0, 0 of 2 elements differ/);
   });
 
   it('the installed entry point (node bin/qcc.js) prints errors without a stack trace and sets the exit code', () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { compileModel, modelPrefix } from '../../../backends/c/compile.ts';
 import { writeOutputFolder } from '../../../backends/output.ts';
 import { getTarget } from '../../../backends/target.ts';
-import { loadModel } from '../load.ts';
+import { loadModel, requireNoRuntimeConstInputs } from '../load.ts';
 import { checkReplaceableOutputDir, resolveName, type CliIo, type TargetOptions } from '../options.ts';
 
 export interface CompileOptions extends TargetOptions {
@@ -16,6 +16,7 @@ export function compileCommand(modelPath: string, opts: CompileOptions, io: CliI
   const dir = opts.output ?? join('out', name);
   checkReplaceableOutputDir(dir);
   const graph = loadModel(modelPath, opts);
+  requireNoRuntimeConstInputs(graph);
   const model = compileModel(graph, { target: opts.target, name });
   writeOutputFolder(dir, model.files);
   const files = [...model.files.keys()].sort();

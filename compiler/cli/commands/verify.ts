@@ -1,6 +1,6 @@
 import { modelPrefix } from '../../../backends/c/compile.ts';
 import { getTarget } from '../../../backends/target.ts';
-import { formatVerifyReport, verifyModel } from '../../verify.ts';
+import { bindRandomConstInputs, formatVerifyReport, verifyModel } from '../../verify.ts';
 import { loadModel } from '../load.ts';
 import { parseIntOption, resolveName, runOptions, type BuildCliOptions, type CliIo } from '../options.ts';
 
@@ -17,6 +17,8 @@ export function verifyCommand(modelPath: string, opts: VerifyCliOptions, io: Cli
   const runs = parseIntOption('--runs', opts.runs, 1, 1000);
   const graph = loadModel(modelPath, opts);
   const seeds = Array.from({ length: runs }, (_, k) => (seed + k) % 2 ** 32);
+  const baked = bindRandomConstInputs(graph, seed);
+  if (baked.length > 0) io.out(`compiled in as constants with seed-${seed} random values (the C code needs them at compile time): ${baked.join(', ')}`);
   const report = verifyModel(graph, { target: opts.target, seeds, name, run: runOptions(opts) });
   io.out(formatVerifyReport(report));
   return report.ok ? 0 : 1;
