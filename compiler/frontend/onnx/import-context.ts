@@ -67,6 +67,7 @@ export class OnnxImportContext implements ImportContext {
   private readonly proto: NodeProto;
   private readonly attrs = new Map<string, AttributeProto>();
   private emittedMain = false;
+  private readonly madeConsts = new Set<Value>();
 
   constructor(state: ImportState, proto: NodeProto, nodeName: string, domain: string, opset: number) {
     this.state = state;
@@ -228,11 +229,19 @@ export class OnnxImportContext implements ImportContext {
   bind(i: number, v: Value): void {
     if (i < 0 || i >= this.numOutputs) throw new Error(`internal: importer of ${this.opType} bound output ${i} of node '${this.nodeName}', which has ${this.numOutputs}`);
     const name = this.outputName(i);
-    if (name) this.state.env.set(name, v);
+    if (!name) return;
+    // A constant made by this node for this output (Constant and the like) takes the output's name.
+    if (this.madeConsts.has(v) && v.users.length === 0) {
+      this.madeConsts.delete(v);
+      this.state.graph.renameValue(v, name);
+    }
+    this.state.env.set(name, v);
   }
 
   constant(t: Tensor, nameHint?: string): Value {
-    return this.state.graph.addConst(this.state.freshValueName(nameHint ?? `${this.nodeName}_const`), t);
+    const v = this.state.graph.addConst(this.state.freshValueName(nameHint ?? `${this.nodeName}_const`), t);
+    this.madeConsts.add(v);
+    return v;
   }
 
   error(message: string, code: QccErrorCode = 'E_UNSUPPORTED', hint?: string): QccError {

@@ -559,6 +559,20 @@ describe('Constant nodes', () => {
     );
     expect(g.nodes).toHaveLength(0);
     expect(g.outputs[0]!.const!.toNumbers()).toEqual([11, 22]);
+    const g2 = loadOnnxBytes(
+      encodeModel({
+        opsets: OPSETS,
+        inputs: [{ name: 'x', dtype: 'f32', shape: [2] }],
+        outputs: [{ name: 'y', dtype: 'f32', shape: [2] }],
+        nodes: [
+          { op: 'Constant', inputs: [], outputs: ['a'], attrs: { value: { t: f32([2], [1, 2]) } } },
+          { op: 'Add', domain: TEST_DOMAIN, inputs: ['x', 'a'], outputs: ['y'] },
+        ],
+      }),
+    );
+    // The constant is named after the Constant node's output.
+    expect(g2.nodes[0]!.inputs[1]!.name).toBe('a');
+    expect(g2.nodes[0]!.inputs[1]!.const!.toNumbers()).toEqual([1, 2]);
   });
 
   it('rejects string and sparse values (E_UNSUPPORTED) and ambiguous forms (E_ATTR)', () => {
