@@ -3,9 +3,15 @@
  * worker processes (beforeAll), and each test asserts its case's outcome. Cases listed in
  * test/conformance/unsupported.ts must still fail, and for the listed reason.
  */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Tensor } from '../compiler/ir/tensor.ts';
+import { readTensorFile } from '../compiler/io/test-data.ts';
+import { encodeTensorProtoFile } from '../compiler/io/tensor-proto.ts';
 import { NODE_TESTS_DIR, listCases } from './conformance/cases.ts';
-import type { CaseOutcome } from './conformance/case-runner.ts';
+import { runCase, type CaseOutcome } from './conformance/case-runner.ts';
 import { classify, failureText } from './conformance/classify.ts';
 import { caseName, runCasesInPool } from './conformance/pool.ts';
 import { UNSUPPORTED } from './conformance/unsupported.ts';
@@ -22,6 +28,25 @@ describe('ONNX node tests', () => {
   it('finds the copied cases, and every unsupported entry names one of them', () => {
     expect(cases.length).toBeGreaterThan(200);
     expect(Object.keys(UNSUPPORTED).filter((n) => !names.includes(n))).toEqual([]);
+  });
+
+  it('the runner fails a case whose expected output is off by one element', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'qcc-conf-'));
+    try {
+      const dir = join(tmp, 'test_relu');
+      cpSync(join(NODE_TESTS_DIR, 'test_relu'), dir, { recursive: true });
+      const file = join(dir, 'test_data_set_0', 'output_0.pb');
+      const { name, tensor } = readTensorFile(file);
+      const data = Float32Array.from(tensor.data as Float32Array);
+      data[7] = Math.fround(data[7]! + 0.01);
+      writeFileSync(file, encodeTensorProtoFile(new Tensor('f32', tensor.shape, data), name ?? 'y'));
+      const o = runCase(dir);
+      expect(o.ok).toBe(false);
+      expect(o.stage).toBe('expected');
+      expect(o.message).toMatch(/1 of 60 elements differ.*first at index 7/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it.each(names)('%s', (name) => {
