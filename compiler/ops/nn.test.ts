@@ -142,6 +142,10 @@ describe('gemm', () => {
     const y = run1('gemm', [f32([1, 1], [2 ** 25]), f32([1, 1], [1]), f32([1], [1])], { alpha: 2 ** -30 });
     expect(vals(y)).toEqual([1 + 2 ** -5]);
   });
+  it('counts MACs', () => {
+    const { node } = oneNode('gemm', [aT, bT, null], { transA: 1, transB: 1 });
+    expect(getOpDef('gemm').macs!(node)).toBe(2 * 3 * 2);
+  });
   it('rejects K mismatches and bad C', () => {
     const e = shapeError(() => oneNode('gemm', [a, b, null], { transA: 1 }, 'g1'));
     expect(e.message).toContain("'g1'");
@@ -222,5 +226,12 @@ describe('global pools', () => {
     expect(a.shape).toEqual([1, 2, 1, 1]);
     expect(vals(a)).toEqual([2.5, 6.75]);
     expect(vals(run1('global_max_pool', [x]))).toEqual([4, 9]);
+  });
+  it('sum sequentially and reject non-float inputs', () => {
+    // fround(1e8 + 1) = 1e8; - 1e8 = 0; + 2 = 2; / 4 = 0.5 (exact order matters: 1e8-1e8 first gives 0.75)
+    expect(vals(run1('global_average_pool', [f32([1, 1, 4], [1e8, 1, -1e8, 2])]))).toEqual([0.5]);
+    const e = shapeError(() => oneNode('global_max_pool', [Tensor.fromNumbers('u8', [1, 1, 2], [0, 1])], {}, 'gmp'));
+    expect(e.code).toBe('E_UNSUPPORTED');
+    expect(e.message).toContain("'gmp'");
   });
 });
