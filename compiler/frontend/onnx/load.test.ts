@@ -60,6 +60,9 @@ describe('loadOnnxBytes: basic import', () => {
   it('reports a missing file or a folder as E_IO', () => {
     expectQcc(() => loadOnnxModel(join(tmp, 'nope.onnx')), 'E_IO', 'nope.onnx');
     expectQcc(() => loadOnnxModel(tmp), 'E_IO', 'folder');
+    const p = join(tmp, 'notes.txt');
+    writeFileSync(p, 'just some notes');
+    expectQcc(() => loadOnnxModel(p), 'E_PARSE', 'not an ONNX model', 'notes.txt');
   });
 
   it('treats graph inputs that are also initializers as constants (IR < 4 convention)', () => {
@@ -339,7 +342,8 @@ describe('graph inputs and dynamic shapes', () => {
 
   it('needs an override for symbolic dims (E_DYNAMIC_SHAPE with a hint)', () => {
     const e = expectQcc(() => loadOnnxBytes(encodeModelProto(dyn(['N', 3]))), 'E_DYNAMIC_SHAPE', "'x'", '[N, 3]');
-    expect(e.hint).toContain('--input-shape x=');
+    expect(e.hint).toContain('--input-shape x=1x3');
+    expect(e.hint).toContain('N');
     const g = loadOnnxBytes(encodeModelProto(dyn(['N', 3])), { inputShapes: { x: [2, 3] } });
     expect([...g.inputs[0]!.type.shape]).toEqual([2, 3]);
     expect([...g.outputs[0]!.type.shape]).toEqual([2, 3]);

@@ -31,7 +31,8 @@ export function loadOnnxModel(path: string, opts: LoadOptions = {}): Graph {
     if (e instanceof QccError) throw e;
     throw new QccError('E_IO', `cannot read model '${path}' (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
-  return loadOnnxBytes(bytes, { ...opts, baseDir: dirname(path), name: basename(path, extname(path)) });
+  const model = decodeModelProto(bytes, path);
+  return importModel(model, { ...opts, baseDir: dirname(path), name: basename(path, extname(path)) });
 }
 
 /** Imports an ONNX model from its bytes. `baseDir` is where external data lives; `name` names the graph if the model does not. */
@@ -153,9 +154,10 @@ function inputShape(name: string, dims: DeclaredDim[] | null, override: number[]
     });
   }
   if (dims.some((d) => typeof d !== 'number')) {
-    const example = dims.map((d) => (typeof d === 'number' ? d : typeof d === 'string' ? `<${d}>` : '<?>'));
+    const example = dims.map((d) => (typeof d === 'number' ? d : 1));
+    const free = dims.filter((d) => typeof d !== 'number').map((d) => (d === null ? '?' : d));
     throw new QccError('E_DYNAMIC_SHAPE', `graph input '${name}' has dynamic dimensions ${dimsToString(dims)}`, {
-      hint: `fix them on the command line: ${flag(example)} with numbers in place of <...>, e.g. ${flag([1, 3, 224, 224])}`,
+      hint: `give it a fixed shape, e.g. ${flag(example)} (with your sizes for ${free.join(', ')})`,
     });
   }
   return dims as number[];

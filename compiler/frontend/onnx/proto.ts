@@ -72,7 +72,7 @@ export function decodeModelProto(bytes: Uint8Array, what: string): ModelProto {
     throw fail(`protobuf decoding failed (${msg}; truncated or not a protobuf file?, ${describeStart(bytes)})`);
   }
   const ir = int64ToNumber(m.irVersion as Int64);
-  if (!m.graph) throw fail(`no graph in the file (${describeStart(bytes)})`);
+  if (!m.graph) throw fail(`no graph in the file (truncated, or another kind of protobuf?; ${describeStart(bytes)})`);
   if (!(ir >= 1 && ir <= 100)) throw fail(`implausible ir_version ${ir}`);
   for (const o of m.opsetImport) {
     const v = int64ToNumber(o.version as Int64);
