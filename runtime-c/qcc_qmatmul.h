@@ -3,8 +3,9 @@
  * (qmatmulAccumulate) and compiler/ops/qlinear.ts.
  *
  * Batches (numpy broadcasting) come as offset tables: output batch t reads A at a_off[t], B at b_off[t];
- * per-row A zero points at azp[az_off[t] + i], per-column B zero points (and QLinearMatMul scales) at
- * [bq_off[t] + j]; per-tensor parameters arrive expanded to one vector with zero offsets.
+ * per-column B zero points (and QLinearMatMul scales) at [bq_off[t] + j], per-tensor ones expanded to one
+ * vector with zero offsets. MatMulInteger's A zero point is either per row (azp[az_off[t] + i]) or, with
+ * azp == NULL, the scalar azp0, which may be read from a run-time tensor (DynamicQuantizeLinear output).
  * acc[j] = sum_k (a[i,k] - azp) * (b[k,j] - bzp[j]) in uint32 (defined wrapping; order-independent).
  */
 #ifndef QCC_QMATMUL_H
@@ -40,14 +41,15 @@ QCC_QMATMUL_ROW_DEF_(i8i8, int8_t, int8_t)
 #define QCC_MATMUL_INTEGER_DEF_(SFX, AT, BT)                                                                     \
   static inline void qcc_matmul_integer_##SFX(const qcc_qmatmul_params *p, const int32_t *a_off,                  \
                                               const int32_t *b_off, const int32_t *az_off, const int32_t *bz_off, \
-                                              const AT *a, const int32_t *azp, const BT *b, const int32_t *bzp,  \
-                                              int32_t *y) {                                                      \
+                                              const AT *a, const int32_t *azp, int32_t azp0, const BT *b,        \
+                                              const int32_t *bzp, int32_t *y) {                                  \
     int32_t t, i;                                                                                                \
     for (t = 0; t < p->batch; t++) {                                                                             \
       for (i = 0; i < p->m; i++) {                                                                               \
         uint32_t *acc = (uint32_t *)(y + ((ptrdiff_t)t * p->m + i) * p->n);                                      \
-        qcc_qmatmul_row_##SFX(a + a_off[t] + (ptrdiff_t)i * p->k, b + b_off[t], p->k, p->n, azp[az_off[t] + i],   \
-                              bzp + bz_off[t], acc);                                                             \
+        const int32_t za = azp ? azp[az_off[t] + i] : azp0;                                                      \
+        qcc_qmatmul_row_##SFX(a + a_off[t] + (ptrdiff_t)i * p->k, b + b_off[t], p->k, p->n, za, bzp + bz_off[t],  \
+                              acc);                                                                              \
       }                                                                                                          \
     }                                                                                                            \
   }

@@ -104,9 +104,11 @@ export function convIntegerGeometry(node: Node): QConvGeometry {
   return qconvGeometry(node, 0, 1);
 }
 
+// The x zero point may be a run-time value (DynamicQuantizeLinear -> ConvInteger); weights and their zero
+// points must be constant for code generation.
 defineOp({
   kind: 'conv_integer',
-  constInputs: [1, 2, 3],
+  constInputs: [1, 3],
   infer(node): TensorType[] {
     const x = inType(node, 0);
     const w = inType(node, 1);
@@ -215,9 +217,11 @@ export function matmulIntegerPlan(node: Node): MatMulIntegerPlan {
   return { g, az, bz };
 }
 
+// A per-tensor a zero point may be a run-time value (DynamicQuantizeLinear -> MatMulInteger); a per-row one,
+// B and b's zero point must be constant for code generation.
 defineOp({
   kind: 'matmul_integer',
-  constInputs: [1, 2, 3],
+  constInputs: [1, 3],
   infer(node): TensorType[] {
     const a = inType(node, 0);
     const b = inType(node, 1);

@@ -4,7 +4,7 @@
  * (compiler/ops/qgeometry.ts, qlinear.ts, numerics/requant.ts) and baked in as static const data.
  */
 import { QccError } from '../../../compiler/errors.ts';
-import type { Node } from '../../../compiler/ir/graph.ts';
+import type { Node, Value } from '../../../compiler/ir/graph.ts';
 import { shapeSize } from '../../../compiler/ir/tensor.ts';
 import { inConst, inType } from '../../../compiler/ops/op-def.ts';
 import type { QConvGeometry } from '../../../compiler/ops/qgeometry.ts';
@@ -29,6 +29,16 @@ function checkSize(node: Node): void {
       throw new QccError('E_LIMIT', `tensor '${v.name}' has more than 2^31-1 elements`, { node: { name: node.name, op: node.op } });
     }
   }
+}
+
+/**
+ * A per-tensor activation zero point as a C int32 expression: a literal when constant, else a read of the
+ * run-time tensor (DynamicQuantizeLinear -> ConvInteger/MatMulInteger computes it at run time).
+ */
+function scalarZp(v: Value | null | undefined, ctx: CEmitContext): string {
+  if (!v) return '0';
+  if (v.const) return String(intValues(v.const)[0]!);
+  return `(int32_t)${ctx.ref(v)}[0]`;
 }
 
 const t3 = (a: readonly number[]) => `{${a.join(', ')}}`;
@@ -70,7 +80,7 @@ const convInteger: CEmitter = {
     checkSize(node);
     const g = convIntegerGeometry(node);
     const [x, w, xzpV, wzpV] = node.inputs;
-    const xzp = xzpV ? intValues(inConst(node, 2, 'x_zero_point'))[0]! : 0;
+    const xzp = scalarZp(xzpV, ctx);
     const wzp = expand(intValues(wzpV ? inConst(node, 3, 'w_zero_point') : null), g.m);
     const p = convParams(g, ctx);
     const z = ctx.constArray('qconv_wzp', 'i32', wzp);
@@ -111,17 +121,23 @@ const matmulInteger: CEmitter = {
     checkSize(node);
     const { g, az, bz } = matmulIntegerPlan(node);
     const [a, b, azV, bzV] = node.inputs;
-    const azp = qvecValues(az, intValues(azV ? inConst(node, 2, 'a_zero_point') : null));
+    if (az.perVec && azV && !azV.const) {
+      throw new QccError('E_NOT_CONSTANT', `a per-row a_zero_point ('${azV.name}') must be a compile-time constant for code generation`, {
+        node: { name: node.name, op: node.op },
+        hint: 'a per-tensor (scalar) zero point may be computed at run time',
+      });
+    }
+    const za = az.perVec ? ctx.constArray('qmatmul_azp', 'i32', qvecValues(az, intValues(inConst(node, 2, 'a_zero_point')))) : 'NULL';
+    const za0 = az.perVec ? '0' : scalarZp(azV, ctx);
     const bzp = qvecValues(bz, intValues(bzV ? inConst(node, 3, 'b_zero_point') : null));
     const p = ctx.constDecl('qmatmul_params', 'qcc_qmatmul_params', `{${g.batch}, ${g.m}, ${g.k}, ${g.n}}`);
     const aOff = ctx.constArray('qmatmul_a_off', 'i32', g.aOff);
     const bOff = ctx.constArray('qmatmul_b_off', 'i32', g.bOff);
     const azOff = ctx.constArray('qmatmul_az_off', 'i32', az.off);
     const bzOff = ctx.constArray('qmatmul_bz_off', 'i32', bz.off);
-    const za = ctx.constArray('qmatmul_azp', 'i32', azp);
     const zb = ctx.constArray('qmatmul_bzp', 'i32', bzp);
     const fn = `qcc_matmul_integer_${sfx(a!.type.dtype, b!.type.dtype)}`;
-    return `${header(node, ctx)}\n${fn}(&${p}, ${aOff}, ${bOff}, ${azOff}, ${bzOff}, ${ctx.ref(a!)}, ${za}, ${ctx.ref(b!)}, ${zb}, ` +
+    return `${header(node, ctx)}\n${fn}(&${p}, ${aOff}, ${bOff}, ${azOff}, ${bzOff}, ${ctx.ref(a!)}, ${za}, ${za0}, ${ctx.ref(b!)}, ${zb}, ` +
       `${ctx.ref(node.outputs[0]!)});`;
   },
 };

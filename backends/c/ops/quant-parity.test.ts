@@ -67,6 +67,8 @@ interface Case {
   kind: string;
   inputs: (Tensor | null)[];
   attrs: Attrs;
+  /** Inputs fed at run time (default: only input 0). */
+  runtime?: number[];
 }
 
 const Q8: DType[] = ['u8', 'i8'];
@@ -144,7 +146,7 @@ function convCases(): Case[] {
     if (cs.length % 2 === 0) {
       cs.push({ kind: 'qlinear_conv', inputs: [x, scales(0), randInt(xt, []), w, ws, wz, scales(0), randInt(yt, []), bias], attrs: { ...g.attrs, requant: 'fp32' } });
     } else {
-      cs.push({ kind: 'conv_integer', inputs: [x, w, r() < 0.8 ? randInt(xt, []) : null, r() < 0.8 ? wz : null], attrs: g.attrs });
+      cs.push({ kind: 'conv_integer', inputs: [x, w, r() < 0.8 ? randInt(xt, []) : null, r() < 0.8 ? wz : null], attrs: g.attrs, runtime: r() < 0.5 ? [0, 2] : [0] });
     }
   }
   return cs;
@@ -176,7 +178,8 @@ function matmulCases(): Case[] {
     } else {
       const mRows = aShape.length === 1 ? 1 : m;
       const azShape = aShape.length === 1 || r() < 0.5 ? [] : r() < 0.5 || aB.length === 0 ? [mRows] : [...aB, mRows, 1];
-      cs.push({ kind: 'matmul_integer', inputs: [a, b, r() < 0.8 ? randInt(at, azShape) : null, r() < 0.8 ? randInt(bt, bqShape) : null], attrs: {} });
+      cs.push({ kind: 'matmul_integer', inputs: [a, b, r() < 0.8 ? randInt(at, azShape) : null, r() < 0.8 ? randInt(bt, bqShape) : null], attrs: {},
+        runtime: azShape.length === 0 && r() < 0.5 ? [0, 2] : [0] });
     }
   }
   return cs;
@@ -219,7 +222,7 @@ function buildDriver(cases: Case[]): { src: string; expected: string[] } {
   let uid = 0;
   let line = 0;
   cases.forEach((c, ci) => {
-    const { node } = buildOne(c.kind, c.inputs, c.attrs);
+    const { node } = buildOne(c.kind, c.inputs, c.attrs, c.runtime);
     const outs = getOpDef(c.kind).interpret(node, c.inputs);
     const names = new Map<Value, string>();
     const body: string[] = [];
@@ -291,6 +294,8 @@ describe('quantized family C kernels match the interpreter byte for byte', () =>
   for (const c of cases) for (let k = 0; k < getOpDef(c.kind).infer(buildOne(c.kind, c.inputs, c.attrs).node).length; k++) caseOfLine.push(c);
 
   it('covers every emitter and the interesting corners', () => {
+    expect(cases.some((c) => c.kind === 'conv_integer' && c.runtime?.includes(2) && c.inputs[2])).toBe(true);
+    expect(cases.some((c) => c.kind === 'matmul_integer' && c.runtime?.includes(2) && c.inputs[2])).toBe(true);
     expect(new Set(cases.map((c) => c.kind))).toEqual(new Set(EMITTERS.keys()));
     const convs = cases.filter((c) => c.kind === 'qlinear_conv' || c.kind === 'conv_integer');
     const w = (c: Case) => c.inputs[c.kind === 'qlinear_conv' ? 3 : 1]!;
