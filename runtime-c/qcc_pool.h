@@ -77,7 +77,7 @@ typedef struct {
     })                                                                        \
   }
 
-QCC_MAX_POOL_DEF_(qcc_max_pool_f32, float, qcc_f32_from_bits(0xff800000u))
+QCC_MAX_POOL_DEF_(qcc_max_pool_f32, float, qcc_window_f32_from_bits(0xff800000u))
 QCC_MAX_POOL_DEF_(qcc_max_pool_u8, uint8_t, 0)
 QCC_MAX_POOL_DEF_(qcc_max_pool_i8, int8_t, INT8_MIN)
 
@@ -99,7 +99,7 @@ static inline void qcc_average_pool_f32(const qcc_pool_params *p, const float *x
     } else {
       count = (z1 - z0) * (y1 - y0) * (x1 - x0);
     }
-    *yp = count > 0 ? s / (float)count : qcc_f32_from_bits(0x7fc00000u);
+    *yp = count > 0 ? s / (float)count : qcc_window_f32_from_bits(0x7fc00000u);
   })
 }
 
@@ -110,7 +110,7 @@ static inline void qcc_global_average_pool_f32(int32_t planes, int32_t plane, co
     const float *xp = x + (ptrdiff_t)q * plane;
     float s = 0.0f;
     for (i = 0; i < plane; i++) s = s + xp[i];
-    y[q] = plane > 0 ? s / (float)plane : qcc_f32_from_bits(0x7fc00000u);
+    y[q] = plane > 0 ? s / (float)plane : qcc_window_f32_from_bits(0x7fc00000u);
   }
 }
 
@@ -118,7 +118,7 @@ static inline void qcc_global_max_pool_f32(int32_t planes, int32_t plane, const 
   int32_t q, i;
   for (q = 0; q < planes; q++) {
     const float *xp = x + (ptrdiff_t)q * plane;
-    float m = qcc_f32_from_bits(0xff800000u);
+    float m = qcc_window_f32_from_bits(0xff800000u);
     for (i = 0; i < plane; i++) {
       if (xp[i] > m) m = xp[i];
     }

@@ -53,7 +53,7 @@ static inline int32_t qcc_window_padded_taps(int32_t o, int32_t stride, int32_t 
 }
 
 /* A float from its IEEE-754 bits (-inf and the canonical NaN without <math.h>). */
-static inline float qcc_f32_from_bits(uint32_t u) {
+static inline float qcc_window_f32_from_bits(uint32_t u) {
   float f;
   memcpy(&f, &u, sizeof f);
   return f;

@@ -6,7 +6,7 @@
  * interpreter's.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -209,6 +209,14 @@ describe('nn family C kernels match the interpreter byte for byte', () => {
     expect(conv.some((c) => (c.attrs.pads as number[]).some((p, i, ps) => p !== ps[(i + ps.length / 2) % ps.length]))).toBe(true);
     const pools = cases.filter((c) => c.kind.endsWith('_pool') && c.attrs.ceil_mode === 1);
     expect(pools.length).toBeGreaterThan(10);
+  });
+
+  it('the nn headers compile together with every other runtime header (no name clashes)', () => {
+    const all = readdirSync(RUNTIME_DIR).filter((f) => /^qcc_.*\.h$/.test(f)).sort();
+    expect(all).toContain('qcc_pool.h');
+    const src = join(dir, 'all.c');
+    writeFileSync(src, [...all.map((h) => `#include "${h}"`), 'int main(void) { return 0; }', ''].join('\n'));
+    for (const cc of ['gcc', 'clang']) execFileSync(cc, [...CFLAGS, '-I', RUNTIME_DIR, '-c', src, '-o', join(dir, `all-${cc}.o`)], { stdio: 'pipe' });
   });
 
   for (const cc of ['gcc', 'clang']) {
