@@ -1,8 +1,8 @@
 /**
  * End to end for the quantized family: load -> interpret -> compile (target 'c') -> gcc and clang -> run;
  * every output byte-identical to the interpreter. Covers the family's ONNX node tests (scales and zero
- * points frozen into constants, as a deployed model has them), the migraphx single-node models on seeded
- * inputs, and generated chains (QuantizeLinear -> QLinearConv -> QLinearMatMul -> DequantizeLinear;
+ * points frozen into constants, as a deployed model has them), the migraphx single-node models and the
+ * onnxruntime / shark QDQ models on seeded inputs, and generated chains (QuantizeLinear -> QLinearConv -> QLinearMatMul -> DequantizeLinear;
  * DynamicQuantizeLinear -> MatMulInteger; ConvInteger) with per-channel parameters and f16 scales.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { Tensor, tensorsIdentical } from '../../compiler/ir/tensor.ts';
 import { f32ToF16Bits } from '../../compiler/numerics/f16.ts';
 import { getOpDef, hasOpDef } from '../../compiler/ops/registry.ts';
 import { rng } from '../../compiler/ops/nn-test-util.ts';
-import { MODELS_DIR, NODE_TESTS_DIR } from '../util/models.ts';
+import { MODELS_DIR, NODE_TESTS_DIR, REAL_MODELS } from '../util/models.ts';
 
 /** Graph inputs that a node needs constant (scales, zero points, weights) become constants with the test data. */
 function freezeConstInputs(g: Graph, feeds: Map<string, Tensor>): void {
@@ -70,6 +70,15 @@ describe('quantized family through the C backend', () => {
       for (const seed of [1, 2, 3]) {
         const g = loadOnnxModel(join(MODELS_DIR, 'migraphx', f));
         checkC(`${f}_${seed}`, g, randomInputs(g, seed));
+      }
+    });
+  }
+  // The real QDQ / dynamic-quantization models (onnx2c's com.microsoft QLinearAdd/Mul are another family).
+  for (const m of REAL_MODELS.filter((x) => x.source === 'onnxruntime' || x.source === 'shark-testsuite')) {
+    it(`real model ${m.id}`, () => {
+      for (const seed of [1, 2]) {
+        const g = loadOnnxModel(m.path, m.inputShapes ? { inputShapes: { ...m.inputShapes } } : {});
+        checkC(`${m.id}_${seed}`, g, randomInputs(g, seed));
       }
     });
   }
