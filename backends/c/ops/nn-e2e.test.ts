@@ -10,6 +10,10 @@ import type { DType } from '../../../compiler/ir/dtype.ts';
 import { interpret } from '../../../compiler/interpreter/interpret.ts';
 import { getOpDef } from '../../../compiler/ops/registry.ts';
 import { randomF32, rng } from '../../../compiler/ops/nn-test-util.ts';
+import { loadOnnxModel } from '../../../compiler/frontend/onnx/load.ts';
+import { randomInputs } from '../../../compiler/io/random-inputs.ts';
+import { MODELS_DIR } from '../../../test/util/models.ts';
+import { join } from 'node:path';
 import { compileModel } from '../compile.ts';
 import { runCompiled } from '../../run.ts';
 
@@ -36,9 +40,9 @@ class Builder {
   }
 }
 
-function check(b: Builder, feeds: Map<string, Tensor>, name: string): void {
-  const want = interpret(b.g, feeds);
-  const model = compileModel(b.g, { target: 'c', name });
+function check(graph: Graph, feeds: Map<string, Tensor>, name: string): void {
+  const want = interpret(graph, feeds);
+  const model = compileModel(graph, { target: 'c', name });
   for (const cc of ['gcc', 'clang']) {
     const got = runCompiled(model, feeds, { cc });
     for (const [k, t] of want) {
@@ -63,7 +67,7 @@ describe('nn graphs compiled to C equal the interpreter', () => {
     b.output(b.op('global_average_pool', [p2]));
     b.output(b.op('global_max_pool', [p2]));
     b.output(b.op('average_pool', [c1], { kernel_shape: [2, 2], dilations: [2, 1], pads: [0, 1, 1, 0] }));
-    check(b, new Map([['x', randomF32(r, [2, 6, 11, 9])]]), 'nn_cnn');
+    check(b.g, new Map([['x', randomF32(r, [2, 6, 11, 9])]]), 'nn_cnn');
   });
 
   it('1-D and 3-D conv and pools', () => {
@@ -74,7 +78,7 @@ describe('nn graphs compiled to C equal the interpreter', () => {
     const v = b.input('v', 'f32', [1, 2, 5, 4, 6]);
     const c = b.op('conv', [v, b.const(randomF32(r, [3, 2, 2, 3, 2])), b.const(randomF32(r, [3]))], { pads: [1, 0, 1, 0, 1, 1], strides: [1, 2, 2] });
     b.output(b.op('average_pool', [c], { kernel_shape: [2, 2, 2], pads: [0, 1, 1, 1, 1, 0], strides: [2, 1, 2], ceil_mode: 1 }));
-    check(b, new Map([['x', randomF32(r, [1, 3, 17])], ['v', randomF32(r, [1, 2, 5, 4, 6])]]), 'nn_13d');
+    check(b.g, new Map([['x', randomF32(r, [1, 3, 17])], ['v', randomF32(r, [1, 2, 5, 4, 6])]]), 'nn_13d');
   });
 
   it('matmul (broadcast batches, 1-D operands) -> gemm (transposed, broadcast C)', () => {
@@ -88,7 +92,7 @@ describe('nn graphs compiled to C equal the interpreter', () => {
     b.output(b.op('gemm', [a2, b.const(randomF32(r, [5, 6])), b.const(randomF32(r, [5]))], { transA: 1, transB: 1, alpha: 0.75, beta: -1.5 }));
     b.output(b.op('gemm', [a2, b.const(randomF32(r, [3, 4])), b.const(randomF32(r, [6, 1]))], { alpha: 1, beta: 1 }));
     b.output(b.op('gemm', [a2, b.input('bw', 'f32', [3, 2]), null], { alpha: 1, beta: 1 }));
-    check(b, new Map([['a', randomF32(r, [3, 1, 5, 7])], ['a2', randomF32(r, [6, 3])], ['bw', randomF32(r, [3, 2])]]), 'nn_mm');
+    check(b.g, new Map([['a', randomF32(r, [3, 1, 5, 7])], ['a2', randomF32(r, [6, 3])], ['bw', randomF32(r, [3, 2])]]), 'nn_mm');
   });
 
   it('uint8 and int8 max pool', () => {
@@ -100,6 +104,14 @@ describe('nn graphs compiled to C equal the interpreter', () => {
     const r = rng(17);
     const ut = Tensor.fromNumbers('u8', [1, 3, 7, 5], Array.from({ length: 105 }, (_, k) => (k % 9 === 0 ? 255 : k % 7 === 0 ? 0 : Math.floor(r() * 256))));
     const it8 = Tensor.fromNumbers('i8', [2, 2, 9], Array.from({ length: 36 }, (_, k) => (k % 5 === 0 ? -128 : k % 11 === 0 ? 127 : Math.floor(r() * 256) - 128)));
-    check(b, new Map([['u', ut], ['i', it8]]), 'nn_q');
+    check(b.g, new Map([['u', ut], ['i', it8]]), 'nn_q');
   });
+
+  it.each(['onnxruntime/qdq_convs.onnx', 'onnxruntime/qdq_with_multi_consumer_q_dq_axis.onnx', 'shark-testsuite/QuantizedMLP.onnx'])(
+    'real model %s (float conv / max_pool / gemm between Q and DQ)',
+    (file) => {
+      const g = loadOnnxModel(join(MODELS_DIR, file));
+      check(g, randomInputs(g, 3), 'nn_real');
+    },
+  );
 });
