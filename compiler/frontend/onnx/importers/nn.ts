@@ -153,8 +153,8 @@ function emitPool(ctx: ImportContext, kind: string, x: Value, hasCeil: boolean, 
   const wa = windowAttrs(ctx, x, kernel, hasDilations);
   // With auto_pad VALID, ONNX's output size is ceil((in - eff + 1) / s) = floor((in - eff) / s) + 1 in
   // ceil mode too: no window ever leaves the input, so ceil_mode has no effect there.
-  const ceil = hasCeil && wa.autoPad !== 'VALID' ? flag(ctx, 'ceil_mode') : 0;
-  if (hasCeil && wa.autoPad === 'VALID') flag(ctx, 'ceil_mode');
+  const ceilAttr = hasCeil ? flag(ctx, 'ceil_mode') : 0;
+  const ceil = wa.autoPad === 'VALID' ? 0 : ceilAttr;
   const attrs: Record<string, number | number[]> = { kernel_shape: kernel, strides: wa.strides, dilations: wa.dilations, pads: wa.pads, ceil_mode: ceil };
   if (hasCountIncludePad) attrs.count_include_pad = flag(ctx, 'count_include_pad');
   ctx.emit(kind, [x], attrs);
