@@ -20,6 +20,8 @@
 #include <string.h>
 #include "qcc_math.h"
 
+#define QCC_LOAD_SAME(v) (v)
+
 /* ---- broadcasting ---------------------------------------------------------------------------- */
 
 #define QCC_BCAST_MAX_RANK 6
@@ -76,13 +78,14 @@ static inline int qcc_bcast_next(const qcc_bcast *p, size_t *idx, size_t *off, i
 
 /* ---- element functions ------------------------------------------------------------------------ */
 
-#define QCC_EW_FLOAT_FNS(SFX, T)                                                                \
-  static inline T qcc_ew_add_##SFX(T a, T b) { return a + b; }                                  \
-  static inline T qcc_ew_sub_##SFX(T a, T b) { return a - b; }                                  \
-  static inline T qcc_ew_mul_##SFX(T a, T b) { return a * b; }                                  \
-  static inline T qcc_ew_div_##SFX(T a, T b) { return a / b; }                                  \
-  static inline T qcc_ew_max_##SFX(T a, T b) { return a != a ? a : (b != b ? b : (a > b ? a : b)); } \
-  static inline T qcc_ew_min_##SFX(T a, T b) { return a != a ? a : (b != b ? b : (a < b ? a : b)); }
+/* Float results that are NaN become the canonical quiet NaN (CANON), as in the interpreter. */
+#define QCC_EW_FLOAT_FNS(SFX, T, CANON)                                                         \
+  static inline T qcc_ew_add_##SFX(T a, T b) { return CANON(a + b); }                           \
+  static inline T qcc_ew_sub_##SFX(T a, T b) { return CANON(a - b); }                           \
+  static inline T qcc_ew_mul_##SFX(T a, T b) { return CANON(a * b); }                           \
+  static inline T qcc_ew_div_##SFX(T a, T b) { return CANON(a / b); }                           \
+  static inline T qcc_ew_max_##SFX(T a, T b) { return CANON(a != a || b != b ? a + b : (a > b ? a : b)); } \
+  static inline T qcc_ew_min_##SFX(T a, T b) { return CANON(a != a || b != b ? a + b : (a < b ? a : b)); }
 
 #define QCC_EW_INT_FNS(SFX, T, UT)                                                              \
   static inline T qcc_ew_add_##SFX(T a, T b) { return (T)((UT)a + (UT)b); }                     \
@@ -123,8 +126,8 @@ static inline int qcc_bcast_next(const qcc_bcast *p, size_t *idx, size_t *off, i
   QCC_EW_BINARY(qcc_greater_or_equal_##SFX, T, uint8_t, qcc_ew_greater_or_equal_##SFX)         \
   QCC_EW_BINARY(qcc_equal_##SFX, T, uint8_t, qcc_ew_equal_##SFX)
 
-QCC_EW_FLOAT_FNS(f32, float)
-QCC_EW_FLOAT_FNS(f64, double)
+QCC_EW_FLOAT_FNS(f32, float, qcc_canonf)
+QCC_EW_FLOAT_FNS(f64, double, qcc_canon)
 QCC_EW_INT_FNS(i8, int8_t, uint32_t)
 QCC_EW_INT_FNS(u8, uint8_t, uint32_t)
 QCC_EW_INT_FNS(i16, int16_t, uint32_t)
@@ -165,14 +168,14 @@ QCC_EW_CMP_KERNELS(i64, int64_t)
 QCC_EW_CMP_KERNELS(u64, uint64_t)
 QCC_EW_CMP_KERNELS(bool, uint8_t)
 
-/* ---- where: bit copies, by element size ------------------------------------------------------ */
+/* ---- where: element copies (moves keep NaN bits on every FLT_EVAL_METHOD 0 target) ----------- */
 
-#define QCC_EW_WHERE(BITS, T)                                                                   \
-  static inline void qcc_where_##BITS(const uint8_t *c, const T *a, const T *b, T *y, size_t n) { \
+#define QCC_EW_WHERE(SFX, T)                                                                   \
+  static inline void qcc_where_##SFX(const uint8_t *c, const T *a, const T *b, T *y, size_t n) { \
     size_t i;                                                                                   \
     for (i = 0; i < n; i++) y[i] = c[i] ? a[i] : b[i];                                          \
   }                                                                                             \
-  static inline void qcc_where_##BITS##_bcast(const uint8_t *c, const T *a, const T *b, T *y,   \
+  static inline void qcc_where_##SFX##_bcast(const uint8_t *c, const T *a, const T *b, T *y,   \
                                               const qcc_bcast *p) {                             \
     size_t idx[QCC_BCAST_MAX_RANK] = {0};                                                       \
     size_t off[3] = {0, 0, 0};                                                                  \
@@ -190,10 +193,18 @@ QCC_EW_CMP_KERNELS(bool, uint8_t)
     } while (qcc_bcast_next(p, idx, off, 3));                                                   \
   }
 
-QCC_EW_WHERE(8, uint8_t)
-QCC_EW_WHERE(16, uint16_t)
-QCC_EW_WHERE(32, uint32_t)
-QCC_EW_WHERE(64, uint64_t)
+QCC_EW_WHERE(f32, float)
+QCC_EW_WHERE(f64, double)
+QCC_EW_WHERE(f16, uint16_t)
+QCC_EW_WHERE(i8, int8_t)
+QCC_EW_WHERE(u8, uint8_t)
+QCC_EW_WHERE(i16, int16_t)
+QCC_EW_WHERE(u16, uint16_t)
+QCC_EW_WHERE(i32, int32_t)
+QCC_EW_WHERE(u32, uint32_t)
+QCC_EW_WHERE(i64, int64_t)
+QCC_EW_WHERE(u64, uint64_t)
+QCC_EW_WHERE(bool, uint8_t)
 
 /* ---- unary ------------------------------------------------------------------------------------ */
 
@@ -250,20 +261,26 @@ static inline float qcc_sqrtf(float x) {
   return qcc_f32_from_bits(out);
 }
 
-static inline float qcc_ew_relu_f32(float x) { return x < 0.0f ? 0.0f : x; }
-static inline double qcc_ew_relu_f64(double x) { return x < 0.0 ? 0.0 : x; }
-static inline float qcc_ew_neg_f32(float x) { return -x; }
-static inline double qcc_ew_neg_f64(double x) { return -x; }
-static inline float qcc_ew_abs_f32(float x) { return qcc_f32_from_bits(qcc_f32_bits(x) & 0x7fffffffu); }
-static inline double qcc_ew_abs_f64(double x) {
-  uint64_t b;
-  memcpy(&b, &x, sizeof b);
-  b &= 0x7fffffffffffffffull;
-  memcpy(&x, &b, sizeof b);
-  return x;
-}
-static inline float qcc_ew_reciprocal_f32(float x) { return 1.0f / x; }
-static inline double qcc_ew_reciprocal_f64(double x) { return 1.0 / x; }
+static inline float qcc_ew_relu_f32(float x) { return qcc_canonf(x < 0.0f ? 0.0f : x); }
+static inline double qcc_ew_relu_f64(double x) { return qcc_canon(x < 0.0 ? 0.0 : x); }
+static inline float qcc_ew_reciprocal_f32(float x) { return qcc_canonf(1.0f / x); }
+static inline double qcc_ew_reciprocal_f64(double x) { return qcc_canon(1.0 / x); }
+
+/* neg and abs of floats are sign-bit operations on the raw bits (NaN payloads move unchanged). */
+#define QCC_EW_SIGNBIT(NAME, T, UT, OP)                                                         \
+  static inline void NAME(const T *x, T *y, size_t n) {                                         \
+    size_t i;                                                                                   \
+    for (i = 0; i < n; i++) {                                                                   \
+      UT b;                                                                                     \
+      memcpy(&b, &x[i], sizeof b);                                                              \
+      b = OP;                                                                                   \
+      memcpy(&y[i], &b, sizeof b);                                                              \
+    }                                                                                           \
+  }
+QCC_EW_SIGNBIT(qcc_neg_f32, float, uint32_t, b ^ 0x80000000u)
+QCC_EW_SIGNBIT(qcc_abs_f32, float, uint32_t, b & 0x7fffffffu)
+QCC_EW_SIGNBIT(qcc_neg_f64, double, uint64_t, b ^ 0x8000000000000000ull)
+QCC_EW_SIGNBIT(qcc_abs_f64, double, uint64_t, b & 0x7fffffffffffffffull)
 
 #define QCC_EW_SIGNED_UNARY_FNS(SFX, T, UT)                                                     \
   static inline T qcc_ew_relu_##SFX(T x) { return x < 0 ? (T)0 : x; }                           \
@@ -280,10 +297,6 @@ QCC_EW_SIGNED_UNARY_FNS(i64, int64_t, uint64_t)
 
 QCC_EW_UNARY(qcc_relu_f32, float, qcc_ew_relu_f32)
 QCC_EW_UNARY(qcc_relu_f64, double, qcc_ew_relu_f64)
-QCC_EW_UNARY(qcc_neg_f32, float, qcc_ew_neg_f32)
-QCC_EW_UNARY(qcc_neg_f64, double, qcc_ew_neg_f64)
-QCC_EW_UNARY(qcc_abs_f32, float, qcc_ew_abs_f32)
-QCC_EW_UNARY(qcc_abs_f64, double, qcc_ew_abs_f64)
 QCC_EW_UNARY(qcc_reciprocal_f32, float, qcc_ew_reciprocal_f32)
 QCC_EW_UNARY(qcc_reciprocal_f64, double, qcc_ew_reciprocal_f64)
 QCC_EW_UNARY(qcc_sqrt_f32, float, qcc_sqrtf)
@@ -307,7 +320,7 @@ static inline void qcc_leaky_relu_f32(const float *x, float *y, size_t n, float 
   for (i = 0; i < n; i++) {
     const float v = x[i];
     const float p = alpha * v;
-    y[i] = v < 0.0f ? p : v;
+    y[i] = v < 0.0f ? p : qcc_canonf(v);
   }
 }
 
@@ -316,30 +329,30 @@ static inline void qcc_leaky_relu_f64(const double *x, double *y, size_t n, doub
   for (i = 0; i < n; i++) {
     const double v = x[i];
     const double p = alpha * v;
-    y[i] = v < 0.0 ? p : v;
+    y[i] = v < 0.0 ? p : qcc_canon(v);
   }
 }
 
-/* clip: min(max(x, lo), hi), so lo > hi gives hi; NaN passes through. */
-#define QCC_EW_CLIP(SFX, T)                                                                     \
+/* clip: min(max(x, lo), hi), so lo > hi gives hi; a NaN x gives the canonical NaN. */
+#define QCC_EW_CLIP(SFX, T, CANON)                                                              \
   static inline void qcc_clip_##SFX(const T *x, T *y, size_t n, T lo, T hi) {                   \
     size_t i;                                                                                   \
     for (i = 0; i < n; i++) {                                                                   \
       T v = x[i];                                                                               \
       v = v < lo ? lo : v;                                                                      \
-      y[i] = v > hi ? hi : v;                                                                   \
+      y[i] = CANON(v > hi ? hi : v);                                                            \
     }                                                                                           \
   }
-QCC_EW_CLIP(f32, float)
-QCC_EW_CLIP(f64, double)
-QCC_EW_CLIP(i8, int8_t)
-QCC_EW_CLIP(u8, uint8_t)
-QCC_EW_CLIP(i16, int16_t)
-QCC_EW_CLIP(u16, uint16_t)
-QCC_EW_CLIP(i32, int32_t)
-QCC_EW_CLIP(u32, uint32_t)
-QCC_EW_CLIP(i64, int64_t)
-QCC_EW_CLIP(u64, uint64_t)
+QCC_EW_CLIP(f32, float, qcc_canonf)
+QCC_EW_CLIP(f64, double, qcc_canon)
+QCC_EW_CLIP(i8, int8_t, QCC_LOAD_SAME)
+QCC_EW_CLIP(u8, uint8_t, QCC_LOAD_SAME)
+QCC_EW_CLIP(i16, int16_t, QCC_LOAD_SAME)
+QCC_EW_CLIP(u16, uint16_t, QCC_LOAD_SAME)
+QCC_EW_CLIP(i32, int32_t, QCC_LOAD_SAME)
+QCC_EW_CLIP(u32, uint32_t, QCC_LOAD_SAME)
+QCC_EW_CLIP(i64, int64_t, QCC_LOAD_SAME)
+QCC_EW_CLIP(u64, uint64_t, QCC_LOAD_SAME)
 
 /* ---- softmax ---------------------------------------------------------------------------------- */
 
@@ -421,8 +434,6 @@ static inline uint64_t qcc_sat_u64(double x) {
 #define QCC_ICVT_i64(v) ((int64_t)(v))
 #define QCC_ICVT_u64(v) ((uint64_t)(v))
 #define QCC_ICVT_bool(v) ((uint8_t)((v) != 0))
-
-#define QCC_LOAD_SAME(v) (v)
 
 #define QCC_CAST_FN(FROM, TF, TO, TT, CVT, LOAD)                                                \
   static inline void qcc_cast_##FROM##_##TO(const TF *x, TT *y, size_t n) {                     \

@@ -28,6 +28,19 @@ static inline uint32_t qcc_f32_bits(float f) {
 /* The canonical quiet NaN that every transcendental returns for a NaN input. */
 static inline float qcc_nanf(void) { return qcc_f32_from_bits(0x7fc00000u); }
 
+/* The canonical quiet NaN of double. */
+static inline double qcc_nan(void) {
+  uint64_t b = 0x7ff8000000000000ull;
+  double d;
+  memcpy(&d, &b, sizeof d);
+  return d;
+}
+
+/* NaN results of float kernels are made canonical so that they do not depend on the hardware's NaN
+ * propagation rules (x86 and ARM differ on which payload survives and on the sign of a new NaN). */
+static inline float qcc_canonf(float r) { return r != r ? qcc_nanf() : r; }
+static inline double qcc_canon(double r) { return r != r ? qcc_nan() : r; }
+
 /* 2^n for -126 <= n <= 127, from exponent bits (exact). */
 static inline float qcc_pow2f(int n) { return qcc_f32_from_bits((uint32_t)(n + 127) << 23); }
 
@@ -119,7 +132,8 @@ static inline float qcc_f16_to_f32(uint16_t h) {
     float v = (float)mant * 0x1p-24f;
     return sign ? -v : v;
   }
-  if (exp == 31) return qcc_f32_from_bits(sign | 0x7f800000u | (mant << 13));
+  /* NaNs come out quiet (payload kept): a signalling NaN could not survive the interpreter's numbers. */
+  if (exp == 31) return qcc_f32_from_bits(sign | 0x7f800000u | (mant << 13) | (mant ? 0x400000u : 0u));
   return qcc_f32_from_bits(sign | ((exp - 15 + 127) << 23) | (mant << 13));
 }
 

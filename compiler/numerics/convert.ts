@@ -62,7 +62,10 @@ export function bigToF32(v: bigint): number {
   return neg ? -r : r;
 }
 
-/** f16 bits -> float32 value with the NaN payload kept (the JS number carries it to typed-array stores). */
+/**
+ * f16 bits -> float32 value with the NaN payload kept (the JS number carries it to typed-array stores).
+ * NaNs are made quiet: a signalling NaN would be quieted by the first float conversion anyway.
+ */
 export function f16ToF32Keep(h: number): number {
   const sign = (h & 0x8000) << 16;
   const exp = (h >> 10) & 0x1f;
@@ -71,6 +74,6 @@ export function f16ToF32Keep(h: number): number {
     const v = mant * 2 ** -24;
     return sign ? -v : v;
   }
-  u32[0] = (sign | (exp === 31 ? 0x7f800000 | (mant << 13) : ((exp - 15 + 127) << 23) | (mant << 13))) >>> 0;
+  u32[0] = (sign | (exp === 31 ? 0x7f800000 | (mant << 13) | (mant ? 0x400000 : 0) : ((exp - 15 + 127) << 23) | (mant << 13))) >>> 0;
   return f32[0]!;
 }

@@ -3,8 +3,8 @@
  *
  * Floats: one operation rounded to the output type (the Float32Array store rounds once); exp, tanh and
  * sigmoid are our own float32 functions (numerics/math.ts) that the C runtime reproduces bit for bit.
- * NaN: relu, leaky_relu and clip let a NaN input through unchanged (every comparison with it is false);
- * sqrt returns the canonical NaN for negative or NaN input; abs clears the sign bit only.
+ * NaN: every float result that is NaN is the canonical quiet NaN (as in the binary ops), except for neg
+ * and abs, which flip / clear the sign bit of the raw bits (NaN payloads included), as C does.
  * Integers: neg and abs wrap (-(-128) is -128 in int8), as C does on the exact-width type.
  */
 import { DTYPES, type DType } from '../ir/dtype.ts';
@@ -16,37 +16,23 @@ import { defineOp } from './registry.ts';
 import { FLOAT_TYPES, INT_TYPES, NUMERIC_TYPES, SIGNED_INT_TYPES, bigView, numView } from './elementwise-util.ts';
 
 const fr = Math.fround;
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
 
 export interface UnaryFns {
   readonly types: readonly DType[];
+  /** For f32/f64, an operation on the raw bits instead of the value (sign-bit ops keep NaN payloads). */
+  readonly bits32?: (b: number) => number;
+  readonly bits64?: (b: bigint) => bigint;
   /** The element function for numbers (floats and integers up to 32 bits); the typed-array store rounds or wraps. */
   num(node: Node, dtype: DType): (x: number) => number;
   big?: (x: bigint) => bigint;
 }
 
-function absFloat(dtype: DType): (x: number) => number {
-  if (dtype === 'f32') {
-    return (x) => {
-      f32[0] = x;
-      u32[0] = u32[0]! & 0x7fffffff;
-      return f32[0]!;
-    };
-  }
-  return (x) => {
-    f64[0] = x;
-    u64[0] = u64[0]! & 0x7fffffffffffffffn;
-    return f64[0]!;
-  };
-}
+const canon = (r: number): number => (r !== r ? NaN : r);
 
 export const UNARY_FNS: Readonly<Record<string, UnaryFns>> = {
   relu: {
     types: [...FLOAT_TYPES, ...SIGNED_INT_TYPES],
-    num: () => (x) => (x < 0 ? 0 : x),
+    num: () => (x) => canon(x < 0 ? 0 : x),
     big: (x) => (x < 0n ? 0n : x),
   },
   leaky_relu: {
@@ -54,7 +40,7 @@ export const UNARY_FNS: Readonly<Record<string, UnaryFns>> = {
     // alpha is a float32 attribute; the product is rounded by the store (once, to the output type).
     num: (node) => {
       const alpha = attrFloat(node, 'alpha');
-      return (x) => (x < 0 ? alpha * x : x);
+      return (x) => (x < 0 ? alpha * x : canon(x));
     },
   },
   sigmoid: { types: ['f32'], num: () => sigmoidf },
@@ -64,14 +50,18 @@ export const UNARY_FNS: Readonly<Record<string, UnaryFns>> = {
     types: [...FLOAT_TYPES, ...SIGNED_INT_TYPES],
     num: () => (x) => -x,
     big: (x) => -x,
+    bits32: (b) => (b ^ 0x80000000) >>> 0,
+    bits64: (b) => b ^ 0x8000000000000000n,
   },
   abs: {
     types: NUMERIC_TYPES,
-    num: (_node, d) => (DTYPES[d].isFloat ? absFloat(d) : (x) => (x < 0 ? -x : x)),
+    num: () => (x) => (x < 0 ? -x : x),
     big: (x) => (x < 0n ? -x : x),
+    bits32: (b) => (b & 0x7fffffff) >>> 0,
+    bits64: (b) => b & 0x7fffffffffffffffn,
   },
   sqrt: { types: ['f32'], num: () => (x) => (x !== x || x < 0 ? NaN : fr(Math.sqrt(x))) },
-  reciprocal: { types: FLOAT_TYPES, num: () => (x) => 1 / x },
+  reciprocal: { types: FLOAT_TYPES, num: () => (x) => canon(1 / x) },
 };
 
 function checkType(node: Node, dtype: DType, allowed: readonly DType[]): void {
@@ -83,7 +73,15 @@ function checkType(node: Node, dtype: DType, allowed: readonly DType[]): void {
 export function unaryApply(x: Tensor, fns: UnaryFns, node: Node): Tensor {
   const out = new Tensor(x.dtype, x.shape);
   const n = x.size;
-  if (DTYPES[x.dtype].isBig) {
+  if (x.dtype === 'f32' && fns.bits32) {
+    const xv = new Uint32Array(x.data.buffer, x.data.byteOffset, n);
+    const o = new Uint32Array(out.data.buffer);
+    for (let i = 0; i < n; i++) o[i] = fns.bits32(xv[i]!);
+  } else if (x.dtype === 'f64' && fns.bits64) {
+    const xv = new BigUint64Array(x.data.buffer, x.data.byteOffset, n);
+    const o = new BigUint64Array(out.data.buffer);
+    for (let i = 0; i < n; i++) o[i] = fns.bits64(xv[i]!);
+  } else if (DTYPES[x.dtype].isBig) {
     const big = fns.big;
     if (!big) throw opError(node, `dtype ${x.dtype} is not supported`, 'E_UNSUPPORTED');
     const xv = bigView(x);
@@ -115,8 +113,8 @@ for (const [kind, fns] of Object.entries(UNARY_FNS)) {
 
 /**
  * clip(x[, min][, max]) = min(max(x, lo), hi), so lo > hi gives hi everywhere (numpy.clip, as the ONNX
- * spec says). Bounds come from the float attributes `min`/`max` when the importer could make them
- * constant, else from scalar inputs 1 and 2; an absent bound does not clamp.
+ * spec says); a NaN x gives the canonical NaN. Bounds come from the attributes `min`/`max` when the
+ * importer could make them constant, else from scalar inputs 1 and 2; an absent bound does not clamp.
  */
 export function clipBounds(node: Node, inputs: readonly (Tensor | null)[]): { lo?: number | bigint; hi?: number | bigint } {
   const get = (name: string, i: number): number | bigint | undefined => {
@@ -171,7 +169,7 @@ defineOp({
         let v = xv[i]!;
         v = v < l ? l : v;
         v = v > h ? h : v;
-        o[i] = v;
+        o[i] = canon(v);
       }
     }
     return [out];

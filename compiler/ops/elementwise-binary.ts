@@ -6,7 +6,10 @@
  * Integer semantics are C's on the exact-width type: add/sub/mul wrap modulo 2^bits; div truncates
  * toward zero, x / 0 is 0 (ONNX leaves it undefined; we pick 0 in the interpreter and in C alike), and
  * MIN / -1 wraps to MIN. Float ops are one IEEE operation rounded to float32 (or float64).
- * max/min propagate NaN (numpy's maximum/minimum): NaN if either operand is NaN (the first one wins).
+ * max/min propagate NaN (numpy's maximum/minimum): NaN if either operand is NaN.
+ * Every float result that is NaN is the canonical quiet NaN (0x7fc00000 / 0x7ff8000000000000): which NaN
+ * payload survives an operation differs between x86 and ARM (and between operand orders the C compiler
+ * may pick), so the C kernels canonicalise too. where copies bits unchanged.
  */
 import { DTYPES, type DType } from '../ir/dtype.ts';
 import { typeToString, type Node, type TensorType } from '../ir/graph.ts';
@@ -14,7 +17,7 @@ import { broadcastShapes } from '../ir/broadcast.ts';
 import { Tensor, shapeSize } from '../ir/tensor.ts';
 import { inType, opError } from './op-def.ts';
 import { defineOp } from './registry.ts';
-import { NUMERIC_TYPES, bigView, broadcastIndex, numView } from './elementwise-util.ts';
+import { NUMERIC_TYPES, bigView, broadcastIndex, numView, rawView } from './elementwise-util.ts';
 
 /** One binary operation in its three TS flavours. */
 export interface BinaryFns {
@@ -26,19 +29,22 @@ export interface BinaryFns {
   big(a: bigint, b: bigint): bigint;
 }
 
+/** NaN results become the canonical NaN (the JS NaN constant stores as 0x7fc00000 / 0x7ff8...). */
+const canon = (r: number): number => (r !== r ? NaN : r);
+
 export const BINARY_FNS: Readonly<Record<string, BinaryFns>> = {
-  add: { float: (a, b) => a + b, int: (a, b) => a + b, big: (a, b) => a + b },
-  sub: { float: (a, b) => a - b, int: (a, b) => a - b, big: (a, b) => a - b },
-  mul: { float: (a, b) => a * b, int: (a, b) => Math.imul(a, b), big: (a, b) => a * b },
+  add: { float: (a, b) => canon(a + b), int: (a, b) => a + b, big: (a, b) => a + b },
+  sub: { float: (a, b) => canon(a - b), int: (a, b) => a - b, big: (a, b) => a - b },
+  mul: { float: (a, b) => canon(a * b), int: (a, b) => Math.imul(a, b), big: (a, b) => a * b },
   // |a / b| rounds correctly enough in double for Math.trunc to be exact on 32-bit operands.
-  div: { float: (a, b) => a / b, int: (a, b) => (b === 0 ? 0 : Math.trunc(a / b)), big: (a, b) => (b === 0n ? 0n : a / b) },
+  div: { float: (a, b) => canon(a / b), int: (a, b) => (b === 0 ? 0 : Math.trunc(a / b)), big: (a, b) => (b === 0n ? 0n : a / b) },
   max: {
-    float: (a, b) => (a !== a ? a : b !== b ? b : a > b ? a : b),
+    float: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
     int: (a, b) => (a > b ? a : b),
     big: (a, b) => (a > b ? a : b),
   },
   min: {
-    float: (a, b) => (a !== a ? a : b !== b ? b : a < b ? a : b),
+    float: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
     int: (a, b) => (a < b ? a : b),
     big: (a, b) => (a < b ? a : b),
   },
@@ -152,12 +158,12 @@ defineOp({
     const ix = broadcastIndex(x!.shape, t.shape);
     const iy = broadcastIndex(y!.shape, t.shape);
     const cv = c!.data;
-    // Elements are copied as they are (bits included), so one path serves every dtype.
-    const xv = x!.data as unknown as ArrayLike<unknown>;
-    const yv = y!.data as unknown as ArrayLike<unknown>;
-    const o = out.data as unknown as unknown[];
+    // Elements are copied as raw bits (an integer view of the same width), never through a float number.
+    const xv = rawView(x!);
+    const yv = rawView(y!);
+    const o = rawView(out);
     for (let i = 0; i < n; i++) {
-      o[i] = cv[ic ? ic[i]! : i] ? xv[ix ? ix[i]! : i] : yv[iy ? iy[i]! : i];
+      o[i] = cv[ic ? ic[i]! : i] ? xv[ix ? ix[i]! : i]! : yv[iy ? iy[i]! : i]!;
     }
     return [out];
   },

@@ -2,7 +2,7 @@
  * Helpers shared by the elementwise op definitions and their C emitters: broadcast index maps, the
  * collapsed broadcast geometry the C kernels walk, dtype groups, and untyped views of tensor data.
  */
-import type { DType } from '../ir/dtype.ts';
+import { DTYPES, type DType } from '../ir/dtype.ts';
 import { broadcastStrides } from '../ir/broadcast.ts';
 import { shapeSize, type Shape, type Tensor } from '../ir/tensor.ts';
 
@@ -17,6 +17,17 @@ export interface BigArray {
 }
 export const numView = (t: Tensor): NumArray => t.data as unknown as NumArray;
 export const bigView = (t: Tensor): BigArray => t.data as unknown as BigArray;
+
+/** The tensor's elements as unsigned integers of their width: copies through it keep every bit. */
+export function rawView(t: Tensor): NumArray | BigArray {
+  const d = t.data;
+  switch (DTYPES[t.dtype].bytes) {
+    case 1: return new Uint8Array(d.buffer, d.byteOffset, d.length);
+    case 2: return new Uint16Array(d.buffer, d.byteOffset, d.length);
+    case 4: return new Uint32Array(d.buffer, d.byteOffset, d.length);
+    default: return new BigUint64Array(d.buffer, d.byteOffset, d.length);
+  }
+}
 
 export const FLOAT_TYPES: readonly DType[] = ['f32', 'f64'];
 export const INT_TYPES: readonly DType[] = ['i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64'];

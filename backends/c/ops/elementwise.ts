@@ -69,15 +69,13 @@ const where: CEmitter = {
     const y = node.outputs[0]!;
     const n = size(y);
     if (n === 0) return `${header(node, ctx)} /* empty output */`;
-    // Elements are copied as bits, so the kernel only depends on the element size.
-    const bits = DTYPES[y.type.dtype].bytes * 8;
-    const t = `uint${bits}_t`;
-    const args = `${ctx.ref(c)}, (const ${t} *)${ctx.ref(a)}, (const ${t} *)${ctx.ref(b)}, (${t} *)${ctx.ref(y)}`;
+    const sfx = y.type.dtype;
+    const args = `${ctx.ref(c)}, ${ctx.ref(a)}, ${ctx.ref(b)}, ${ctx.ref(y)}`;
     const g = collapseBroadcast([c.type.shape, a.type.shape, b.type.shape], y.type.shape);
     if (g.shape.length === 1 && (n === 1 || g.strides.every((s) => s[0] === 1))) {
-      return `${header(node, ctx)}\nqcc_where_${bits}(${args}, ${u(n)});`;
+      return `${header(node, ctx)}\nqcc_where_${sfx}(${args}, ${u(n)});`;
     }
-    return `${header(node, ctx)}\nqcc_where_${bits}_bcast(${args}, &${bcastParams(node, ctx, g)});`;
+    return `${header(node, ctx)}\nqcc_where_${sfx}_bcast(${args}, &${bcastParams(node, ctx, g)});`;
   },
 };
 
