@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { isQccError } from '../errors.ts';
 import type { CompileOptions } from './commands/compile.ts';
@@ -14,7 +15,8 @@ export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
 
-const VERSION = '0.1.0';
+/** The package version (one source: package.json). */
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function withModelOptions(cmd: Command): Command {
   return cmd
