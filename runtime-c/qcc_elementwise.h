@@ -382,6 +382,86 @@ static inline void qcc_softmax_f32(const float *x, float *y, size_t outer, size_
   }
 }
 
+/* ---- reduce_sum / reduce_max ------------------------------------------------------------------ */
+
+/* Kept axes (outer walk) and reduced axes (inner walk), each with input strides; rcount = reduced size. */
+typedef struct {
+  int orank;
+  size_t oshape[QCC_BCAST_MAX_RANK];
+  size_t ostride[QCC_BCAST_MAX_RANK];
+  int rrank;
+  size_t rshape[QCC_BCAST_MAX_RANK];
+  size_t rstride[QCC_BCAST_MAX_RANK];
+  size_t rcount;
+} qcc_reduce;
+
+/* Row-major odometer step over all axes; 0 when the walk is complete. */
+static inline int qcc_walk_next(int rank, const size_t *shape, const size_t *stride, size_t *idx, size_t *off) {
+  int d;
+  for (d = rank - 1; d >= 0; d--) {
+    idx[d]++;
+    *off += stride[d];
+    if (idx[d] < shape[d]) return 1;
+    *off -= idx[d] * stride[d];
+    idx[d] = 0;
+  }
+  return 0;
+}
+
+#define QCC_EW_REDUCE_SUM(SFX, T, ACC, CANON)                                                   \
+  static inline void qcc_reduce_sum_##SFX(const T *x, T *y, const qcc_reduce *p) {              \
+    size_t oi[QCC_BCAST_MAX_RANK] = {0}, ooff = 0;                                              \
+    do {                                                                                        \
+      size_t ri[QCC_BCAST_MAX_RANK] = {0}, roff = 0;                                            \
+      ACC acc = 0;                                                                              \
+      if (p->rcount)                                                                            \
+        do {                                                                                    \
+          acc = acc + (ACC)x[ooff + roff];                                                      \
+        } while (qcc_walk_next(p->rrank, p->rshape, p->rstride, ri, &roff));                    \
+      *y++ = CANON((T)acc);                                                                     \
+    } while (qcc_walk_next(p->orank, p->oshape, p->ostride, oi, &ooff));                        \
+  }
+
+/* NANCHECK(v, acc) is true when the result must be NaN (floats), 0 for integers. */
+#define QCC_EW_REDUCE_MAX(SFX, T, LOWEST, NANCHECK, NANV)                                       \
+  static inline void qcc_reduce_max_##SFX(const T *x, T *y, const qcc_reduce *p) {              \
+    size_t oi[QCC_BCAST_MAX_RANK] = {0}, ooff = 0;                                              \
+    do {                                                                                        \
+      size_t ri[QCC_BCAST_MAX_RANK] = {0}, roff = 0;                                            \
+      T acc = p->rcount ? x[ooff] : (LOWEST);                                                   \
+      if (p->rcount)                                                                            \
+        do {                                                                                    \
+          const T v = x[ooff + roff];                                                           \
+          acc = NANCHECK(v, acc) ? (NANV) : (v > acc ? v : acc);                                \
+        } while (qcc_walk_next(p->rrank, p->rshape, p->rstride, ri, &roff));                    \
+      *y++ = acc;                                                                               \
+    } while (qcc_walk_next(p->orank, p->oshape, p->ostride, oi, &ooff));                        \
+  }
+
+#define QCC_NANCHECK_F(v, acc) ((v) != (v) || (acc) != (acc))
+#define QCC_NANCHECK_I(v, acc) 0
+
+QCC_EW_REDUCE_SUM(f32, float, float, qcc_canonf)
+QCC_EW_REDUCE_SUM(f64, double, double, qcc_canon)
+QCC_EW_REDUCE_SUM(i8, int8_t, uint32_t, QCC_LOAD_SAME)
+QCC_EW_REDUCE_SUM(u8, uint8_t, uint32_t, QCC_LOAD_SAME)
+QCC_EW_REDUCE_SUM(i16, int16_t, uint32_t, QCC_LOAD_SAME)
+QCC_EW_REDUCE_SUM(u16, uint16_t, uint32_t, QCC_LOAD_SAME)
+QCC_EW_REDUCE_SUM(i32, int32_t, uint32_t, QCC_LOAD_SAME)
+QCC_EW_REDUCE_SUM(u32, uint32_t, uint32_t, QCC_LOAD_SAME)
+QCC_EW_REDUCE_SUM(i64, int64_t, uint64_t, QCC_LOAD_SAME)
+QCC_EW_REDUCE_SUM(u64, uint64_t, uint64_t, QCC_LOAD_SAME)
+QCC_EW_REDUCE_MAX(f32, float, -qcc_f32_from_bits(0x7f800000u), QCC_NANCHECK_F, qcc_nanf())
+QCC_EW_REDUCE_MAX(f64, double, -(double)qcc_f32_from_bits(0x7f800000u), QCC_NANCHECK_F, qcc_nan())
+QCC_EW_REDUCE_MAX(i8, int8_t, INT8_MIN, QCC_NANCHECK_I, 0)
+QCC_EW_REDUCE_MAX(u8, uint8_t, 0, QCC_NANCHECK_I, 0)
+QCC_EW_REDUCE_MAX(i16, int16_t, INT16_MIN, QCC_NANCHECK_I, 0)
+QCC_EW_REDUCE_MAX(u16, uint16_t, 0, QCC_NANCHECK_I, 0)
+QCC_EW_REDUCE_MAX(i32, int32_t, INT32_MIN, QCC_NANCHECK_I, 0)
+QCC_EW_REDUCE_MAX(u32, uint32_t, 0, QCC_NANCHECK_I, 0)
+QCC_EW_REDUCE_MAX(i64, int64_t, INT64_MIN, QCC_NANCHECK_I, 0)
+QCC_EW_REDUCE_MAX(u64, uint64_t, 0, QCC_NANCHECK_I, 0)
+
 /* ---- cast ------------------------------------------------------------------------------------- */
 
 /* float -> integer: truncate, NaN -> 0, saturate (to int32 / uint32 for the narrow types, then wrap). */

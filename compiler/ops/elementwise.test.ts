@@ -302,3 +302,28 @@ describe('cast', () => {
     expect(nums(run('cast', [T('bool', [1, 0])], { to: 'f32' }))).toEqual([1, 0]);
   });
 });
+
+describe('reduce_sum / reduce_max', () => {
+  const x = T('f32', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2]);
+  it('reduce over axis sets, keepdims or not', () => {
+    const a = run('reduce_sum', [x], { axes: [0, 2], keepdims: true });
+    expect([...a.shape]).toEqual([1, 3, 1]);
+    // axis 1 index j: x[0][j][0..1] + x[1][j][0..1]
+    expect(nums(a)).toEqual([1 + 2 + 7 + 8, 3 + 4 + 9 + 10, 5 + 6 + 11 + 12]);
+    const b = run('reduce_max', [x], { axes: [1], keepdims: false });
+    expect([...b.shape]).toEqual([2, 2]);
+    expect(nums(b)).toEqual([5, 6, 11, 12]);
+    expect(nums(run('reduce_sum', [x], { axes: [0, 1, 2], keepdims: false }))).toEqual([78]);
+  });
+  it('integer sums wrap; NaN makes max NaN; empty reductions', () => {
+    expect(nums(run('reduce_sum', [T('i8', [100, 100, -128, -1], [2, 2])], { axes: [1], keepdims: false }))).toEqual([-56, 127]);
+    expect(nums(run('reduce_sum', [T('u32', [4294967295, 2])], { axes: [0], keepdims: false }))).toEqual([1]);
+    expect(nums(run('reduce_max', [T('f32', [1, NaN, 3])], { axes: [0], keepdims: false }))).toEqual([NaN]);
+    expect(nums(run('reduce_max', [new Tensor('i16', [2, 0])], { axes: [1], keepdims: true }))).toEqual([-32768, -32768]);
+    expect(nums(run('reduce_sum', [new Tensor('f32', [2, 0])], { axes: [1], keepdims: false }))).toEqual([0, 0]);
+  });
+  it('rejects unsorted or out-of-range axes', () => {
+    expect(qccError(() => run('reduce_sum', [x], { axes: [2, 0], keepdims: true })).code).toBe('E_ATTR');
+    expect(qccError(() => run('reduce_sum', [x], { axes: [3], keepdims: true })).code).toBe('E_ATTR');
+  });
+});

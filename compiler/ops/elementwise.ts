@@ -3,3 +3,4 @@ import './elementwise-binary.ts';
 import './activations.ts';
 import './softmax.ts';
 import './cast.ts';
+import './elementwise-reduce.ts';

@@ -165,7 +165,7 @@ function makeCase(kind: string, inputs: (Tensor | null)[], attrs: Attrs, decls: 
   const ct = (d: DType) => DTYPES[d].cType;
   const lines: string[] = [`static void case_${k}(void) {`];
   inputs.forEach((t, i) => {
-    if (t) lines.push(`  static ${ct(t.dtype)} c${k}_in${i}[${Math.max(t.size, 1)}];`, `  rd(c${k}_in${i}, ${t.byteLength}u);`);
+    if (t) lines.push(`  static ${ct(t.dtype)} c${k}_in${i}[${Math.max(t.size, 1)}];`, t.size ? `  rd(c${k}_in${i}, ${t.byteLength}u);` : '');
   });
   lines.push(`  static ${ct(out.type.dtype)} c${k}_out[${Math.max(expected.size, 1)}];`);
   lines.push(...body.split('\n').map((l) => `  ${l}`));
@@ -379,6 +379,27 @@ describe('qcc_elementwise.h kernels equal the interpreter (gcc and clang)', () =
     runCases('unary', cases, decls);
   });
 
+  it('reduce_sum and reduce_max over axis sets, every dtype', () => {
+    const decls: string[] = [];
+    const cases: Case[] = [];
+    for (const kind of ['reduce_sum', 'reduce_max']) {
+      for (const d of NUMERIC) {
+        for (const [axes, keepdims] of [
+          [[0], true],
+          [[1], false],
+          [[0, 2], true],
+          [[1, 2], false],
+          [[0, 1, 2], true],
+        ] as [number[], boolean][]) {
+          cases.push(makeCase(kind, [randomTensor(d, [3, 4, 5])], { axes, keepdims }, decls, cases.length));
+        }
+        // an empty reduction: 0 for sums, the lowest value for max
+        cases.push(makeCase(kind, [new Tensor(d, [3, 0, 2])], { axes: [1], keepdims: true }, decls, cases.length));
+      }
+    }
+    runCases('reduce', cases, decls);
+  });
+
   it('cast between every pair of dtypes', () => {
     const decls: string[] = [];
     const cases: Case[] = [];
@@ -399,7 +420,7 @@ describe('qcc_elementwise.h kernels equal the interpreter (gcc and clang)', () =
 
 it('the parity sweep covers every emitter kind', () => {
   const covered = ['add', 'sub', 'mul', 'div', 'max', 'min', 'less', 'less_or_equal', 'greater', 'greater_or_equal', 'equal', 'where'];
-  covered.push('relu', 'neg', 'abs', 'sqrt', 'reciprocal', 'exp', 'tanh', 'sigmoid', 'leaky_relu', 'clip', 'softmax', 'cast');
+  covered.push('reduce_sum', 'reduce_max', 'relu', 'neg', 'abs', 'sqrt', 'reciprocal', 'exp', 'tanh', 'sigmoid', 'leaky_relu', 'clip', 'softmax', 'cast');
   expect(emitters.map((e) => e.kind).sort()).toEqual(covered.sort());
   expect(shapeSize([2, 3])).toBe(6);
 });

@@ -7,7 +7,8 @@
 import { DTYPES, type DType } from '../../../compiler/ir/dtype.ts';
 import type { Node, Value } from '../../../compiler/ir/graph.ts';
 import { shapeSize } from '../../../compiler/ir/tensor.ts';
-import { attrFloat, attrInt, attrString } from '../../../compiler/ops/op-def.ts';
+import { attrFloat, attrInt, attrInts, attrString } from '../../../compiler/ops/op-def.ts';
+import { reduceGeometry } from '../../../compiler/ops/elementwise-reduce.ts';
 import { BCAST_MAX_RANK, collapseBroadcast, type BroadcastGeometry } from '../../../compiler/ops/elementwise-util.ts';
 import { BINARY_FNS, COMPARE_FNS } from '../../../compiler/ops/elementwise-binary.ts';
 import { UNARY_FNS } from '../../../compiler/ops/activations.ts';
@@ -147,4 +148,25 @@ const cast: CEmitter = {
   },
 };
 
-export const emitters: CEmitter[] = [...binaryEmitters, where, ...unaryEmitters, leakyRelu, clip, softmax, cast];
+function reduceEmitter(kind: string): CEmitter {
+  return {
+    kind,
+    runtime: () => RUNTIME,
+    emit(node, ctx) {
+      const x = node.inputs[0]!;
+      const y = node.outputs[0]!;
+      if (size(y) === 0) return `${header(node, ctx)} /* empty output */`;
+      const g = reduceGeometry(x.type.shape, attrInts(node, 'axes'));
+      if (g.outShape.length > BCAST_MAX_RANK || g.redShape.length > BCAST_MAX_RANK) {
+        throw new Error(`internal: ${node.op} '${node.name}' of rank > ${BCAST_MAX_RANK} after collapsing`);
+      }
+      const pad = (xs: readonly number[]) => `{${[...xs, ...new Array<number>(BCAST_MAX_RANK - xs.length).fill(0)].map(u).join(', ')}}`;
+      const count = g.redShape.reduce((a, b) => a * b, 1);
+      const init = `{${g.outShape.length}, ${pad(g.outShape)}, ${pad(g.outStrides)}, ${g.redShape.length}, ${pad(g.redShape)}, ${pad(g.redStrides)}, ${u(count)}}`;
+      const p = ctx.constDecl(`${node.op}_geom`, 'qcc_reduce', init);
+      return `${header(node, ctx)}\nqcc_${node.op}_${x.type.dtype}(${ctx.ref(x)}, ${ctx.ref(y)}, &${p});`;
+    },
+  };
+}
+
+export const emitters: CEmitter[] = [reduceEmitter('reduce_sum'), reduceEmitter('reduce_max'), ...binaryEmitters, where, ...unaryEmitters, leakyRelu, clip, softmax, cast];

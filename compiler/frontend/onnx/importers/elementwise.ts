@@ -1,7 +1,7 @@
 /**
  * ONNX importers of the elementwise family: arithmetic (Add Sub Mul Div Max Min), comparisons (Less
  * Greater Equal LessOrEqual GreaterOrEqual), Where, activations (Relu LeakyRelu Sigmoid Tanh Clip),
- * math (Exp Neg Abs Sqrt Reciprocal), Softmax, Cast and CastLike.
+ * math (Exp Neg Abs Sqrt Reciprocal), Softmax, Cast and CastLike, ReduceSum and ReduceMax.
  *
  * Opset differences resolved here:
  * - Arithmetic and comparisons before opset 7 broadcast only when `broadcast=1`, aligning B with A at
@@ -212,3 +212,48 @@ importer('', 'CastLike', 15, (ctx) => {
   const like = ctx.requireInput(1, 'target_type');
   emitCast(ctx, x, like.type.dtype);
 });
+
+// ---- ReduceSum / ReduceMax ------------------------------------------------------------------------
+
+/**
+ * Axes from the attribute (older opsets) or the constant `axes` input; negative axes normalised, sorted.
+ * Empty axes reduce everything, or nothing when noop_with_empty_axes=1 (the input itself).
+ */
+function reduce(ctx: ImportContext, kind: string, axesFromInput: boolean): void {
+  ctx.rejectAttrsExcept(axesFromInput ? ['keepdims', 'noop_with_empty_axes'] : ['axes', 'keepdims']);
+  const x = ctx.requireInput(0, 'data');
+  const rank = x.type.shape.length;
+  let axes: number[];
+  if (axesFromInput) {
+    const t = ctx.optConstInput(1, 'axes');
+    if (t && t.dtype !== 'i64') throw ctx.error(`axes must be int64, not ${t.dtype}`, 'E_MODEL');
+    axes = t ? t.toNumbers() : [];
+  } else {
+    axes = ctx.attrInts('axes', []);
+  }
+  const keepdims = ctx.attrInt('keepdims', 1) !== 0;
+  if (axes.length === 0) {
+    if (axesFromInput && ctx.attrInt('noop_with_empty_axes', 0) !== 0) {
+      ctx.bind(0, x);
+      return;
+    }
+    axes = x.type.shape.map((_, i) => i);
+  }
+  const norm = axes.map((a) => {
+    if (!Number.isInteger(a) || a < -rank || a >= rank) throw ctx.error(`axis ${a} is out of range for rank ${rank}`, 'E_ATTR');
+    return a < 0 ? a + rank : a;
+  });
+  const sorted = [...new Set(norm)].sort((a, b) => a - b);
+  if (sorted.length !== norm.length) throw ctx.error(`axes [${axes.join(',')}] repeat an axis`, 'E_ATTR');
+  if (sorted.length === 0) {
+    // a scalar input: reducing over no axes is the identity
+    ctx.bind(0, x);
+    return;
+  }
+  ctx.emit(kind, [x], { axes: sorted, keepdims });
+}
+
+importer('', 'ReduceSum', 1, (ctx) => reduce(ctx, 'reduce_sum', false));
+importer('', 'ReduceSum', 13, (ctx) => reduce(ctx, 'reduce_sum', true));
+importer('', 'ReduceMax', 1, (ctx) => reduce(ctx, 'reduce_max', false));
+importer('', 'ReduceMax', 18, (ctx) => reduce(ctx, 'reduce_max', true));
