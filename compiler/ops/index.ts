@@ -4,3 +4,4 @@ import './qlinear.ts';
 import './nn.ts';
 import './elementwise.ts';
 import './shape.ts';
+import './contrib.ts';

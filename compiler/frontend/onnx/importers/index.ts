@@ -5,3 +5,4 @@ import './nn.ts';
 import './elementwise.ts';
 import './shape.ts';
 import './constant.ts';
+import './contrib.ts';
