@@ -14,8 +14,6 @@ const FLOAT8 = 'float8 types (FLOAT8E4M3FN/E5M2) are not a qcc dtype';
 const FLOAT4 = 'float4 (FLOAT4E2M1) is not a qcc dtype';
 const INT4 = '4-bit integer types (INT4/UINT4) are not a qcc dtype';
 const INT2 = '2-bit integer types (INT2/UINT2) are not a qcc dtype';
-const EXPANDED_SOFTMAX =
-  "the function expansion uses ReduceMax and ReduceSum, which are not in qcc's op set (Softmax itself is supported and passes)";
 const EXPANDED_DQL =
   "the function expansion uses ReduceMin, ReduceMax and Round, which are not in qcc's op set (DynamicQuantizeLinear itself is supported and passes); " +
   'its QuantizeLinear scale is also computed at run time, which the C backend needs as a constant';
@@ -47,20 +45,6 @@ export const UNSUPPORTED: Readonly<Record<string, UnsupportedCase>> = {
   test_identity_sequence: { reason: 'sequence types are not supported', error: /sequence/i },
   test_maxpool_with_argmax_2d_precomputed_pads: { reason: "MaxPool's Indices output is not supported", error: /Indices output/i },
   test_maxpool_with_argmax_2d_precomputed_strides: { reason: "MaxPool's Indices output is not supported", error: /Indices output/i },
-  test_softmax_axis_0_expanded: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_axis_0_expanded_ver18: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_axis_1_expanded: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_axis_1_expanded_ver18: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_axis_2_expanded: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_axis_2_expanded_ver18: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_default_axis_expanded: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_default_axis_expanded_ver18: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_example_expanded: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_example_expanded_ver18: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_large_number_expanded: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_large_number_expanded_ver18: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_negative_axis_expanded: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
-  test_softmax_negative_axis_expanded_ver18: { reason: EXPANDED_SOFTMAX, error: /ReduceMax.*ReduceSum/ },
   test_dynamicquantizelinear_expanded: { reason: EXPANDED_DQL, error: /ReduceMin|ReduceMax|Round/ },
   test_dynamicquantizelinear_max_adjusted_expanded: { reason: EXPANDED_DQL, error: /ReduceMin|ReduceMax|Round/ },
   test_dynamicquantizelinear_min_adjusted_expanded: { reason: EXPANDED_DQL, error: /ReduceMin|ReduceMax|Round/ },
