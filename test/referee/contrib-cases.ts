@@ -24,9 +24,14 @@ const lo = (d: Q8) => (d === 'u8' ? 0 : -128);
 const zp = (d: Q8, u: number) => Tensor.scalar(d, u + lo(d));
 const sc = (v: number) => Tensor.scalar('f32', Math.fround(v));
 
-/** Every 8-bit value of the type, extremes first, then seeded uniform values. */
+/**
+ * 8-bit data: exactly 256 elements are every value of the type in order (so [256, 1] x [1, 256] operands
+ * meet in all 65536 pairs, and a [256] input visits a whole lookup table); otherwise the extremes first,
+ * then seeded uniform values.
+ */
 export function fullInputs(dtype: Q8, shape: readonly number[], rng: Prng): Tensor {
   const n = shapeSize(shape);
+  if (n === 256) return Tensor.fromNumbers(dtype, shape, Array.from({ length: 256 }, (_, i) => lo(dtype) + i));
   const first = [lo(dtype), lo(dtype) + 255, 0, lo(dtype) + 1, lo(dtype) + 254];
   const v = Array.from({ length: n }, (_, i) => (i < first.length ? first[i]! : lo(dtype) + rng.intIn(0, 255)));
   return Tensor.fromNumbers(dtype, shape, v);
@@ -48,7 +53,7 @@ function one(name: string, op: string, inputs: { name: string; dtype: DType; sha
 }
 
 const binaryShapes: [number[], number[]][] = [
-  [[2, 3, 5], [2, 3, 5]], [[3, 1, 7], [1, 4, 7]], [[1], [4, 5]], [[6, 5], []], [[2, 1, 3, 1], [5, 1, 4]], [[17], [17]],
+  [[256, 1], [1, 256]], [[2, 3, 5], [2, 3, 5]], [[3, 1, 7], [1, 4, 7]], [[1], [4, 5]], [[6, 5], []], [[2, 1, 3, 1], [5, 1, 4]], [[17], [17]],
 ];
 // (a_scale, a_zp, b_scale, b_zp, c_scale, c_zp); zero points on the u8 scale.
 const binaryParams: number[][] = [[0.05, 128, 0.031, 120, 0.07, 128], [0.0123, 0, 0.0456, 255, 0.033, 255], [0.00392, 7, 0.00392, 250, 0.00784, 0]];
@@ -60,7 +65,7 @@ function binaryCases(): ContribCase[] {
       binaryShapes.forEach(([as, bs], k) => {
         const [s1, z1, s2, z2, s3, z3] = binaryParams[k % binaryParams.length]!;
         const cs = op === 'QLinearMul' ? s3! * 5 : s3!;
-        const noZp = k === 5; // optional zero points left out
+        const noZp = k === 6; // optional zero points left out
         out.push(one(`${op} ${d} [${as}]x[${bs}]${noZp ? ' no A/B zero points' : ''}`, op,
           [{ name: 'a', dtype: d, shape: as }, { name: 'b', dtype: d, shape: bs }],
           [['as', sc(s1!)], ['az', zp(d, z1!)], ['bs', sc(s2!)], ['bz', zp(d, z2!)], ['cs', sc(cs)], ['cz', zp(d, z3!)]],
