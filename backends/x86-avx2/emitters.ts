@@ -1,0 +1,167 @@
+/**
+ * x86-avx2 emitters: qlinear_conv and qlinear_matmul on packed weights (runtime-c/x86-avx2/qcc_qpacked_avx2.h).
+ * Everything else, and the cases these kernels do not cover (3-D convs, batched constant B, non-finite
+ * requant scales), uses the generic emitters. The plan (which kernel, which family) is a pure function of the
+ * node, computed again by runtime(), scratchBytes() and emit().
+ */
+import type { Node } from '../../compiler/ir/graph.ts';
+import { inConst } from '../../compiler/ops/op-def.ts';
+import { qvecValues } from '../../compiler/ops/qgeometry.ts';
+import type { QConvGeometry } from '../../compiler/ops/qgeometry.ts';
+import { qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMulScales } from '../../compiler/ops/qlinear.ts';
+import { expand, intValues } from '../../compiler/ops/qparams.ts';
+import type { CEmitContext, CEmitter } from '../c/emitter.ts';
+import { GENERIC_EMITTERS } from '../c/ops/index.ts';
+import {
+  MR, NR, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose,
+  u8s8Exact, type PackedFamily,
+} from './pack.ts';
+
+export const AVX2_RUNTIME = 'x86-avx2/qcc_qpacked_avx2.h';
+/** Bytes of one im2col block the conv GEMM aims for (fits L1 with the weights streaming from L2). */
+const BLOCK_BYTES = 24 * 1024;
+
+const generic = (kind: string): CEmitter => {
+  const e = GENERIC_EMITTERS.get(kind);
+  if (!e) throw new Error(`internal: no generic emitter for ${kind}`);
+  return e;
+};
+
+const finite = (a: Float32Array): boolean => a.every((v) => Number.isFinite(v));
+const signedOf = (dtype: string): number => (dtype === 'i8' ? 1 : 0);
+
+type ConvPlan =
+  | { kind: 'generic' }
+  | { kind: 'dw'; g: QConvGeometry; scales: Float32Array; wEff: Int32Array; K: number; S: number; scratch: ReturnType<typeof depthwiseScratch> }
+  | { kind: 'gemm'; g: QConvGeometry; scales: Float32Array; wEff: Int32Array; family: PackedFamily; kdim: number; kpad: number; nb: number };
+
+/** The conv kernel this node gets (exported for tests and the benchmark report). */
+export function planConv(node: Node): ConvPlan {
+  const g = qlinearConvGeometry(node);
+  if (g.rank > 2) return { kind: 'generic' };
+  const scales = qlinearConvScales(g.m, inConst(node, 1, 'x_scale'), inConst(node, 4, 'w_scale'), inConst(node, 6, 'y_scale'));
+  if (!finite(scales)) return { kind: 'generic' };
+  const [, KH, KW] = g.kernel;
+  const kdim = g.cPerGroup * KH * KW;
+  const wzp = expand(intValues(inConst(node, 5, 'w_zero_point')), g.m);
+  const wEff = effectiveRows(intValues(inConst(node, 3, 'w')), wzp, g.m, kdim);
+  const [, SH, SW] = g.strides;
+  const [, DH, DW] = g.dilations;
+  const [, OH, OW] = g.outSp;
+  const [, IH, IW] = g.inSp;
+  const [, PH, PW] = g.padsBegin;
+  if (g.group === g.c && g.c === g.m && KH === KW && (KH === 3 || KH === 5) && SH === SW && (SH === 1 || SH === 2) && DH === 1 && DW === 1) {
+    return { kind: 'dw', g, scales, wEff, K: KH, S: SH, scratch: depthwiseScratch(IH, IW, OH, OW, KH, SH, PH, PW) };
+  }
+  const family: PackedFamily = u8s8Exact(wEff, g.m, kdim) ? 'u8s8' : 's16';
+  const kpad = roundUp(kdim, kGroup(family));
+  const bytesPerPx = kpad * (family === 'u8s8' ? 1 : 2);
+  const plane = OH * OW;
+  const nb = Math.max(NR, Math.min(roundUp(plane, NR), Math.floor(BLOCK_BYTES / bytesPerPx / NR) * NR));
+  return { kind: 'gemm', g, scales, wEff, family, kdim, kpad, nb };
+}
+
+function convParams(ctx: CEmitContext, node: Node, g: QConvGeometry, extra: { kdim: number; kpad: number; mblocks: number; nb: number; spH: number; spW: number; qW: number }): string {
+  const xzp = intValues(inConst(node, 2, 'x_zero_point'))[0]!;
+  const yzp = intValues(inConst(node, 7, 'y_zero_point'))[0]!;
+  const f = [
+    g.n, g.c, g.inSp[1], g.inSp[2], g.m, g.outSp[1], g.outSp[2],
+    g.kernel[1], g.kernel[2], g.strides[1], g.strides[2], g.dilations[1], g.dilations[2], g.padsBegin[1], g.padsBegin[2],
+    g.group, g.cPerGroup, g.mPerGroup, extra.kdim, extra.kpad, extra.mblocks, extra.nb,
+    signedOf(node.inputs[0]!.type.dtype), xzp, signedOf(node.inputs[7]!.type.dtype), yzp, extra.spH, extra.spW, extra.qW,
+  ];
+  return ctx.constDecl('qpconv_params', 'qcc_qpconv_params', `{${f.join(', ')}}`);
+}
+
+const qlinearConv: CEmitter = {
+  kind: 'qlinear_conv',
+  runtime(node) {
+    return planConv(node).kind === 'generic' ? generic('qlinear_conv').runtime(node) : [AVX2_RUNTIME];
+  },
+  scratchBytes(node) {
+    const p = planConv(node);
+    if (p.kind === 'generic') return generic('qlinear_conv').scratchBytes?.(node) ?? 0;
+    if (p.kind === 'dw') return p.scratch.bytes;
+    return p.nb * p.kpad * (p.family === 'u8s8' ? 1 : 2);
+  },
+  emit(node, ctx) {
+    const p = planConv(node);
+    if (p.kind === 'generic') return generic('qlinear_conv').emit(node, ctx);
+    const { g } = p;
+    const x = node.inputs[0]!;
+    const xSigned = signedOf(x.type.dtype);
+    const xzp = intValues(inConst(node, 2, 'x_zero_point'))[0]!;
+    const bias = node.inputs[8] ? (inConst(node, 8, 'bias').data as Int32Array) : null;
+    const head = `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)}: `;
+    if (p.kind === 'dw') {
+      const w = ctx.constArray('qpconv_dw_w', 'i16', packDepthwise(p.wEff, g.c, p.K));
+      const b = ctx.constArray('qpconv_dw_bias', 'i32', bias ?? new Int32Array(g.m));
+      const s = ctx.constArray('qpconv_dw_scale', 'f32', p.scales);
+      const prm = convParams(ctx, node, g, { kdim: p.K * p.K, kpad: p.K * (p.K + 1), mblocks: 0, nb: 0, spH: p.scratch.spH, spW: p.scratch.spW, qW: p.scratch.qW });
+      return `${head}depthwise ${p.K}x${p.K} stride ${p.S}, s16 pairs */\n` +
+        `qcc_qpconv_dw_s16_avx2(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+    }
+    const xzpU = p.family === 'u8s8' ? xzp + (xSigned ? 128 : 0) : 0;
+    const packed = packConv(p.family, p.wEff, g.m, g.group, p.kdim, bias, p.scales, xzpU);
+    const w = ctx.constArray('qpconv_w', p.family === 'u8s8' ? 'i8' : 'i16', packed.weights);
+    const b = ctx.constArray('qpconv_bias', 'i32', packed.bias);
+    const s = ctx.constArray('qpconv_scale', 'f32', packed.scale);
+    const prm = convParams(ctx, node, g, { kdim: p.kdim, kpad: p.kpad, mblocks: packed.mblocks, nb: p.nb, spH: 0, spW: 0, qW: 0 });
+    const why = p.family === 'u8s8' ? 'u8 x s8 (no weight pair can saturate)' : 's16 pairs (u8 x s8 could saturate or w - w_zp exceeds s8)';
+    return `${head}GEMM over im2col, ${why} */\n` +
+      `qcc_qpconv_gemm_${p.family}_avx2(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+  },
+};
+
+type MatmulPlan =
+  | { kind: 'generic' }
+  | { kind: 'packed'; family: PackedFamily; kpad: number; bEff: Int32Array; scales: Float32Array };
+
+/** The matmul kernel this node gets: packed when B is one constant matrix shared by every batch. */
+export function planMatmul(node: Node): MatmulPlan {
+  const plan = qlinearMatMulPlan(node);
+  const { g, bq } = plan;
+  if (g.bOff.some((o) => o !== 0) || bq.off.some((o) => o !== 0)) return { kind: 'generic' };
+  const all = qlinearMatMulScales(plan, inConst(node, 1, 'a_scale'), inConst(node, 4, 'b_scale'), inConst(node, 6, 'y_scale'));
+  const scales = all.length === g.n ? all : Float32Array.from({ length: g.n }, (_, j) => all[j]!);
+  if (!finite(scales)) return { kind: 'generic' };
+  const bzp = qvecValues(bq, intValues(inConst(node, 5, 'b_zero_point'))).slice(0, g.n);
+  const bEff = effectiveCols(intValues(inConst(node, 3, 'b')), bzp, g.k, g.n);
+  const family: PackedFamily = u8s8Exact(transpose(bEff, g.k, g.n), g.n, g.k) ? 'u8s8' : 's16';
+  return { kind: 'packed', family, kpad: roundUp(g.k, kGroup(family)), bEff, scales };
+}
+
+const qlinearMatMul: CEmitter = {
+  kind: 'qlinear_matmul',
+  runtime(node) {
+    return planMatmul(node).kind === 'generic' ? generic('qlinear_matmul').runtime(node) : [AVX2_RUNTIME];
+  },
+  scratchBytes(node) {
+    const p = planMatmul(node);
+    if (p.kind === 'generic') return generic('qlinear_matmul').scratchBytes?.(node) ?? 0;
+    return qlinearMatMulPlan(node).g.m * p.kpad * (p.family === 'u8s8' ? 1 : 2);
+  },
+  emit(node, ctx) {
+    const p = planMatmul(node);
+    if (p.kind === 'generic') return generic('qlinear_matmul').emit(node, ctx);
+    const { g } = qlinearMatMulPlan(node);
+    const a = node.inputs[0]!;
+    const aSigned = signedOf(a.type.dtype);
+    const azp = intValues(inConst(node, 2, 'a_zero_point'))[0]!;
+    const yzp = intValues(inConst(node, 7, 'y_zero_point'))[0]!;
+    const azpU = p.family === 'u8s8' ? azp + (aSigned ? 128 : 0) : 0;
+    const packed = packMatmulB(p.family, p.bEff, g.k, g.n, p.scales, azpU);
+    const w = ctx.constArray('qpmm_b', p.family === 'u8s8' ? 'i8' : 'i16', packed.weights);
+    const b = ctx.constArray('qpmm_bias', 'i32', packed.bias);
+    const s = ctx.constArray('qpmm_scale', 'f32', packed.scale);
+    const aOff = ctx.constArray('qpmm_a_off', 'i32', g.aOff);
+    const f = [g.batch, g.m, g.k, g.n, packed.kpad, packed.npanels, aSigned, azp, signedOf(node.inputs[7]!.type.dtype), yzp];
+    const prm = ctx.constDecl('qpmm_params', 'qcc_qpmm_params', `{${f.join(', ')}}`);
+    const why = p.family === 'u8s8' ? 'u8 x s8 (no weight pair can saturate)' : 's16 pairs (u8 x s8 could saturate or b - b_zp exceeds s8)';
+    return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)}: packed B, ${why} */\n` +
+      `qcc_qpmatmul_${p.family}_avx2(&${prm}, ${aOff}, ${ctx.ref(a)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+  },
+};
+
+export const X86_AVX2_EMITTERS: CEmitter[] = [qlinearConv, qlinearMatMul];
+export { MR };

@@ -1,0 +1,257 @@
+/**
+ * Kernel parity: every AVX2 packed kernel against its generic twin (runtime-c/qcc_qpacked.h, same packed
+ * operands) and both against the interpreter's arithmetic (qconvAccumulate / qmatmulAccumulate + requantizeF32),
+ * on random shapes (channel counts and widths not multiples of 4/8/16, strides, padding, dilation, groups,
+ * depthwise 3x3/5x5, first layers with 1-3 channels), u8 and s8 activations and outputs, per-channel weights,
+ * extreme values and zero points at the ends. One C program per compiler (gcc and clang) runs every case.
+ * Also: forcing the u8 x s8 kernel onto weights that can saturate vpmaddubsw does change the result (so the
+ * tests can see saturation, and the packer's choice matters).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RUNTIME_DIR } from '../c/compile.ts';
+import { requantizeF32 } from '../../compiler/numerics/requant.ts';
+import { qconvAccumulate, type QConvGeometry } from '../../compiler/ops/qgeometry.ts';
+import { outputSpatial } from '../../compiler/ops/conv-geometry.ts';
+import { rng } from '../../compiler/ops/nn-test-util.ts';
+import {
+  depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
+  type PackedFamily,
+} from './pack.ts';
+
+type Q8 = 'u8' | 'i8';
+const R = rng(0xa2f2);
+const ri = (lo: number, hi: number) => lo + Math.floor(R() * (hi - lo + 1));
+const pick = <T>(a: readonly T[]): T => a[Math.floor(R() * a.length)]!;
+const qmin = (d: Q8) => (d === 'u8' ? 0 : -128);
+const qmax = (d: Q8) => (d === 'u8' ? 255 : 127);
+
+/** Values with the extremes over-represented. */
+function q8Values(d: Q8, n: number, mode: 'full' | 'safe' | 'extreme'): number[] {
+  const lo = qmin(d), hi = qmax(d);
+  return Array.from({ length: n }, () => {
+    if (mode === 'extreme') return pick([lo, hi, lo, hi, ri(lo, hi)]);
+    if (mode === 'safe') return d === 'i8' ? ri(-60, 60) : ri(70, 190);
+    const r = R();
+    return r < 0.15 ? lo : r < 0.3 ? hi : ri(lo, hi);
+  });
+}
+
+const cArr = (ctype: string, name: string, v: ArrayLike<number>) =>
+  `static const ${ctype} ${name}[${Math.max(1, v.length)}] = {${v.length ? Array.from(v).join(',') : '0'}};`;
+const fArr = (name: string, v: Float32Array) =>
+  `static const float ${name}[${Math.max(1, v.length)}] = {${Array.from(v, (x) => `${x.toExponential(9)}f`).join(',')}};`;
+
+interface Case {
+  label: string;
+  decls: string;
+  /** C statements: run the kernel pair into y_a (avx2) and y_g (generic), write both. */
+  body: string;
+  want: number[];
+  expectAvx2Equal: boolean;
+}
+
+const cases: Case[] = [];
+let caseNo = 0;
+
+function randomScales(m: number): Float32Array {
+  return Float32Array.from({ length: m }, () => Math.fround(pick([1e-4, 3e-4, 1e-3, 4e-3]) * (0.5 + R())));
+}
+
+function convCase(o: {
+  n?: number; c: number; m: number; h: number; w: number; k: [number, number]; s: [number, number]; d?: [number, number];
+  p: [number, number, number, number]; group?: number; xd: Q8; wd: Q8; yd: Q8; wmode: 'full' | 'safe' | 'extreme';
+  family?: PackedFamily; dw?: boolean; forceFamily?: PackedFamily; label?: string; wzpZero?: boolean;
+}): void {
+  const id = caseNo++;
+  const n = o.n ?? 1, group = o.group ?? 1, d = o.d ?? [1, 1];
+  const cpg = o.c / group, mpg = o.m / group;
+  const [oh, ow] = outputSpatial([o.h, o.w], o.p, { kernel: o.k, strides: o.s, dilations: d });
+  const x = q8Values(o.xd, n * o.c * o.h * o.w, o.wmode === 'extreme' ? 'extreme' : 'full');
+  const kdim = cpg * o.k[0] * o.k[1];
+  const w = q8Values(o.wd, o.m * kdim, o.wmode);
+  const xzp = pick([qmin(o.xd), qmax(o.xd), ri(qmin(o.xd), qmax(o.xd))]);
+  const wzp = Array.from({ length: o.m }, () => o.wzpZero ? 0 : (o.wd === 'i8' ? (o.wmode === 'safe' ? ri(-3, 3) : pick([0, 0, -128, 127, ri(-128, 127)])) : pick([128, 0, 255, ri(0, 255)])));
+  const yzp = pick([qmin(o.yd), qmax(o.yd), ri(qmin(o.yd), qmax(o.yd))]);
+  const bias = Int32Array.from({ length: o.m }, () => pick([0, ri(-100000, 100000), -2147483648, 2147483647]));
+  const scales = randomScales(o.m);
+  const g: QConvGeometry = {
+    n, c: o.c, m: o.m, group, cPerGroup: cpg, mPerGroup: mpg, rank: 2, inSp: [1, o.h, o.w], outSp: [1, oh, ow],
+    kernel: [1, o.k[0], o.k[1]], strides: [1, o.s[0], o.s[1]], dilations: [1, d[0], d[1]], padsBegin: [0, o.p[0], o.p[1]], outShape: [n, o.m, oh, ow],
+  };
+  const acc = qconvAccumulate(g, x, xzp, w, wzp, bias);
+  const plane = oh * ow;
+  const want = Array.from(acc, (a, i) => requantizeF32(a, scales[Math.floor(i / plane) % o.m]!, yzp, qmin(o.yd), qmax(o.yd)));
+  const wEff = effectiveRows(w, wzp, o.m, kdim);
+  const xs = o.xd === 'i8' ? 1 : 0, ys = o.yd === 'i8' ? 1 : 0;
+  const xT = o.xd === 'i8' ? 'int8_t' : 'uint8_t';
+  let decls = `${cArr(xT, `x${id}`, x)}\n`;
+  let body: string;
+  let expectAvx2Equal = true;
+  const outBytes = n * o.m * plane;
+  if (o.dw) {
+    const K = o.k[0], S = o.s[0];
+    const sc = depthwiseScratch(o.h, o.w, oh, ow, K, S, o.p[0], o.p[1]);
+    decls += `${cArr('int16_t', `w${id}`, packDepthwise(wEff, o.c, K))}\n${cArr('int32_t', `b${id}`, bias)}\n${fArr(`s${id}`, scales)}\n`;
+    decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, K, K, S, S, 1, 1, o.p[0], o.p[1], group, cpg, mpg, K * K, K * (K + 1), 0, 0, xs, xzp, ys, yzp, sc.spH, sc.spW, sc.qW].join(',')}};`;
+    body = `run_case(${outBytes}, ${sc.bytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpconv_dw_s16_avx2, qcc_qpconv_dw_s16);`;
+  } else {
+    const exact = u8s8Exact(wEff, o.m, kdim);
+    const family: PackedFamily = o.forceFamily ?? (exact ? 'u8s8' : 's16');
+    if (family === 'u8s8' && !exact) expectAvx2Equal = false;
+    const KG = kGroup(family);
+    const kpad = roundUp(kdim, KG);
+    const xzpU = family === 'u8s8' ? xzp + (xs ? 128 : 0) : 0;
+    const pk = packConv(family, wEff, o.m, group, kdim, bias, scales, xzpU);
+    const nb = pick([16, 32, roundUp(plane, 16)]);
+    const wT = family === 'u8s8' ? 'int8_t' : 'int16_t';
+    decls += `${cArr(wT, `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n${fArr(`s${id}`, pk.scale)}\n`;
+    decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, o.k[0], o.k[1], o.s[0], o.s[1], d[0], d[1], o.p[0], o.p[1], group, cpg, mpg, kdim, kpad, pk.mblocks, nb, xs, xzp, ys, yzp, 0, 0, 0].join(',')}};`;
+    body = `run_case(${outBytes}, ${nb * kpad * (family === 'u8s8' ? 1 : 2)}, &p${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpconv_gemm_${family}_avx2, qcc_qpconv_gemm_${family});`;
+    o.label = `${o.label ?? 'conv'} ${family}`;
+  }
+  const label = `${o.label ?? 'conv'} #${id} ${o.xd}${o.wd}${o.yd} c${o.c} m${o.m} ${o.h}x${o.w} k${o.k} s${o.s} d${d} p${o.p} g${group} w:${o.wmode}`;
+  cases.push({ label, decls, body: body.replace('run_case(', `run_case(${id}, `), want, expectAvx2Equal });
+}
+
+function matmulCase(o: { batch: number; m: number; k: number; n: number; ad: Q8; bd: Q8; yd: Q8; wmode: 'full' | 'safe' | 'extreme'; forceFamily?: PackedFamily; bzpZero?: boolean }): void {
+  const id = caseNo++;
+  const a = q8Values(o.ad, o.batch * o.m * o.k, o.wmode === 'extreme' ? 'extreme' : 'full');
+  const b = q8Values(o.bd, o.k * o.n, o.wmode);
+  const azp = pick([qmin(o.ad), qmax(o.ad), ri(qmin(o.ad), qmax(o.ad))]);
+  const bzp = Array.from({ length: o.n }, () => o.bzpZero ? 0 : (o.bd === 'i8' ? (o.wmode === 'safe' ? ri(-3, 3) : pick([0, -128, 127, ri(-128, 127)])) : pick([128, 0, 255])));
+  const yzp = pick([qmin(o.yd), qmax(o.yd), ri(qmin(o.yd), qmax(o.yd))]);
+  const scales = randomScales(o.n);
+  const want: number[] = [];
+  for (let t = 0; t < o.batch; t++) {
+    for (let i = 0; i < o.m; i++) {
+      for (let j = 0; j < o.n; j++) {
+        let s = 0;
+        for (let q = 0; q < o.k; q++) s = (s + (a[(t * o.m + i) * o.k + q]! - azp) * (b[q * o.n + j]! - bzp[j]!)) | 0;
+        want.push(requantizeF32(s, scales[j]!, yzp, qmin(o.yd), qmax(o.yd)));
+      }
+    }
+  }
+  const bEff = effectiveCols(b, bzp, o.k, o.n);
+  const exact = u8s8Exact(transpose(bEff, o.k, o.n), o.n, o.k);
+  const family: PackedFamily = o.forceFamily ?? (exact ? 'u8s8' : 's16');
+  const as = o.ad === 'i8' ? 1 : 0;
+  const pk = packMatmulB(family, bEff, o.k, o.n, scales, family === 'u8s8' ? azp + (as ? 128 : 0) : 0);
+  const wT = family === 'u8s8' ? 'int8_t' : 'int16_t';
+  const aOff = Array.from({ length: o.batch }, (_, t) => t * o.m * o.k);
+  const decls = `${cArr(o.ad === 'i8' ? 'int8_t' : 'uint8_t', `x${id}`, a)}\n${cArr(wT, `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n` +
+    `${fArr(`s${id}`, pk.scale)}\n${cArr('int32_t', `o${id}`, aOff)}\n` +
+    `static const qcc_qpmm_params p${id} = {${[o.batch, o.m, o.k, o.n, pk.kpad, pk.npanels, as, azp, o.yd === 'i8' ? 1 : 0, yzp].join(',')}};`;
+  const body = `run_mm(${id}, ${o.batch * o.m * o.n}, ${o.m * pk.kpad * (family === 'u8s8' ? 1 : 2)}, &p${id}, o${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpmatmul_${family}_avx2, qcc_qpmatmul_${family});`;
+  cases.push({
+    label: `matmul #${id} ${family} ${o.ad}${o.bd}${o.yd} ${o.batch}x${o.m}x${o.k}x${o.n} w:${o.wmode}`, decls, body, want,
+    expectAvx2Equal: !(family === 'u8s8' && !exact),
+  });
+}
+
+// ---- the cases ------------------------------------------------------------------------------------------
+const dts: [Q8, Q8, Q8][] = [['u8', 'i8', 'u8'], ['i8', 'i8', 'i8'], ['u8', 'u8', 'u8'], ['i8', 'u8', 'u8'], ['u8', 'i8', 'i8']];
+for (const [xd, wd, yd] of dts) {
+  for (const wmode of ['safe', 'full', 'extreme'] as const) {
+    // general 3x3 with padding, odd sizes
+    convCase({ c: ri(1, 9), m: ri(1, 13), h: ri(3, 11), w: ri(3, 13), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode });
+    // strided, asymmetric padding, dilation, rectangular kernel
+    convCase({ n: 2, c: ri(2, 6), m: ri(3, 9), h: ri(6, 12), w: ri(6, 12), k: [3, 2], s: [2, 1], d: [1, 2], p: [0, 2, 1, 0], xd, wd, yd, wmode });
+    // 1x1 pointwise
+    convCase({ c: ri(5, 40), m: ri(5, 37), h: ri(1, 9), w: ri(1, 9), k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode });
+    // first layer: 1-3 channels, 3x3 stride 2
+    convCase({ c: ri(1, 3), m: ri(4, 17), h: ri(9, 21), w: ri(9, 23), k: [3, 3], s: [2, 2], p: [1, 1, 1, 1], xd, wd, yd, wmode, label: 'first' });
+    // grouped
+    convCase({ c: 6, m: 9, group: 3, h: ri(4, 9), w: ri(4, 9), k: [3, 3], s: [1, 1], p: [1, 0, 0, 1], xd, wd, yd, wmode });
+    // depthwise 3x3 / 5x5, stride 1 / 2 (with the GEMM fallback shapes too: channel multiplier)
+    const c = ri(1, 11);
+    for (const K of [3, 5]) {
+      for (const S of [1, 2]) {
+        const pad = pick([0, (K - 1) / 2, K - 1]);
+        convCase({ c, m: c, group: c, h: ri(K, 19), w: ri(K, 37), k: [K, K], s: [S, S], p: [pad, pad, pick([0, pad]), pad], xd, wd, yd, wmode, dw: true, label: 'depthwise' });
+      }
+    }
+    convCase({ c: 3, m: 6, group: 3, h: 7, w: 9, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, label: 'dw-multiplier' });
+    matmulCase({ batch: 1, m: ri(1, 9), k: ri(1, 70), n: ri(1, 40), ad: xd, bd: wd, yd, wmode });
+    matmulCase({ batch: 2, m: ri(4, 9), k: ri(30, 90), n: ri(15, 33), ad: xd, bd: wd, yd, wmode });
+  }
+}
+// Saturation is visible: u8 x s8 forced onto weights whose pairs can saturate (w = 127 or -128 in pairs).
+const SAT_CONV = caseNo;
+convCase({ c: 8, m: 4, h: 6, w: 6, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd: 'u8', wd: 'i8', yd: 'u8', wmode: 'extreme', forceFamily: 'u8s8', label: 'forced-saturating', wzpZero: true });
+const SAT_MM = caseNo;
+matmulCase({ batch: 1, m: 5, k: 64, n: 20, ad: 'u8', bd: 'i8', yd: 'u8', wmode: 'extreme', forceFamily: 'u8s8', bzpZero: true });
+
+const DRIVER_HEAD = `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "x86-avx2/qcc_qpacked_avx2.h"
+static FILE *out_a, *out_g;
+static void emit(size_t n, const uint8_t *ya, const uint8_t *yg) { fwrite(ya, 1, n, out_a); fwrite(yg, 1, n, out_g); }
+static uint8_t *scratch_of(size_t bytes) { uint8_t *s = (uint8_t *)aligned_alloc(32, (bytes + 64 + 31) / 32 * 32); memset(s, 0xA5, bytes + 64); return s; }
+#define run_case(id, nout, sbytes, p, x, w, b, s, fa, fg) do { \\
+  uint8_t *ya = (uint8_t *)malloc((nout) + 1), *yg = (uint8_t *)malloc((nout) + 1), *sa = scratch_of(sbytes), *sg = scratch_of(sbytes); \\
+  ya[nout] = 0x5A; yg[nout] = 0x5A; \\
+  fa(p, x, w, b, s, ya, sa); fg(p, x, w, b, s, yg, sg); \\
+  if (ya[nout] != 0x5A || yg[nout] != 0x5A) { fprintf(stderr, "case %d wrote past its output\\n", id); exit(3); } \\
+  emit(nout, ya, yg); free(ya); free(yg); free(sa); free(sg); } while (0)
+#define run_mm(id, nout, sbytes, p, off, x, w, b, s, fa, fg) do { \\
+  uint8_t *ya = (uint8_t *)malloc((nout) + 1), *yg = (uint8_t *)malloc((nout) + 1), *sa = scratch_of(sbytes), *sg = scratch_of(sbytes); \\
+  ya[nout] = 0x5A; yg[nout] = 0x5A; \\
+  fa(p, off, x, w, b, s, ya, sa); fg(p, off, x, w, b, s, yg, sg); \\
+  if (ya[nout] != 0x5A || yg[nout] != 0x5A) { fprintf(stderr, "case %d wrote past its output\\n", id); exit(3); } \\
+  emit(nout, ya, yg); free(ya); free(yg); free(sa); free(sg); } while (0)
+`;
+
+function cFile(): string {
+  const casts = (b: string) => b;
+  return `${DRIVER_HEAD}\n${cases.map((c) => c.decls).join('\n')}\n\nint main(int argc, char **argv) {\n  if (argc < 3) return 2;\n  out_a = fopen(argv[1], "wb"); out_g = fopen(argv[2], "wb");\n  if (!out_a || !out_g) return 2;\n${cases.map((c) => '  ' + casts(c.body)).join('\n')}\n  fclose(out_a); fclose(out_g);\n  return 0;\n}\n`;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'qcc-avx2-parity-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function runWith(cc: string): { a: Uint8Array; g: Uint8Array } {
+  const src = join(work, 'parity.c');
+  writeFileSync(src, cFile());
+  const exe = join(work, `parity_${cc}`);
+  const b = spawnSync(cc, ['-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off', '-mavx2', '-mfma', '-I', DEFAULT_RUNTIME_DIR, '-o', exe, src], { encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(`${cc} failed:\n${b.stderr.slice(0, 4000)}`);
+  const r = spawnSync(exe, [join(work, `a_${cc}.bin`), join(work, `g_${cc}.bin`)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`run failed (${r.status}): ${r.stderr}`);
+  return { a: readFileSync(join(work, `a_${cc}.bin`)), g: readFileSync(join(work, `g_${cc}.bin`)) };
+}
+
+describe('x86-avx2 packed kernels == generic twins == interpreter arithmetic', () => {
+  for (const cc of ['gcc', 'clang']) {
+    it(`${cases.length} cases with ${cc}`, () => {
+      const { a, g } = runWith(cc);
+      let off = 0;
+      const bad: string[] = [];
+      const sawSaturation: number[] = [];
+      cases.forEach((c, idx) => {
+        const n = c.want.length;
+        const toNum = (bytes: Uint8Array, i: number) => bytes[off + i]!;
+        let gBad = 0, aBad = 0;
+        for (let i = 0; i < n; i++) {
+          const w = c.want[i]!;
+          const wb = w & 0xff;
+          if (toNum(g, i) !== wb) gBad++;
+          if (toNum(a, i) !== wb) aBad++;
+        }
+        if (gBad) bad.push(`${c.label}: generic twin differs from the interpreter in ${gBad}/${n}`);
+        if (c.expectAvx2Equal && aBad) bad.push(`${c.label}: avx2 differs in ${aBad}/${n}`);
+        if (!c.expectAvx2Equal && aBad) sawSaturation.push(idx);
+        off += n;
+      });
+      expect(off).toBe(a.length);
+      expect(bad).toEqual([]);
+      // The forced-saturating cases must show the saturation (else these tests could not see it).
+      expect(sawSaturation).toContain(SAT_CONV);
+      expect(sawSaturation).toContain(SAT_MM);
+    });
+  }
+});

@@ -1,0 +1,176 @@
+/**
+ * Compile-time weight packing for the packed quantized kernels (runtime-c/qcc_qpacked.h documents the
+ * layouts; the SIMD kernels of x86-avx2, and later arm-neon, read the same ones). ISA-neutral: the tile
+ * sizes and the k-group are parameters, and the exactness test of the u8 x s8 family is a pure function of
+ * the weights.
+ *
+ * Kernel families:
+ * - 'u8s8' (k-group 4): u8 activations (s8 ones flipped by +128) times s8 weights w' = w - w_zp, pairs of
+ *   products summed into 16 bits with saturation (x86 vpmaddubsw). Chosen only when every w' fits s8 and no
+ *   adjacent pair (k, k+1) of a k-group can leave [-32768, 32767] for any activation in [0, 255]; then every
+ *   intermediate is exact and the result equals the interpreter's. The activation zero point (flipped) is
+ *   folded into the bias: bias' = bias - x_zp_u * sum_k w' (int32 wrapping).
+ * - 's16' (k-group 2): (x - x_zp) times w' as 16-bit values, pair sums in 32 bits: exact for every weight.
+ */
+
+export const MR = 4;
+export const NR = 16;
+
+export type PackedFamily = 'u8s8' | 's16';
+
+export const kGroup = (f: PackedFamily): number => (f === 'u8s8' ? 4 : 2);
+export const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
+
+/**
+ * Whether one pair of weights (multiplied by the same-position u8 values a0, a1 in [0, 255] and summed) stays
+ * inside int16 for every input: the extreme sums are 255 * (sum of positive weights) and 255 * (sum of negative).
+ */
+export function pairSafeU8S8(w0: number, w1: number): boolean {
+  const pos = Math.max(w0, 0) + Math.max(w1, 0);
+  const neg = Math.min(w0, 0) + Math.min(w1, 0);
+  return 255 * pos <= 32767 && 255 * neg >= -32768;
+}
+
+/**
+ * The u8s8 family is exact for these effective weights (rows of length k, k-groups of 4 from k = 0, padding 0)
+ * iff every weight fits s8 and every adjacent pair (2i, 2i + 1) within a row is safe.
+ */
+export function u8s8Exact(wEff: ArrayLike<number>, rows: number, k: number): boolean {
+  for (let r = 0; r < rows; r++) {
+    const base = r * k;
+    for (let i = 0; i < k; i += 2) {
+      const a = wEff[base + i]!;
+      const b = i + 1 < k ? wEff[base + i + 1]! : 0;
+      if (a < -128 || a > 127 || b < -128 || b > 127) return false;
+      if (!pairSafeU8S8(a, b)) return false;
+    }
+  }
+  return true;
+}
+
+/** Effective weights w - wzp[row] as int32, rows x k row-major (conv: rows = M, k = cpg * kh * kw). */
+export function effectiveRows(w: ArrayLike<number>, wzp: readonly number[], rows: number, k: number): Int32Array {
+  const out = new Int32Array(rows * k);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < k; i++) out[r * k + i] = w[r * k + i]! - wzp[r]!;
+  return out;
+}
+
+export interface PackedConv {
+  family: PackedFamily;
+  kdim: number;
+  kpad: number;
+  mblocks: number;
+  /** s8 (u8s8) or s16 values in [group][mblock][kpad / KG][MR][KG]. */
+  weights: Int8Array | Int16Array;
+  /** Per packed row ((g * mblocks + mb) * MR + r): bias (with the zero-point correction for u8s8). */
+  bias: Int32Array;
+  /** Per packed row: requant scale (padding rows 0). */
+  scale: Float32Array;
+}
+
+/**
+ * Packs conv weights (wEff: M rows of kdim = cpg * kh * kw effective weights, ONNX order) for the GEMM kernels.
+ * xzpU: the activation zero point as the kernel sees it (u8s8: flipped for s8 activations; s16: unused).
+ */
+export function packConv(
+  family: PackedFamily, wEff: Int32Array, m: number, group: number, kdim: number, bias: ArrayLike<number> | null,
+  scales: Float32Array, xzpU: number,
+): PackedConv {
+  const KG = kGroup(family);
+  const kpad = roundUp(kdim, KG);
+  const mpg = m / group;
+  const mblocks = Math.ceil(mpg / MR);
+  const rowsP = group * mblocks * MR;
+  const weights = family === 'u8s8' ? new Int8Array(rowsP * kpad) : new Int16Array(rowsP * kpad);
+  const pb = new Int32Array(rowsP);
+  const ps = new Float32Array(rowsP);
+  for (let g = 0; g < group; g++) {
+    for (let mb = 0; mb < mblocks; mb++) {
+      const blockBase = (g * mblocks + mb) * MR * kpad;
+      for (let r = 0; r < MR; r++) {
+        const ml = mb * MR + r;
+        const row = (g * mblocks + mb) * MR + r;
+        if (ml >= mpg) continue;
+        const mo = g * mpg + ml;
+        let sum = 0;
+        for (let k = 0; k < kdim; k++) {
+          const v = wEff[mo * kdim + k]!;
+          sum = (sum + v) | 0;
+          weights[blockBase + Math.floor(k / KG) * MR * KG + r * KG + (k % KG)] = v;
+        }
+        const b = bias ? bias[mo]! | 0 : 0;
+        pb[row] = family === 'u8s8' ? (b - Math.imul(xzpU, sum)) | 0 : b;
+        ps[row] = scales[mo]!;
+      }
+    }
+  }
+  return { family, kdim, kpad, mblocks, weights, bias: pb, scale: ps };
+}
+
+export interface PackedMatmulB {
+  family: PackedFamily;
+  kpad: number;
+  npanels: number;
+  /** [npanel][kpad / KG][NR][KG]. */
+  weights: Int8Array | Int16Array;
+  /** Per column, padded to npanels * NR. */
+  bias: Int32Array;
+  scale: Float32Array;
+}
+
+/** Effective B (k x n, row-major) minus its per-column zero points. */
+export function effectiveCols(b: ArrayLike<number>, bzp: readonly number[], k: number, n: number): Int32Array {
+  const out = new Int32Array(k * n);
+  for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) out[q * n + j] = b[q * n + j]! - bzp[j]!;
+  return out;
+}
+
+/** Column j of a k x n matrix as a row (for the exactness test, which works on rows of k). */
+export function transpose(a: Int32Array, k: number, n: number): Int32Array {
+  const t = new Int32Array(k * n);
+  for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) t[j * k + q] = a[q * n + j]!;
+  return t;
+}
+
+/** Packs matmul B (bEff: k x n effective weights) and its per-column scales; azpU as xzpU of packConv. */
+export function packMatmulB(family: PackedFamily, bEff: Int32Array, k: number, n: number, scales: Float32Array, azpU: number): PackedMatmulB {
+  const KG = kGroup(family);
+  const kpad = roundUp(k, KG);
+  const npanels = Math.ceil(n / NR);
+  const weights = family === 'u8s8' ? new Int8Array(npanels * kpad * NR) : new Int16Array(npanels * kpad * NR);
+  const bias = new Int32Array(npanels * NR);
+  const scale = new Float32Array(npanels * NR);
+  for (let j = 0; j < n; j++) {
+    const pn = Math.floor(j / NR);
+    const jj = j % NR;
+    let sum = 0;
+    for (let q = 0; q < k; q++) {
+      const v = bEff[q * n + j]!;
+      sum = (sum + v) | 0;
+      weights[pn * kpad * NR + Math.floor(q / KG) * NR * KG + jj * KG + (q % KG)] = v;
+    }
+    bias[j] = family === 'u8s8' ? -Math.imul(azpU, sum) | 0 : 0;
+    scale[j] = scales[j]!;
+  }
+  return { family, kpad, npanels, weights, bias, scale };
+}
+
+/** Depthwise weights w' as s16 [c][K][K + 1] (each kernel row padded with one 0 to whole pairs). */
+export function packDepthwise(wEff: Int32Array, c: number, K: number): Int16Array {
+  const out = new Int16Array(c * K * (K + 1));
+  for (let ch = 0; ch < c; ch++) {
+    for (let ky = 0; ky < K; ky++) for (let kx = 0; kx < K; kx++) out[(ch * K + ky) * (K + 1) + kx] = wEff[(ch * K + ky) * K + kx]!;
+  }
+  return out;
+}
+
+/** Scratch layout of the depthwise kernel (must match qcc_qpconv_dw_s16_avx2). */
+export function depthwiseScratch(h: number, w: number, oh: number, ow: number, K: number, S: number, ph: number, pw: number) {
+  const ow8 = roundUp(ow, 8);
+  const spH = (oh - 1) * S + K;
+  void h;
+  const qW = S === 1 ? roundUp(ow8 + K - 1, 16) : 0;
+  const spW = roundUp(Math.max(pw + w, S === 1 ? qW + 1 : 2 * ow8 + 4), 16);
+  const bytes = roundUp(spH * spW * 2, 32) + spH * qW * 4;
+  return { spH, spW, qW, bytes };
+}

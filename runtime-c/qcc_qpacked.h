@@ -1,0 +1,226 @@
+/*
+ * qcc_qpacked.h: quantized conv / matmul on compile-time packed weights, generic C99. These are the
+ * twins of the SIMD kernels (runtime-c/x86-avx2/, later arm-neon): same parameters, same packed layouts,
+ * plain scalar loops. The packing is done by backends/x86-avx2/pack.ts (ISA-neutral) and the layouts are:
+ *
+ *   k-group KG: 4 (u8 x s8 "dot4" kernels: vpmaddubsw / sdot) or 2 (s16 x s16 pair kernels: vpmaddwd).
+ *   Tiles: MR = 4 output rows (conv: output channels), NR = 16 columns (conv: output pixels; matmul: output
+ *   columns). k runs over (ci, kh, kw) for conv (the ONNX weight order), over K for matmul; kpad = k rounded up
+ *   to KG, padded weights are 0.
+ *
+ *   conv weights     [group][mblock][kpad / KG][MR][KG]        (s8 for KG 4, s16 for KG 2)
+ *   conv activations (im2col block in scratch, built here) [panel of 16 px][kpad / KG][16 px][KG]
+ *   matmul B         [npanel][kpad / KG][NR][KG]
+ *   matmul A         (scratch, built here) [row][kpad]          (u8 for KG 4, s16 for KG 2)
+ *   depthwise        [c][K][K + 1] s16, w - wzp, kernel rows padded with one 0 to pairs
+ *
+ * u8 x s8 kernels ("u8s8") compute sum x_u * w' with x_u = x (u8 activations) or x ^ 0x80 = x + 128 (s8
+ * activations) and w' = w - wzp, which the packer only chooses when every w' fits s8 and every adjacent pair
+ * of w' cannot saturate a 16-bit sum for any x_u in [0, 255]; the bias it passes is
+ * bias - x_zp_u * sum_k w' (int32, wrapping), so the result is sum (x - x_zp) * w' + bias exactly.
+ * Padding of the conv is the byte x_zp_u (contributes 0 after the correction). s16 kernels compute
+ * sum (x - x_zp) * w' directly on 16-bit operands (|.| <= 255, every pair sum fits int32): always exact.
+ * Accumulation is uint32 (wrapping like the interpreter's int32); requantization is qcc_requantize_f32.
+ */
+#ifndef QCC_QPACKED_H
+#define QCC_QPACKED_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "qcc_requant.h"
+
+#define QCC_QP_MR 4
+#define QCC_QP_NR 16
+
+typedef struct {
+  int32_t n, c, h, w, m, oh, ow;
+  int32_t kh, kw, sh, sw, dh, dw, ph, pw;
+  int32_t group, cpg, mpg;
+  int32_t kdim, kpad; /* cpg * kh * kw, rounded up to the k-group */
+  int32_t mblocks;    /* ceil(mpg / MR) */
+  int32_t nb;         /* pixels per im2col block (multiple of NR) */
+  int32_t x_signed, xzp, y_signed, yzp;
+  int32_t sp_h, sp_w, q_w; /* depthwise: padded plane rows / row length (s16), pair-row length (int32) */
+} qcc_qpconv_params;
+
+typedef struct {
+  int32_t batch, m, k, n, kpad, npanels;
+  int32_t a_signed, azp, y_signed, yzp;
+} qcc_qpmm_params;
+
+static inline int32_t qcc_qp_ld_(const void *x, ptrdiff_t i, int32_t is_signed) {
+  return is_signed ? (int32_t)((const int8_t *)x)[i] : (int32_t)((const uint8_t *)x)[i];
+}
+
+static inline void qcc_qp_st_(void *y, ptrdiff_t i, int32_t is_signed, int32_t v) {
+  if (is_signed) ((int8_t *)y)[i] = (int8_t)v;
+  else ((uint8_t *)y)[i] = (uint8_t)v;
+}
+
+/* Output pixels o in [*lo, *hi) with 0 <= o * s - pad + k * d < in (all of [0, out) clipped). */
+static inline void qcc_qp_range_(int32_t out, int32_t in, int32_t s, int32_t d, int32_t pad, int32_t k, int32_t *lo,
+                                 int32_t *hi) {
+  const int32_t t = pad - k * d;
+  const int32_t u = in - 1 + pad - k * d;
+  int32_t a = t <= 0 ? 0 : (t + s - 1) / s;
+  int32_t b = u < 0 ? 0 : u / s + 1;
+  if (b > out) b = out;
+  if (a > b) a = b;
+  *lo = a;
+  *hi = b;
+}
+
+/*
+ * im2col of output pixels [p0, p0 + np) of one image and group (xg points at its first input channel) into
+ * `dst` in the activation layout above; pixels from np up to the next multiple of 16 get the pad value.
+ * T: element type, KG: k-group, VAL(i): element i of the channel plane `row` as T, PADV: padding value.
+ */
+#define QCC_QP_IM2COL_BODY_(T, KG, VAL, PADV)                                                                  \
+  const int32_t H = p->h, W = p->w, OW = p->ow, KW = p->kw, KHW = p->kh * p->kw;                               \
+  const ptrdiff_t pstride = (ptrdiff_t)p->kpad * QCC_QP_NR; /* elements per 16-pixel panel */                  \
+  const int32_t npad = (np + QCC_QP_NR - 1) / QCC_QP_NR * QCC_QP_NR;                                           \
+  int32_t k;                                                                                                   \
+  for (k = 0; k < p->kpad; k++) {                                                                              \
+    T *dk = dst + (ptrdiff_t)(k / KG) * (QCC_QP_NR * KG) + (k % KG);                                          \
+    int32_t j = 0, oh = p0 / OW, ow = p0 % OW, lo = 0, hi = 0, ky = 0, kx = 0;                                 \
+    const uint8_t *xc = NULL;                                                                                  \
+    if (k < p->kdim) {                                                                                         \
+      const int32_t ci = k / KHW, r = k % KHW;                                                                 \
+      ky = r / KW;                                                                                             \
+      kx = r % KW;                                                                                             \
+      xc = (const uint8_t *)xg + (ptrdiff_t)ci * H * W;                                                        \
+      qcc_qp_range_(OW, W, p->sw, p->dw, p->pw, kx, &lo, &hi);                                                 \
+    }                                                                                                          \
+    while (j < np) {                                                                                           \
+      int32_t seg = OW - ow, t;                                                                                \
+      const int32_t ih = oh * p->sh - p->ph + ky * p->dh;                                                      \
+      if (seg > np - j) seg = np - j;                                                                          \
+      if (xc == NULL || ih < 0 || ih >= H) {                                                                   \
+        for (t = 0; t < seg; t++) {                                                                            \
+          const int32_t jj = j + t;                                                                            \
+          dk[(jj >> 4) * pstride + (jj & 15) * KG] = (PADV);                                                   \
+        }                                                                                                      \
+      } else {                                                                                                 \
+        const uint8_t *row = xc + (ptrdiff_t)ih * W + (ptrdiff_t)kx * p->dw - p->pw;                           \
+        const int32_t a = lo > ow ? lo : ow, b = hi < ow + seg ? hi : ow + seg;                                \
+        int32_t o;                                                                                             \
+        (void)row;                                                                                             \
+        for (o = ow; o < ow + seg; o++) {                                                                      \
+          const int32_t jj = j + (o - ow);                                                                     \
+          T *d = dk + (jj >> 4) * pstride + (jj & 15) * KG;                                                    \
+          if (o < a || o >= b) *d = (PADV);                                                                    \
+          else *d = VAL((ptrdiff_t)o * p->sw);                                                                 \
+        }                                                                                                      \
+      }                                                                                                        \
+      j += seg;                                                                                                \
+      ow = 0;                                                                                                  \
+      oh++;                                                                                                    \
+    }                                                                                                          \
+    for (; j < npad; j++) dk[(j >> 4) * pstride + (j & 15) * KG] = (PADV);                                     \
+  }
+
+/* u8 panels for the dot4 kernels: x_u = byte ^ flip, padding pad. */
+static inline void qcc_qp_im2col_u8(const qcc_qpconv_params *p, const void *xg, int32_t p0, int32_t np, uint8_t flip,
+                                    uint8_t pad, uint8_t *dst) {
+#define QCC_QP_VAL_U8_(i) ((uint8_t)(row[(i)] ^ flip))
+  QCC_QP_IM2COL_BODY_(uint8_t, 4, QCC_QP_VAL_U8_, pad)
+#undef QCC_QP_VAL_U8_
+}
+
+/* Activation byte as a signed value minus the zero point (|.| <= 255). */
+static inline int16_t qcc_qp_s16v_(uint8_t b, int32_t is_signed, int32_t zp) {
+  const int32_t v = is_signed ? (int32_t)b - (int32_t)((b & 0x80u) << 1) : (int32_t)b;
+  return (int16_t)(v - zp);
+}
+
+/* s16 panels for the pair kernels: x - x_zp, padding 0. */
+static inline void qcc_qp_im2col_s16(const qcc_qpconv_params *p, const void *xg, int32_t p0, int32_t np, int16_t *dst) {
+  const int32_t sgn = p->x_signed, zp = p->xzp;
+#define QCC_QP_VAL_S16_(i) qcc_qp_s16v_(row[(i)], sgn, zp)
+  QCC_QP_IM2COL_BODY_(int16_t, 2, QCC_QP_VAL_S16_, 0)
+#undef QCC_QP_VAL_S16_
+}
+
+/* Activation bytes per element and padding value of the dot4 path (s8 activations are flipped to u8). */
+static inline uint8_t qcc_qp_flip_(const qcc_qpconv_params *p) { return p->x_signed ? 0x80u : 0u; }
+static inline uint8_t qcc_qp_pad_u8_(int32_t x_signed, int32_t xzp) { return (uint8_t)(x_signed ? xzp + 128 : xzp); }
+
+static inline ptrdiff_t qcc_qp_in_img_(const qcc_qpconv_params *p) { return (ptrdiff_t)p->c * p->h * p->w; }
+static inline ptrdiff_t qcc_qp_out_plane_(const qcc_qpconv_params *p) { return (ptrdiff_t)p->oh * p->ow; }
+
+/*
+ * Conv as GEMM over im2col blocks (general conv, 1x1, first layer). bias and scale are per packed row:
+ * index (g * mblocks + mb) * MR + r (rows past mpg are padding). scratch: kpad * nb bytes (u8) or 2 * kpad * nb
+ * bytes (s16). The generic twin multiplies the same packed operands in plain int32.
+ */
+#define QCC_QPCONV_GEMM_GENERIC_DEF_(NAME, T, WT, KG, IM2COL)                                                     static inline void NAME(const qcc_qpconv_params *p, const void *x, const WT *wp, const int32_t *bias,                                   const float *scale, void *y, uint8_t *scratch) {                                         const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;                                     const int32_t nkg = p->kpad / KG, qmin = p->y_signed ? -128 : 0, qmax = p->y_signed ? 127 : 255;                T *blk = (T *)(void *)scratch;                                                                                 int32_t n, g, p0, q, mb, r, j, k;                                                                              for (n = 0; n < p->n; n++) {                                                                                     for (g = 0; g < p->group; g++) {                                                                                 const uint8_t *xg = (const uint8_t *)x + (n * qcc_qp_in_img_(p) + (ptrdiff_t)g * p->cpg * hw);                  for (p0 = 0; p0 < plane; p0 += p->nb) {                                                                          const int32_t np = (int32_t)(plane - p0 < p->nb ? plane - p0 : p->nb);                                         IM2COL;                                                                                                        for (q = 0; q * QCC_QP_NR < np; q++) {                                                                           const T *panel = blk + (ptrdiff_t)q * p->kpad * QCC_QP_NR;                                                     const int32_t nq = np - q * QCC_QP_NR < QCC_QP_NR ? np - q * QCC_QP_NR : QCC_QP_NR;                           for (mb = 0; mb < p->mblocks; mb++) {                                                                            const WT *wb = wp + ((ptrdiff_t)g * p->mblocks + mb) * nkg * (QCC_QP_MR * KG);                                 for (r = 0; r < QCC_QP_MR; r++) {                                                                                const int32_t ml = mb * QCC_QP_MR + r, row = (g * p->mblocks + mb) * QCC_QP_MR + r;                            uint8_t *yr;                                                                                                   if (ml >= p->mpg) break;                                                                                       yr = (uint8_t *)y + (((ptrdiff_t)n * p->m + g * p->mpg + ml) * plane + p0 + q * QCC_QP_NR);                    for (j = 0; j < nq; j++) {                                                                                       uint32_t acc = (uint32_t)bias[row];                                                                            for (k = 0; k < p->kpad; k++) {                                                                                  const int32_t xv = (int32_t)panel[(k / KG) * (QCC_QP_NR * KG) + j * KG + k % KG];                              const int32_t wv = (int32_t)wb[(k / KG) * (QCC_QP_MR * KG) + r * KG + k % KG];                                 acc += (uint32_t)(xv * wv);                                                                                  }                                                                                                              qcc_qp_st_(yr, j, p->y_signed,                                                                                            qcc_requantize_f32(qcc_i32_from_u32(acc), scale[row], p->yzp, qmin, qmax));                       }                                                                                                            }                                                                                                            }                                                                                                            }                                                                                                            }                                                                                                            }                                                                                                            }                                                                                                            }
+
+QCC_QPCONV_GEMM_GENERIC_DEF_(qcc_qpconv_gemm_u8s8, uint8_t, int8_t, 4,
+                             qcc_qp_im2col_u8(p, xg, p0, np, qcc_qp_flip_(p), qcc_qp_pad_u8_(p->x_signed, p->xzp), blk))
+QCC_QPCONV_GEMM_GENERIC_DEF_(qcc_qpconv_gemm_s16, int16_t, int16_t, 2, qcc_qp_im2col_s16(p, xg, p0, np, blk))
+
+/*
+ * Depthwise KxK (K = kh = kw in {3, 5}), stride sh = sw, group = c = m: y[c] = requant(bias[c] +
+ * sum (x - x_zp) * w'[c]) with w' packed [c][K][K + 1] s16. The generic twin needs no scratch.
+ */
+static inline void qcc_qpconv_dw_s16(const qcc_qpconv_params *p, const void *x, const int16_t *wp, const int32_t *bias,
+                                     const float *scale, void *y, uint8_t *scratch) {
+  const int32_t K = p->kh, KP = p->kh + 1, qmin = p->y_signed ? -128 : 0, qmax = p->y_signed ? 127 : 255;
+  const ptrdiff_t hw = (ptrdiff_t)p->h * p->w, plane = qcc_qp_out_plane_(p);
+  int32_t n, c, oh, ow, ky, kx;
+  (void)scratch;
+  for (n = 0; n < p->n; n++) {
+    for (c = 0; c < p->c; c++) {
+      const uint8_t *xc = (const uint8_t *)x + ((ptrdiff_t)n * p->c + c) * hw;
+      const int16_t *wc = wp + (ptrdiff_t)c * K * KP;
+      uint8_t *yc = (uint8_t *)y + ((ptrdiff_t)n * p->c + c) * plane;
+      for (oh = 0; oh < p->oh; oh++) {
+        for (ow = 0; ow < p->ow; ow++) {
+          uint32_t acc = (uint32_t)bias[c];
+          for (ky = 0; ky < K; ky++) {
+            const int32_t ih = oh * p->sh - p->ph + ky;
+            if (ih < 0 || ih >= p->h) continue;
+            for (kx = 0; kx < K; kx++) {
+              const int32_t iw = ow * p->sw - p->pw + kx;
+              if (iw < 0 || iw >= p->w) continue;
+              acc += (uint32_t)((int32_t)qcc_qp_s16v_(xc[(ptrdiff_t)ih * p->w + iw], p->x_signed, p->xzp) *
+                                (int32_t)wc[ky * KP + kx]);
+            }
+          }
+          qcc_qp_st_(yc, (ptrdiff_t)oh * p->ow + ow, p->y_signed,
+                     qcc_requantize_f32(qcc_i32_from_u32(acc), scale[c], p->yzp, qmin, qmax));
+        }
+      }
+    }
+  }
+}
+
+/*
+ * Matmul y[t] = A[t] (activations, rows at a + a_off[t]) x B (packed, shared by all batches). bias and scale
+ * per column (padded to npanels * NR). scratch: m * kpad bytes (u8) or 2 * m * kpad bytes (s16), the A rows
+ * converted and zero-padded to kpad.
+ */
+static inline void qcc_qp_pack_a_u8(const qcc_qpmm_params *p, const uint8_t *a, uint8_t *dst) {
+  const uint8_t flip = p->a_signed ? 0x80u : 0u;
+  int32_t i, k;
+  for (i = 0; i < p->m; i++) {
+    for (k = 0; k < p->k; k++) dst[(ptrdiff_t)i * p->kpad + k] = (uint8_t)(a[(ptrdiff_t)i * p->k + k] ^ flip);
+    for (; k < p->kpad; k++) dst[(ptrdiff_t)i * p->kpad + k] = 0u;
+  }
+}
+
+static inline void qcc_qp_pack_a_s16(const qcc_qpmm_params *p, const uint8_t *a, int16_t *dst) {
+  int32_t i, k;
+  for (i = 0; i < p->m; i++) {
+    for (k = 0; k < p->k; k++) dst[(ptrdiff_t)i * p->kpad + k] = qcc_qp_s16v_(a[(ptrdiff_t)i * p->k + k], p->a_signed, p->azp);
+    for (; k < p->kpad; k++) dst[(ptrdiff_t)i * p->kpad + k] = 0;
+  }
+}
+
+#define QCC_QPMM_GENERIC_DEF_(NAME, T, WT, KG, PACK)                                                              static inline void NAME(const qcc_qpmm_params *p, const int32_t *a_off, const void *a, const WT *bp,                                    const int32_t *bias, const float *scale, void *y, uint8_t *scratch) {                    const int32_t qmin = p->y_signed ? -128 : 0, qmax = p->y_signed ? 127 : 255;                                    T *ap = (T *)(void *)scratch;                                                                                  int32_t t, i, j, k;                                                                                            for (t = 0; t < p->batch; t++) {                                                                                 PACK(p, (const uint8_t *)a + a_off[t], ap);                                                                    for (i = 0; i < p->m; i++) {                                                                                     for (j = 0; j < p->n; j++) {                                                                                     const WT *bc = bp + (ptrdiff_t)(j / QCC_QP_NR) * p->kpad * QCC_QP_NR + (j % QCC_QP_NR) * KG;                   uint32_t acc = (uint32_t)bias[j];                                                                              for (k = 0; k < p->kpad; k++) {                                                                                  acc += (uint32_t)((int32_t)ap[(ptrdiff_t)i * p->kpad + k] *                                                                      (int32_t)bc[(k / KG) * (QCC_QP_NR * KG) + k % KG]);                                        }                                                                                                              qcc_qp_st_(y, ((ptrdiff_t)t * p->m + i) * p->n + j, p->y_signed,                                                          qcc_requantize_f32(qcc_i32_from_u32(acc), scale[j], p->yzp, qmin, qmax));                         }                                                                                                            }                                                                                                            }                                                                                                            }
+
+QCC_QPMM_GENERIC_DEF_(qcc_qpmatmul_u8s8, uint8_t, int8_t, 4, qcc_qp_pack_a_u8)
+QCC_QPMM_GENERIC_DEF_(qcc_qpmatmul_s16, int16_t, int16_t, 2, qcc_qp_pack_a_s16)
+
+#endif /* QCC_QPACKED_H */

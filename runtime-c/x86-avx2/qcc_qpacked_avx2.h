@@ -1,0 +1,305 @@
+/*
+ * qcc_qpacked_avx2.h: AVX2 quantized conv / matmul kernels on compile-time packed weights. Twins (same
+ * parameters, same layouts, scalar loops) are in qcc_qpacked.h; see there for the layouts and the exactness
+ * contract of the two kernel families:
+ *   u8s8: vpmaddubsw (u8 x s8 pairs -> s16, saturating) + vpmaddwd by 1 (-> s32) + vpaddd. The packer chooses it
+ *         only when no adjacent weight pair can saturate for any u8 input, so every step is exact.
+ *   s16:  vpmaddwd on (x - x_zp) x w' (both |.| <= 255, pair sums < 2^17): exact for every input and weight.
+ * Accumulators are vpaddd (wrapping mod 2^32, as the interpreter's int32). Requantization: qcc_requant_avx2.h.
+ */
+#ifndef QCC_QPACKED_AVX2_H
+#define QCC_QPACKED_AVX2_H
+
+#include <immintrin.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "qcc_cpu_avx2.h"
+#include "qcc_qpacked.h"
+#include "qcc_requant_avx2.h"
+
+static inline __m256i qcc_bcast32_avx2_(const void *p) {
+  int32_t v;
+  memcpy(&v, p, 4);
+  return _mm256_set1_epi32(v);
+}
+
+static inline __m256i qcc_ld256_avx2_(const void *p) { return _mm256_loadu_si256((const __m256i *)p); }
+
+/* One step of the dot4 family: acc += sum of 4 u8 x s8 products per 32-bit lane. */
+#define QCC_DOT4_(acc, a, b) acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones))
+/* One step of the pair family: acc += sum of 2 s16 x s16 products per 32-bit lane. */
+#define QCC_DOT2_(acc, a, b) acc = _mm256_add_epi32(acc, _mm256_madd_epi16(a, b))
+
+/*
+ * 4 output rows x 16 pixels. panel: per k-group 64 bytes (16 px x KG), w: per k-group MR x KG elements
+ * (16 bytes for u8s8, 16 bytes for s16 pairs), acc initialised with the rows' bias.
+ */
+#define QCC_QPCONV_TILE_DEF_(NAME, WT, DOT)                                                                     \
+  static inline void NAME(const uint8_t *panel, const WT *w, int32_t nkg, const int32_t *bias, __m256i out[8]) { \
+    const __m256i ones = _mm256_set1_epi16(1);                                                                 \
+    __m256i c00 = _mm256_set1_epi32(bias[0]), c01 = c00, c10 = _mm256_set1_epi32(bias[1]), c11 = c10;          \
+    __m256i c20 = _mm256_set1_epi32(bias[2]), c21 = c20, c30 = _mm256_set1_epi32(bias[3]), c31 = c30;          \
+    int32_t kk;                                                                                                \
+    (void)ones;                                                                                                \
+    for (kk = 0; kk < nkg; kk++) {                                                                             \
+      const __m256i a0 = qcc_ld256_avx2_(panel), a1 = qcc_ld256_avx2_(panel + 32);                             \
+      __m256i b = qcc_bcast32_avx2_(w);                                                                        \
+      DOT(c00, a0, b);                                                                                         \
+      DOT(c01, a1, b);                                                                                         \
+      b = qcc_bcast32_avx2_(w + 4 / sizeof(WT));                                                               \
+      DOT(c10, a0, b);                                                                                         \
+      DOT(c11, a1, b);                                                                                         \
+      b = qcc_bcast32_avx2_(w + 8 / sizeof(WT));                                                               \
+      DOT(c20, a0, b);                                                                                         \
+      DOT(c21, a1, b);                                                                                         \
+      b = qcc_bcast32_avx2_(w + 12 / sizeof(WT));                                                              \
+      DOT(c30, a0, b);                                                                                         \
+      DOT(c31, a1, b);                                                                                         \
+      panel += 64;                                                                                             \
+      w += 16 / sizeof(WT);                                                                                    \
+    }                                                                                                          \
+    out[0] = c00; out[1] = c01; out[2] = c10; out[3] = c11;                                                    \
+    out[4] = c20; out[5] = c21; out[6] = c30; out[7] = c31;                                                    \
+  }
+
+QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_u8s8_avx2_, int8_t, QCC_DOT4_)
+QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
+
+#define QCC_QPCONV_GEMM_AVX2_DEF_(NAME, T, WT, KG, IM2COL, TILE)                                                \
+  static inline void NAME(const qcc_qpconv_params *p, const void *x, const WT *wp, const int32_t *bias,         \
+                          const float *scale, void *y, uint8_t *scratch) {                                     \
+    const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;                                 \
+    const int32_t nkg = p->kpad / KG;                                                                          \
+    const qcc_rq_avx2 rq = qcc_rq_init_avx2(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);          \
+    T *blk = (T *)(void *)scratch;                                                                             \
+    int32_t n, g, p0, q, mb, r;                                                                                \
+    for (n = 0; n < p->n; n++) {                                                                               \
+      for (g = 0; g < p->group; g++) {                                                                         \
+        const uint8_t *xg = (const uint8_t *)x + (n * qcc_qp_in_img_(p) + (ptrdiff_t)g * p->cpg * hw);          \
+        for (p0 = 0; p0 < plane; p0 += p->nb) {                                                                \
+          const int32_t np = (int32_t)(plane - p0 < p->nb ? plane - p0 : p->nb);                               \
+          IM2COL;                                                                                              \
+          for (q = 0; q * QCC_QP_NR < np; q++) {                                                               \
+            const uint8_t *panel = (const uint8_t *)(blk + (ptrdiff_t)q * p->kpad * QCC_QP_NR);                \
+            const int32_t nq = np - q * QCC_QP_NR < QCC_QP_NR ? np - q * QCC_QP_NR : QCC_QP_NR;               \
+            for (mb = 0; mb < p->mblocks; mb++) {                                                              \
+              const int32_t row0 = (g * p->mblocks + mb) * QCC_QP_MR;                                          \
+              __m256i acc[8];                                                                                  \
+              TILE(panel, wp + (ptrdiff_t)row0 * p->kpad, nkg, bias + row0, acc);                              \
+              for (r = 0; r < QCC_QP_MR; r++) {                                                                \
+                const int32_t ml = mb * QCC_QP_MR + r;                                                         \
+                const __m256 s = _mm256_set1_ps(scale[row0 + r]);                                              \
+                uint8_t *yr;                                                                                   \
+                if (ml >= p->mpg) break;                                                                       \
+                yr = (uint8_t *)y + (((ptrdiff_t)n * p->m + g * p->mpg + ml) * plane + p0 + q * QCC_QP_NR);    \
+                qcc_store16_q8_avx2(yr, qcc_requant8_avx2(acc[2 * r], s, &rq),                                 \
+                                    qcc_requant8_avx2(acc[2 * r + 1], s, &rq), nq, p->y_signed);               \
+              }                                                                                                \
+            }                                                                                                  \
+          }                                                                                                    \
+        }                                                                                                      \
+      }                                                                                                        \
+    }                                                                                                          \
+  }
+
+QCC_QPCONV_GEMM_AVX2_DEF_(qcc_qpconv_gemm_u8s8_avx2, uint8_t, int8_t, 4,
+                          qcc_qp_im2col_u8(p, xg, p0, np, qcc_qp_flip_(p), qcc_qp_pad_u8_(p->x_signed, p->xzp), blk),
+                          qcc_qpconv_tile_u8s8_avx2_)
+QCC_QPCONV_GEMM_AVX2_DEF_(qcc_qpconv_gemm_s16_avx2, int16_t, int16_t, 2, qcc_qp_im2col_s16(p, xg, p0, np, blk),
+                          qcc_qpconv_tile_s16_avx2_)
+
+/*
+ * Depthwise KxK, K in {3, 5}, stride 1 or 2 (exact s16 pairs). Per channel, scratch holds the zero-padded
+ * plane P of (x - x_zp) as s16 (sp_h rows of sp_w) and, for stride 1, the pair plane Q[r][j] = (P[r][j],
+ * P[r][j+1]) (sp_h rows of q_w int32): 8 outputs and taps (kx, kx+1) are one vpmaddwd of Q at ow + kx by the
+ * broadcast weight pair. For stride 2, P itself read as int32 at 2 * ow + kx is that pair vector. The sizes
+ * (computed by the emitter) cover ceil(ow / 8) * 8 outputs, so the vector loads stay inside scratch.
+ */
+static inline void qcc_qpconv_dw_plane_avx2_(const qcc_qpconv_params *p, const uint8_t *xc, int16_t *P) {
+  const int32_t H = p->h, W = p->w, SW = p->sp_w, top = p->ph;
+  const __m256i zp = _mm256_set1_epi16((int16_t)p->xzp);
+  int32_t r, i;
+  for (r = 0; r < p->sp_h; r++) {
+    int16_t *pr = P + (ptrdiff_t)r * SW;
+    const int32_t ih = r - top;
+    if (ih < 0 || ih >= H) {
+      memset(pr, 0, (size_t)SW * sizeof(int16_t));
+      continue;
+    }
+    {
+      const uint8_t *xr = xc + (ptrdiff_t)ih * W;
+      int16_t *d = pr + p->pw;
+      for (i = 0; i < p->pw; i++) pr[i] = 0;
+      for (i = 0; i + 16 <= W; i += 16) {
+        const __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(xr + i));
+        const __m256i v = p->x_signed ? _mm256_cvtepi8_epi16(b) : _mm256_cvtepu8_epi16(b);
+        _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_sub_epi16(v, zp));
+      }
+      for (; i < W; i++) d[i] = qcc_qp_s16v_(xr[i], p->x_signed, p->xzp);
+      for (i = p->pw + W; i < SW; i++) pr[i] = 0;
+    }
+  }
+}
+
+static inline void qcc_qpconv_dw_s16_avx2(const qcc_qpconv_params *p, const void *x, const int16_t *wp,
+                                          const int32_t *bias, const float *scale, void *y, uint8_t *scratch) {
+  const int32_t K = p->kh, KP = p->kh + 1, S = p->sh, OW = p->ow;
+  const ptrdiff_t hw = (ptrdiff_t)p->h * p->w, plane = qcc_qp_out_plane_(p);
+  const qcc_rq_avx2 rq = qcc_rq_init_avx2(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);
+  int16_t *P = (int16_t *)(void *)scratch;
+  int32_t *Q = (int32_t *)(void *)(scratch + (((size_t)p->sp_h * p->sp_w * 2u + 31u) & ~(size_t)31u));
+  int32_t n, c, r, j, oh, ow, ky;
+  for (n = 0; n < p->n; n++) {
+    for (c = 0; c < p->c; c++) {
+      const uint8_t *xc = (const uint8_t *)x + ((ptrdiff_t)n * p->c + c) * hw;
+      const int16_t *wc = wp + (ptrdiff_t)c * K * KP;
+      uint8_t *yc = (uint8_t *)y + ((ptrdiff_t)n * p->c + c) * plane;
+      const __m256 s = _mm256_set1_ps(scale[c]);
+      const __m256i b0 = _mm256_set1_epi32(bias[c]);
+      __m256i w[5][3];
+      for (ky = 0; ky < K; ky++) {
+        w[ky][0] = qcc_bcast32_avx2_(wc + ky * KP);
+        w[ky][1] = qcc_bcast32_avx2_(wc + ky * KP + 2);
+        w[ky][2] = K == 5 ? qcc_bcast32_avx2_(wc + ky * KP + 4) : _mm256_setzero_si256();
+      }
+      qcc_qpconv_dw_plane_avx2_(p, xc, P);
+      if (S == 1) {
+        for (r = 0; r < p->sp_h; r++) {
+          const int16_t *pr = P + (ptrdiff_t)r * p->sp_w;
+          int32_t *qr = Q + (ptrdiff_t)r * p->q_w;
+          for (j = 0; j < p->q_w; j += 16) {
+            const __m256i a = qcc_ld256_avx2_(pr + j), b = qcc_ld256_avx2_(pr + j + 1);
+            const __m256i lo = _mm256_unpacklo_epi16(a, b), hi = _mm256_unpackhi_epi16(a, b);
+            _mm256_storeu_si256((__m256i *)(void *)(qr + j), _mm256_permute2x128_si256(lo, hi, 0x20));
+            _mm256_storeu_si256((__m256i *)(void *)(qr + j + 8), _mm256_permute2x128_si256(lo, hi, 0x31));
+          }
+        }
+      }
+      for (oh = 0; oh < p->oh; oh++) {
+        for (ow = 0; ow < OW; ow += 8) {
+          __m256i acc = b0, acc2 = _mm256_setzero_si256();
+          for (ky = 0; ky < K; ky++) {
+            if (S == 1) {
+              const int32_t *qr = Q + (ptrdiff_t)(oh + ky) * p->q_w + ow;
+              QCC_DOT2_(acc, qcc_ld256_avx2_(qr), w[ky][0]);
+              QCC_DOT2_(acc2, qcc_ld256_avx2_(qr + 2), w[ky][1]);
+              if (K == 5) QCC_DOT2_(acc, qcc_ld256_avx2_(qr + 4), w[ky][2]);
+            } else {
+              const int16_t *pr = P + (ptrdiff_t)(oh * S + ky) * p->sp_w + 2 * ow;
+              QCC_DOT2_(acc, qcc_ld256_avx2_(pr), w[ky][0]);
+              QCC_DOT2_(acc2, qcc_ld256_avx2_(pr + 2), w[ky][1]);
+              if (K == 5) QCC_DOT2_(acc, qcc_ld256_avx2_(pr + 4), w[ky][2]);
+            }
+          }
+          acc = _mm256_add_epi32(acc, acc2);
+          qcc_store8_q8_avx2(yc + (ptrdiff_t)oh * OW + ow, qcc_requant8_avx2(acc, s, &rq), OW - ow, p->y_signed);
+        }
+      }
+    }
+  }
+}
+
+/*
+ * Matmul tiles: MR rows (1 or 4) x 16 columns. a: rows of the converted A (stride kpad elements), b: the panel
+ * (per k-group 64 bytes), acc initialised with the columns' bias.
+ */
+#define QCC_QPMM_TILE4_DEF_(NAME, T, WT, KG, DOT)                                                               \
+  static inline void NAME(const T *a, int32_t kpad, const WT *b, int32_t nkg, __m256i bias0, __m256i bias1,     \
+                          __m256i out[8]) {                                                                    \
+    const __m256i ones = _mm256_set1_epi16(1);                                                                 \
+    __m256i c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1, c30 = bias0,         \
+            c31 = bias1;                                                                                       \
+    const T *a1 = a + kpad, *a2 = a + 2 * (ptrdiff_t)kpad, *a3 = a + 3 * (ptrdiff_t)kpad;                      \
+    int32_t kk;                                                                                                \
+    (void)ones;                                                                                                \
+    for (kk = 0; kk < nkg; kk++) {                                                                             \
+      const __m256i b0 = qcc_ld256_avx2_(b), b1 = qcc_ld256_avx2_((const uint8_t *)b + 32);                    \
+      __m256i x = qcc_bcast32_avx2_(a + kk * KG);                                                              \
+      DOT(c00, x, b0);                                                                                         \
+      DOT(c01, x, b1);                                                                                         \
+      x = qcc_bcast32_avx2_(a1 + kk * KG);                                                                     \
+      DOT(c10, x, b0);                                                                                         \
+      DOT(c11, x, b1);                                                                                         \
+      x = qcc_bcast32_avx2_(a2 + kk * KG);                                                                     \
+      DOT(c20, x, b0);                                                                                         \
+      DOT(c21, x, b1);                                                                                         \
+      x = qcc_bcast32_avx2_(a3 + kk * KG);                                                                     \
+      DOT(c30, x, b0);                                                                                         \
+      DOT(c31, x, b1);                                                                                         \
+      b += 64 / sizeof(WT);                                                                                    \
+    }                                                                                                          \
+    out[0] = c00; out[1] = c01; out[2] = c10; out[3] = c11;                                                    \
+    out[4] = c20; out[5] = c21; out[6] = c30; out[7] = c31;                                                    \
+  }
+
+#define QCC_QPMM_TILE1_DEF_(NAME, T, WT, KG, DOT)                                                               \
+  static inline void NAME(const T *a, const WT *b, int32_t nkg, __m256i bias0, __m256i bias1, __m256i out[2]) { \
+    const __m256i ones = _mm256_set1_epi16(1);                                                                 \
+    __m256i c00 = bias0, c01 = bias1, d00 = _mm256_setzero_si256(), d01 = d00;                                 \
+    int32_t kk = 0;                                                                                            \
+    (void)ones;                                                                                                \
+    for (; kk + 2 <= nkg; kk += 2) {                                                                           \
+      const __m256i x = qcc_bcast32_avx2_(a + kk * KG), x2 = qcc_bcast32_avx2_(a + (kk + 1) * KG);             \
+      DOT(c00, x, qcc_ld256_avx2_(b));                                                                         \
+      DOT(c01, x, qcc_ld256_avx2_((const uint8_t *)b + 32));                                                   \
+      DOT(d00, x2, qcc_ld256_avx2_((const uint8_t *)b + 64));                                                  \
+      DOT(d01, x2, qcc_ld256_avx2_((const uint8_t *)b + 96));                                                  \
+      b += 128 / sizeof(WT);                                                                                   \
+    }                                                                                                          \
+    if (kk < nkg) {                                                                                            \
+      const __m256i x = qcc_bcast32_avx2_(a + kk * KG);                                                        \
+      DOT(c00, x, qcc_ld256_avx2_(b));                                                                         \
+      DOT(c01, x, qcc_ld256_avx2_((const uint8_t *)b + 32));                                                   \
+    }                                                                                                          \
+    out[0] = _mm256_add_epi32(c00, d00);                                                                       \
+    out[1] = _mm256_add_epi32(c01, d01);                                                                       \
+  }
+
+QCC_QPMM_TILE4_DEF_(qcc_qpmm_tile4_u8s8_avx2_, uint8_t, int8_t, 4, QCC_DOT4_)
+QCC_QPMM_TILE4_DEF_(qcc_qpmm_tile4_s16_avx2_, int16_t, int16_t, 2, QCC_DOT2_)
+QCC_QPMM_TILE1_DEF_(qcc_qpmm_tile1_u8s8_avx2_, uint8_t, int8_t, 4, QCC_DOT4_)
+QCC_QPMM_TILE1_DEF_(qcc_qpmm_tile1_s16_avx2_, int16_t, int16_t, 2, QCC_DOT2_)
+
+#define QCC_QPMM_AVX2_DEF_(NAME, T, WT, KG, PACK, TILE4, TILE1)                                                 \
+  static inline void NAME(const qcc_qpmm_params *p, const int32_t *a_off, const void *a, const WT *bp,          \
+                          const int32_t *bias, const float *scale, void *y, uint8_t *scratch) {                \
+    const int32_t nkg = p->kpad / KG;                                                                          \
+    const qcc_rq_avx2 rq = qcc_rq_init_avx2(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);          \
+    T *ap = (T *)(void *)scratch;                                                                              \
+    int32_t t, i, pn, r;                                                                                       \
+    for (t = 0; t < p->batch; t++) {                                                                           \
+      uint8_t *yt = (uint8_t *)y + (ptrdiff_t)t * p->m * p->n;                                                 \
+      PACK(p, (const uint8_t *)a + a_off[t], ap);                                                              \
+      for (pn = 0; pn < p->npanels; pn++) {                                                                    \
+        const WT *b = bp + (ptrdiff_t)pn * p->kpad * QCC_QP_NR;                                                \
+        const int32_t j0 = pn * QCC_QP_NR, nq = p->n - j0 < QCC_QP_NR ? p->n - j0 : QCC_QP_NR;                 \
+        const __m256i bias0 = qcc_ld256_avx2_(bias + j0), bias1 = qcc_ld256_avx2_(bias + j0 + 8);              \
+        const __m256 s0 = _mm256_loadu_ps(scale + j0), s1 = _mm256_loadu_ps(scale + j0 + 8);                   \
+        for (i = 0; i + 4 <= p->m; i += 4) {                                                                   \
+          __m256i acc[8];                                                                                      \
+          TILE4(ap + (ptrdiff_t)i * p->kpad, p->kpad, b, nkg, bias0, bias1, acc);                              \
+          for (r = 0; r < 4; r++) {                                                                            \
+            qcc_store16_q8_avx2(yt + (ptrdiff_t)(i + r) * p->n + j0, qcc_requant8_avx2(acc[2 * r], s0, &rq),   \
+                                qcc_requant8_avx2(acc[2 * r + 1], s1, &rq), nq, p->y_signed);                  \
+          }                                                                                                    \
+        }                                                                                                      \
+        for (; i < p->m; i++) {                                                                                \
+          __m256i acc[2];                                                                                      \
+          TILE1(ap + (ptrdiff_t)i * p->kpad, b, nkg, bias0, bias1, acc);                                       \
+          qcc_store16_q8_avx2(yt + (ptrdiff_t)i * p->n + j0, qcc_requant8_avx2(acc[0], s0, &rq),               \
+                              qcc_requant8_avx2(acc[1], s1, &rq), nq, p->y_signed);                            \
+        }                                                                                                      \
+      }                                                                                                        \
+    }                                                                                                          \
+  }
+
+QCC_QPMM_AVX2_DEF_(qcc_qpmatmul_u8s8_avx2, uint8_t, int8_t, 4, qcc_qp_pack_a_u8, qcc_qpmm_tile4_u8s8_avx2_,
+                   qcc_qpmm_tile1_u8s8_avx2_)
+QCC_QPMM_AVX2_DEF_(qcc_qpmatmul_s16_avx2, int16_t, int16_t, 2, qcc_qp_pack_a_s16, qcc_qpmm_tile4_s16_avx2_,
+                   qcc_qpmm_tile1_s16_avx2_)
+
+#undef QCC_DOT4_
+#undef QCC_DOT2_
+
+#endif /* QCC_QPACKED_AVX2_H */
