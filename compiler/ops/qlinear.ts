@@ -14,6 +14,7 @@ import {
   type QConvGeometry, type QMatMulGeometry, type QVecLayout,
 } from './qgeometry.ts';
 import { expand, intValues, qRange, requireDtype, requireScalar, scaleValues } from './qparams.ts';
+import { applyQclamp, qclampOf } from './qclamp.ts';
 
 const Q8 = ['u8', 'i8'] as const;
 const SCALES = ['f32', 'f16'] as const;
@@ -78,6 +79,7 @@ defineOp({
       requireDtype(node, 'bias', b.type, ['i32']);
       if (b.type.shape.length !== 1 || b.type.shape[0] !== g.m) throw opError(node, `bias must have shape [${g.m}], got [${b.type.shape.join(',')}]`);
     }
+    qclampOf(node);
     return [{ dtype: y.dtype, shape: g.outShape }];
   },
   interpret(node, [x, xs, xzp, w, ws, wzp, ys, yzp, bias]) {
@@ -92,6 +94,7 @@ defineOp({
     const yd = y.data as Uint8Array | Int8Array;
     const plane = g.outSp[0] * g.outSp[1] * g.outSp[2];
     for (let i = 0; i < acc.length; i++) yd[i] = requantizeF32(acc[i]!, scales[Math.floor(i / plane) % g.m]!, z, qmin, qmax);
+    applyQclamp(node, yd);
     return [y];
   },
   macs: (node) => qconvMacs(qlinearConvGeometry(node)),
@@ -175,6 +178,7 @@ defineOp({
     const bs = inType(node, 4).shape;
     const bz = inType(node, 5).shape;
     if (bs.length !== bz.length || bs.some((d, i) => d !== bz[i])) throw opError(node, `b_scale shape [${bs}] differs from b_zero_point shape [${bz}]`);
+    qclampOf(node);
     const { g } = qlinearMatMulPlan(node);
     return [{ dtype: y.dtype, shape: g.outShape }];
   },
@@ -193,6 +197,7 @@ defineOp({
     for (let t = 0, i = 0; t < g.batch; t++) {
       for (let r = 0; r < g.m; r++) for (let j = 0; j < g.n; j++, i++) yd[i] = requantizeF32(acc[i]!, scales[bq.off[t]! + j]!, z, qmin, qmax);
     }
+    applyQclamp(node, yd);
     return [y];
   },
   macs(node) {

@@ -4,6 +4,11 @@ import type { Graph } from '../ir/graph.ts';
 export interface PassContext {
   /** Messages passes want the user to see (e.g. nodes left in float, with the reason). */
   log: string[];
+  /**
+   * Why a node stays in float (keyed by node id), written by the fusion passes when a pattern was tried
+   * and rejected; the float-report pass turns it into the list `qcc info --explain` prints.
+   */
+  floatReasons?: Map<number, string>;
 }
 
 /** A graph-to-graph transformation. `run` returns whether it changed anything. */
@@ -26,7 +31,7 @@ export interface PipelineOptions {
 const MAX_ROUNDS = 16;
 
 export function runPipeline(graph: Graph, passes: readonly Pass[], opts: PipelineOptions = {}): PassContext {
-  const ctx: PassContext = { log: [] };
+  const ctx: PassContext = { log: [], floatReasons: new Map() };
   const known = new Set(passes.map((p) => p.name));
   for (const d of opts.disable ?? []) {
     if (!known.has(d)) throw new Error(`unknown pass '${d}' (known: ${[...known].join(', ')})`);

@@ -13,6 +13,7 @@ import {
   convIntegerGeometry, matmulIntegerPlan, qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMulScales,
 } from '../../../compiler/ops/qlinear.ts';
 import { expand, intValues } from '../../../compiler/ops/qparams.ts';
+import { qclampC } from '../../../compiler/ops/qclamp.ts';
 import type { CEmitContext, CEmitter } from '../emitter.ts';
 
 const CONV = ['qcc_requant.h', 'qcc_qconv.h'];
@@ -69,7 +70,7 @@ const qlinearConv: CEmitter = {
     const z = ctx.constArray('qconv_wzp', 'i32', wzp);
     const fn = `qcc_qlinear_conv_${sfx(x!.type.dtype, w!.type.dtype, yzpV!.type.dtype)}`;
     return `${header(node, ctx)}\n${fn}(&${p}, ${ctx.ref(x!)}, ${xzp}, ${ctx.ref(w!)}, ${z}, ${b ? ctx.ref(b) : 'NULL'}, ${s}, ${yzp}, ` +
-      `${ctx.ref(node.outputs[0]!)}, (uint32_t *)${ctx.scratch()});`;
+      `${ctx.ref(node.outputs[0]!)}, (uint32_t *)${ctx.scratch()});` + qclampC(node, ctx.ref(node.outputs[0]!));
   },
 };
 
@@ -110,7 +111,7 @@ const qlinearMatMul: CEmitter = {
     const z = ctx.constArray('qmatmul_bzp', 'i32', bzp);
     const fn = `qcc_qlinear_matmul_${sfx(a!.type.dtype, b!.type.dtype, yzpV!.type.dtype)}`;
     return `${header(node, ctx)}\n${fn}(&${p}, ${aOff}, ${bOff}, ${qOff}, ${ctx.ref(a!)}, ${azp}, ${ctx.ref(b!)}, ${z}, ${s}, ${yzp}, ` +
-      `${ctx.ref(node.outputs[0]!)}, (uint32_t *)${ctx.scratch()});`;
+      `${ctx.ref(node.outputs[0]!)}, (uint32_t *)${ctx.scratch()});` + qclampC(node, ctx.ref(node.outputs[0]!));
   },
 };
 
