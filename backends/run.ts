@@ -34,13 +34,13 @@ function clip(s: string): string {
 }
 
 /** Runs a command; E_TOOLCHAIN when it cannot start, times out or fails. Returns stdout. */
-function exec(argv: readonly string[], cwd: string, what: string, timeoutMs: number): string {
+function exec(argv: readonly string[], cwd: string, what: string, timeoutMs: number, missingHint?: string): string {
   const [cmd, ...args] = argv;
   const r = spawnSync(cmd!, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new QccError('E_TOOLCHAIN', `${what}: '${cmd}' not found`, { hint: `install it or choose another compiler (e.g. --cc clang)` });
+      throw new QccError('E_TOOLCHAIN', `${what}: '${cmd}' not found`, { hint: missingHint ?? `install it or choose another compiler (e.g. --cc clang)` });
     }
     if (code === 'ETIMEDOUT') throw new QccError('E_TOOLCHAIN', `${what}: '${cmd}' timed out after ${timeoutMs} ms`);
     throw new QccError('E_TOOLCHAIN', `${what}: cannot run '${cmd}': ${r.error.message}`, { cause: r.error });
@@ -72,7 +72,7 @@ export function buildModel(model: CompiledModel, dir: string, opts: BuildOptions
     `${model.name}_main.c`,
     ...tc.ldflags,
   ];
-  exec(argv, out, `building model '${model.name}'`, opts.timeoutMs ?? 120_000);
+  exec(argv, out, `building model '${model.name}'`, opts.timeoutMs ?? 120_000, opts.cc ? undefined : tc.missingHint);
   return exe;
 }
 
@@ -103,7 +103,7 @@ export function runCompiled(model: CompiledModel, inputs: ReadonlyMap<string, Te
     for (const p of outPaths) rmSync(p, { force: true });
     const tc = getTarget(model.target).toolchain;
     const argv = tc.run ? tc.run(exe, args) : [exe, ...args];
-    exec(argv, work, `running model '${model.name}'`, opts.timeoutMs ?? 120_000);
+    exec(argv, work, `running model '${model.name}'`, opts.timeoutMs ?? 120_000, tc.missingHint);
     const result = new Map<string, Tensor>();
     model.outputs.forEach((io, i) => {
       const bytes = readFileSync(outPaths[i]!);

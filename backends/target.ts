@@ -1,5 +1,6 @@
 import { QccError } from '../compiler/errors.ts';
 import type { CEmitter } from './c/emitter.ts';
+import { armNeonTargets } from './arm-neon/target.ts';
 import { GENERIC_EMITTERS } from './c/ops/index.ts';
 
 /** How to build and run generated C for a target. */
@@ -13,6 +14,21 @@ export interface Toolchain {
    * Absent: the executable runs directly on the host.
    */
   readonly run?: (exe: string, args: string[]) => string[];
+  /** Hint printed with E_TOOLCHAIN when the compiler (or the run wrapper's emulator) is not installed. */
+  readonly missingHint?: string;
+}
+
+/**
+ * A run-time CPU feature test the generated `<prefix>_run` performs before computing anything, when the
+ * model uses the runtime file `runtime` (e.g. dotprod kernels): `expr` is a C expression, nonzero when the
+ * CPU has the feature; otherwise `_run` returns `<PREFIX>_ERR_CPU` instead of faulting on an illegal
+ * instruction.
+ */
+export interface CpuCheck {
+  readonly runtime: string;
+  readonly expr: string;
+  /** What is missing, for the header comment and the harness message (e.g. 'Armv8.2 dotprod'). */
+  readonly feature: string;
 }
 
 /**
@@ -29,6 +45,7 @@ export interface Target {
   /** Requantization scheme the target's kernels implement (see DESIGN.md). */
   readonly requant: 'fp32' | 'fixed';
   readonly toolchain: Toolchain;
+  readonly cpuCheck?: CpuCheck;
 }
 
 /** Flags every target's generated C is held to (warnings are errors; never contract a*b+c). */
@@ -74,3 +91,6 @@ registerTarget({
   requant: 'fp32',
   toolchain: { cc: 'gcc', cflags: STRICT_CFLAGS, ldflags: [] },
 });
+
+// SIMD targets define themselves in their own folders; registered here, after everything above exists.
+for (const t of armNeonTargets()) registerTarget(t);

@@ -284,6 +284,8 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
   });
 
   const runtime = collectRuntime(requested, runtimeDirs);
+  // The CPU feature test (if the target has one) guards models that use the kernels needing the feature.
+  const cpuCheck = target.cpuCheck && runtime.has(target.cpuCheck.runtime) ? target.cpuCheck : null;
   const runtimeIncludes = [...requested].sort();
 
   // 6. Render.
@@ -334,6 +336,7 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
     unusedParams,
     steps,
     copies,
+    cpuCheck: cpuCheck ? { expr: cpuCheck.expr, feature: cComment(cpuCheck.feature) } : null,
     runtime: runtimeIncludes,
     decls,
     literalMacros: LITERAL_MACROS,

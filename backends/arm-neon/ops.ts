@@ -1,0 +1,262 @@
+/**
+ * Emitters of the arm-neon / arm-neon-dotprod kernel tables: QLinearConv and QLinearMatMul on the
+ * runtime-c/arm-neon/ kernels, falling back to the generic emitters for what those kernels do not cover
+ * (16-bit types, batched constant B with different matrices per batch). Weights are prepared at compile
+ * time by backends/simd/ (normal form, folded zero points, sums, panels in the layout of the ISA's tile).
+ */
+import type { Node } from '../../compiler/ir/graph.ts';
+import { inConst, inType } from '../../compiler/ops/op-def.ts';
+import { qvecValues } from '../../compiler/ops/qgeometry.ts';
+import type { QConvGeometry } from '../../compiler/ops/qgeometry.ts';
+import { qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMulScales } from '../../compiler/ops/qlinear.ts';
+import { expand, intValues, qRange } from '../../compiler/ops/qparams.ts';
+import type { CEmitContext, CEmitter } from '../c/emitter.ts';
+import { correctionConstants, foldRows, normalS8, packPanels, padTo, roundUp, type PanelLayout, type Q8Dtype } from '../simd/qgemm-pack.ts';
+import { selectQConvKernel } from '../simd/qconv-select.ts';
+
+/** One ISA's GEMM tile: suffix of the C functions, its header, tile rows (L) x columns (R), k group. */
+export interface ArmGemmIsa {
+  readonly suffix: 'neon' | 'dotprod';
+  readonly header: string;
+  readonly mr: number;
+  readonly nr: number;
+  readonly group: number;
+}
+
+export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qgemm_neon.h', mr: 4, nr: 4, group: 16 };
+export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4 };
+const DW_HEADER = 'arm-neon/qcc_qdwconv_neon.h';
+/** Pixels per im2col tile: QCC_QG_TP in qcc_qgemm_common_neon.h. */
+export const ARM_PIXEL_TILE = 64;
+
+/**
+ * Output bounds: the type's range, narrowed by a fused output clamp (attribute `clamp: [lo, hi]` of the
+ * integer conv/matmul kinds, validated by their infer). clamp(saturate(v)) equals saturating to the narrower
+ * bounds, so the kernels apply it inside the requantization.
+ */
+function outBounds(node: Node, d: Q8Dtype): { qmin: number; qmax: number } {
+  const { qmin, qmax } = qRange(d);
+  const c = node.attrs['clamp'];
+  if (!Array.isArray(c) || c.length !== 2) return { qmin, qmax };
+  return { qmin: Math.max(qmin, Number(c[0])), qmax: Math.min(qmax, Number(c[1])) };
+}
+
+/**
+ * A NaN product (only from a NaN/Inf scale) requantizes to zp, which the fused clamp then moves; the kernels
+ * would leave zp unclamped, so such nodes (never seen in practice) keep the generic kernel.
+ */
+function clampNeedsGeneric(node: Node, scales: Float32Array): boolean {
+  return node.attrs['clamp'] !== undefined && scales.some((s) => !Number.isFinite(s));
+}
+
+const isQ8 = (d: string): d is Q8Dtype => d === 'u8' || d === 'i8';
+const flipLit = (d: Q8Dtype): string => (d === 'u8' ? '(uint8_t)0x80u' : '(uint8_t)0u');
+
+interface ConvGemmPlan {
+  kind: 'gemm';
+  g: QConvGeometry;
+  kp: number;
+  packed: Int8Array;
+  rowc: Int32Array;
+  rowz: Int32Array | null;
+  scale: Float32Array;
+  pair: boolean;
+}
+interface ConvDwPlan {
+  kind: 'depthwise';
+  g: QConvGeometry;
+  weights: Int8Array;
+  rowc: Int32Array;
+  scale: Float32Array;
+  pair: boolean;
+}
+interface ConvCommon {
+  xzt: number;
+  xdtype: Q8Dtype;
+  ydtype: Q8Dtype;
+  yzp: number;
+}
+type ConvPlan = (ConvGemmPlan | ConvDwPlan) & ConvCommon;
+
+/** The kernel plan of a QLinearConv node, or null when the generic kernel must do it. */
+export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
+  const [xd, wd, yd] = [inType(node, 0).dtype, inType(node, 3).dtype, node.outputs[0]!.type.dtype];
+  if (!isQ8(xd) || !isQ8(wd) || !isQ8(yd)) return null;
+  const g = qlinearConvGeometry(node);
+  const K = g.cPerGroup * g.kernel[0] * g.kernel[1] * g.kernel[2];
+  const w = intValues(inConst(node, 3, 'w'));
+  const wzp = expand(intValues(inConst(node, 5, 'w_zero_point')), g.m);
+  const folded = foldRows(g.m, K, (r, k) => w[r * K + k]!, wzp, wd);
+  const xzt = normalS8(intValues(inConst(node, 2, 'x_zero_point'))[0]!, xd);
+  const bias = node.inputs[8] ? intValues(inConst(node, 8, 'bias')) : null;
+  const rowc = correctionConstants(folded, xzt, bias);
+  const scale = qlinearConvScales(g.m, inConst(node, 1, 'x_scale'), inConst(node, 4, 'w_scale'), inConst(node, 6, 'y_scale'));
+  if (clampNeedsGeneric(node, scale)) return null;
+  const common: ConvCommon = { xzt, xdtype: xd, ydtype: yd, yzp: intValues(inConst(node, 7, 'y_zero_point'))[0]! };
+  const pair = !folded.hasMinus128;
+  if (selectQConvKernel(g) === 'depthwise' && folded.rowz.every((z) => z === 0)) {
+    return { kind: 'depthwise', g, weights: folded.values, rowc, scale, pair, ...common };
+  }
+  const layout: PanelLayout = { rows: isa.mr, group: isa.group };
+  const kp = roundUp(K, isa.group);
+  const mpgp = roundUp(g.mPerGroup, isa.mr);
+  const packed = new Int8Array(g.group * mpgp * kp);
+  const rowcP = new Int32Array(g.group * mpgp);
+  const rowzP = new Int32Array(g.group * mpgp);
+  const scaleP = new Float32Array(g.group * mpgp);
+  for (let grp = 0; grp < g.group; grp++) {
+    const m0 = grp * g.mPerGroup;
+    packPanels(folded, m0, g.mPerGroup, mpgp, layout, packed, grp * mpgp * kp);
+    rowcP.set(rowc.subarray(m0, m0 + g.mPerGroup), grp * mpgp);
+    rowzP.set(folded.rowz.subarray(m0, m0 + g.mPerGroup), grp * mpgp);
+    scaleP.set(scale.subarray(m0, m0 + g.mPerGroup), grp * mpgp);
+  }
+  const rowz = rowzP.some((z) => z !== 0) ? rowzP : null;
+  return { kind: 'gemm', g, kp, packed, rowc: rowcP, rowz, scale: scaleP, pair, ...common };
+}
+
+/** Scratch bytes of the arm conv kernels (see the C headers). */
+function convScratch(plan: ConvPlan, isa: ArmGemmIsa): number {
+  const g = plan.g;
+  if (plan.kind === 'depthwise') {
+    const wp = Math.ceil(g.outSp[2] / 16) * 16 * g.strides[2] + g.kernel[2] + 32;
+    return ((g.outSp[1] - 1) * g.strides[1] + g.kernel[1]) * wp;
+  }
+  return plan.kp * ARM_PIXEL_TILE + isa.group * ARM_PIXEL_TILE + 4 * ARM_PIXEL_TILE;
+}
+
+const t3 = (a: readonly number[]) => `{${a.join(', ')}}`;
+function convParams(g: QConvGeometry, ctx: CEmitContext): string {
+  return ctx.constDecl('qconv_params', 'qcc_qconv_params',
+    `{${g.n}, ${g.c}, ${g.m}, ${g.group}, ${g.cPerGroup}, ${g.mPerGroup}, ${[g.inSp, g.outSp, g.kernel, g.strides, g.dilations, g.padsBegin].map(t3).join(', ')}}`);
+}
+
+interface MatMulPlan {
+  m: number;
+  k: number;
+  n: number;
+  batch: number;
+  aOff: number[];
+  adtype: Q8Dtype;
+  ydtype: Q8Dtype;
+  azt: number;
+  yzp: number;
+  packed: Int8Array;
+  colc: Int32Array;
+  colz: Int32Array | null;
+  scale: Float32Array;
+  pair: boolean;
+}
+
+/** The kernel plan of a QLinearMatMul node, or null when the generic kernel must do it. */
+export function armMatMulPlan(node: Node, isa: ArmGemmIsa): MatMulPlan | null {
+  const [ad, bd, yd] = [inType(node, 0).dtype, inType(node, 3).dtype, node.outputs[0]!.type.dtype];
+  if (!isQ8(ad) || !isQ8(bd) || !isQ8(yd)) return null;
+  const plan = qlinearMatMulPlan(node);
+  const { g, bq } = plan;
+  // One B matrix and one set of column parameters for every batch (the usual weight matrix).
+  if (g.bOff.some((o) => o !== g.bOff[0]) || bq.off.some((o) => o !== bq.off[0])) return null;
+  const b = intValues(inConst(node, 3, 'b'));
+  const bo = g.bOff[0] ?? 0;
+  const qo = bq.off[0] ?? 0;
+  const bzpAll = qvecValues(bq, intValues(inConst(node, 5, 'b_zero_point')));
+  const bzp = Array.from({ length: g.n }, (_, j) => bzpAll[qo + j]!);
+  const folded = foldRows(g.n, g.k, (j, k) => b[bo + k * g.n + j]!, bzp, bd);
+  const azt = normalS8(intValues(inConst(node, 2, 'a_zero_point'))[0]!, ad);
+  const npad = roundUp(Math.max(g.n, 1), 2 * isa.nr);
+  const packed = packPanels(folded, 0, g.n, npad, { rows: isa.nr, group: isa.group });
+  const scales = qlinearMatMulScales(plan, inConst(node, 1, 'a_scale'), inConst(node, 4, 'b_scale'), inConst(node, 6, 'y_scale'));
+  if (clampNeedsGeneric(node, scales)) return null;
+  const make32 = (n: number) => new Int32Array(n);
+  return {
+    m: g.m, k: g.k, n: g.n, batch: g.batch, aOff: g.aOff, adtype: ad, ydtype: yd, azt,
+    yzp: intValues(inConst(node, 7, 'y_zero_point'))[0]!,
+    packed,
+    colc: padTo(correctionConstants(folded, azt, null), npad, make32),
+    colz: folded.rowz.some((z) => z !== 0) ? padTo(folded.rowz, npad, make32) : null,
+    scale: padTo(scales.subarray(qo, qo + g.n), npad, (n) => new Float32Array(n)),
+    pair: !folded.hasMinus128,
+  };
+}
+
+function matmulScratch(p: MatMulPlan, isa: ArmGemmIsa): number {
+  return roundUp(p.m * roundUp(p.k, isa.group), 16) + 4 * p.m;
+}
+
+/** Plans are computed once per node and emitter (scratchBytes, runtime and emit all ask). */
+function memo<T>(f: (node: Node) => T): (node: Node) => T {
+  const cache = new WeakMap<Node, { v: T }>();
+  return (node) => {
+    let e = cache.get(node);
+    if (!e) {
+      e = { v: f(node) };
+      cache.set(node, e);
+    }
+    return e.v;
+  };
+}
+
+const header = (node: Node, ctx: CEmitContext, what: string) => `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)}: ${what} */`;
+
+/** The QLinearConv and QLinearMatMul emitters for one ISA, over the generic ones as fallback. */
+export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitter>): CEmitter[] {
+  const gConv = generic.get('qlinear_conv')!;
+  const gMatMul = generic.get('qlinear_matmul')!;
+  const convPlan = memo((n) => armConvPlan(n, isa));
+  const mmPlan = memo((n) => armMatMulPlan(n, isa));
+  const conv: CEmitter = {
+    kind: 'qlinear_conv',
+    runtime: (node) => {
+      const p = convPlan(node);
+      if (!p) return gConv.runtime(node);
+      return p.kind === 'depthwise' ? [DW_HEADER] : [isa.header];
+    },
+    scratchBytes: (node) => {
+      const p = convPlan(node);
+      return p ? convScratch(p, isa) : gConv.scratchBytes?.(node) ?? 0;
+    },
+    emit(node, ctx) {
+      const p = convPlan(node);
+      if (!p) return gConv.emit(node, ctx);
+      const { qmin, qmax } = outBounds(node, p.ydtype);
+      const params = convParams(p.g, ctx);
+      const x = `(const uint8_t *)${ctx.ref(node.inputs[0]!)}`;
+      const y = `(uint8_t *)${ctx.ref(node.outputs[0]!)}`;
+      const scale = ctx.constArray('qconv_scale', 'f32', p.scale);
+      const rowc = ctx.constArray('qconv_rowc', 'i32', p.rowc);
+      const tail = `${p.pair ? 1 : 0}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}`;
+      if (p.kind === 'depthwise') {
+        const w = ctx.constArray('qconv_dw_weights', 'i8', p.weights);
+        return `${header(node, ctx, `depthwise ${p.g.kernel[1]}x${p.g.kernel[2]}, neon`)}\n` +
+          `qcc_qlinear_dwconv_s8_neon(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${tail}, (int8_t *)${ctx.scratch()});`;
+      }
+      const w = ctx.constArray('qconv_packed_weights', 'i8', p.packed);
+      const rowz = p.rowz ? ctx.constArray('qconv_rowz', 'i32', p.rowz) : 'NULL';
+      return `${header(node, ctx, `im2col + ${isa.mr}x${isa.nr} ${isa.suffix} tiles`)}\n` +
+        `qcc_qlinear_conv_s8_${isa.suffix}(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${rowz}, ${tail}, ${ctx.scratch()});`;
+    },
+  };
+  const matmul: CEmitter = {
+    kind: 'qlinear_matmul',
+    runtime: (node) => (mmPlan(node) ? [isa.header] : gMatMul.runtime(node)),
+    scratchBytes: (node) => {
+      const p = mmPlan(node);
+      return p ? matmulScratch(p, isa) : gMatMul.scratchBytes?.(node) ?? 0;
+    },
+    emit(node, ctx) {
+      const p = mmPlan(node);
+      if (!p) return gMatMul.emit(node, ctx);
+      const { qmin, qmax } = outBounds(node, p.ydtype);
+      const params = ctx.constDecl('qmatmul_params', 'qcc_qmatmul_params', `{${p.batch}, ${p.m}, ${p.k}, ${p.n}}`);
+      const aOff = ctx.constArray('qmatmul_a_off', 'i32', p.aOff);
+      const b = ctx.constArray('qmatmul_packed_b', 'i8', p.packed);
+      const colc = ctx.constArray('qmatmul_colc', 'i32', p.colc);
+      const colz = p.colz ? ctx.constArray('qmatmul_colz', 'i32', p.colz) : 'NULL';
+      const scale = ctx.constArray('qmatmul_scale', 'f32', p.scale);
+      return `${header(node, ctx, `${isa.mr}x${isa.nr} ${isa.suffix} tiles`)}\n` +
+        `qcc_qlinear_matmul_s8_${isa.suffix}(&${params}, ${aOff}, (const uint8_t *)${ctx.ref(node.inputs[0]!)}, ${flipLit(p.adtype)}, ` +
+        `${b}, ${colc}, ${colz}, ${p.pair ? 1 : 0}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, (uint8_t *)${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+    },
+  };
+  return [conv, matmul];
+}

@@ -1,0 +1,359 @@
+/*
+ * qcc_qgemm_common_neon.h: pieces shared by the AArch64 Advanced SIMD (arm-neon) and dotprod
+ * (arm-neon-dotprod) integer GEMM kernels: the signed normal form, the vectorised fp32 requantization,
+ * the tile epilogue and the run-time im2col packer. Generic twins: qcc_qconv.h, qcc_qmatmul.h.
+ *
+ * Signed normal form. Every 8-bit operand is mapped to int8 before multiplying: u8 values v become v - 128
+ * (activations at run time by flipping the top bit, weights at compile time), and their zero points move
+ * the same way, so (x - xzp) * (w - wzp) is unchanged and one s8 x s8 kernel serves u8/i8 x u8/i8.
+ * With l = the lane-broadcast operand (rows i) and r = the vector operand (columns j) of C = L * R,
+ *   acc[i][j] = bias + sum_k (l - lz_i)(r - rz_j)
+ *             = sum_k l*r + rowc[i] + colc[j] - rowz[i] * colsum[j] - colz[j] * rowsum[i]   (mod 2^32)
+ * where rowc/colc fold the compile-time parts (bias, - zp * weight sums, K * lz * rz) and rowz/colz are
+ * the weight zero points the compile step could not fold into the weights (it stores w - wzp when that
+ * fits int8, which is almost always). All of it is int32 arithmetic modulo 2^32, like the generic
+ * kernels' uint32 accumulators, so any grouping gives the same bits; the only narrower intermediates
+ * are the int16 products of the baseline kernel (bounded in qcc_qgemm_neon.h).
+ *
+ * Requantization is the scalar fp32 scheme (qcc_requant.h) lane by lane: SCVTF (round to nearest, as C's
+ * (float)int32), FMUL (never fused), FMAX/FMIN with the integer bounds qmin - zp, qmax - zp (NaN stays
+ * NaN), FCVTNS (round half to even; NaN -> 0), + zp. A NaN product (only from NaN/Inf scales) thus gives
+ * zp, as qcc_requantize_f32 does; clamping before or after rounding agrees because the bounds are integers.
+ */
+#ifndef QCC_QGEMM_COMMON_NEON_H
+#define QCC_QGEMM_COMMON_NEON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <arm_neon.h>
+#include "qcc_qconv.h"
+#include "qcc_qmatmul.h"
+
+/* Pixels per im2col tile (a multiple of 8; every kernel's column block divides it). */
+#define QCC_QG_TP 64
+
+/* float32(acc) * scale, clamp, round half to even, + zp: qcc_requantize_f32 on four lanes. */
+static inline int32x4_t qcc_requant_s32x4_neon(int32x4_t acc, float32x4_t scale, float32x4_t lo, float32x4_t hi,
+                                               int32x4_t zp) {
+  float32x4_t v = vcvtq_f32_s32(acc);
+  v = vmulq_f32(v, scale);
+  v = vmaxq_f32(v, lo);
+  v = vminq_f32(v, hi);
+  return vaddq_s32(vcvtnq_s32_f32(v), zp);
+}
+
+/* Epilogue operands, each already offset to the tile's first row / column (NULL when absent). */
+typedef struct {
+  const int32_t *rowc, *colc;  /* compile-time constants */
+  const int32_t *rowz, *colsum; /* - rowz[i] * colsum[j] */
+  const int32_t *colz, *rowsum; /* - colz[j] * rowsum[i] */
+  const float *srow, *scol;     /* requant scale per row or per column (exactly one is set) */
+  int32_t yzp, qmin, qmax;
+} qcc_qg_epi;
+
+/*
+ * acc: rn x NR tile (row stride NR, NR = 4 or 8) of raw sums; writes y[i * ldy + j] for i < rn, j < cn
+ * as u8 (is_u8) or i8. Values are in [qmin, qmax] after requantization, so the narrowing is exact.
+ */
+static inline void qcc_qg_epilogue_neon(const int32_t *acc, int32_t nr, int32_t rn, int32_t cn, const qcc_qg_epi *e,
+                                        void *y, ptrdiff_t ldy) {
+  const float32x4_t lo = vdupq_n_f32((float)(e->qmin - e->yzp));
+  const float32x4_t hi = vdupq_n_f32((float)(e->qmax - e->yzp));
+  const int32x4_t zp = vdupq_n_s32(e->yzp);
+  int32_t i, j;
+  for (i = 0; i < rn; i++) {
+    int8_t out[8];
+    uint8_t *dst = (uint8_t *)y + (ptrdiff_t)i * ldy;
+    for (j = 0; j < nr; j += 4) {
+      int32x4_t v = vld1q_s32(acc + i * nr + j);
+      float32x4_t s;
+      int16x4_t h;
+      if (e->rowc) v = vaddq_s32(v, vdupq_n_s32(e->rowc[i]));
+      if (e->colc) v = vaddq_s32(v, vld1q_s32(e->colc + j));
+      if (e->rowz) v = vsubq_s32(v, vmulq_s32(vdupq_n_s32(e->rowz[i]), vld1q_s32(e->colsum + j)));
+      if (e->colz) v = vsubq_s32(v, vmulq_s32(vld1q_s32(e->colz + j), vdupq_n_s32(e->rowsum[i])));
+      s = e->srow ? vdupq_n_f32(e->srow[i]) : vld1q_f32(e->scol + j);
+      v = qcc_requant_s32x4_neon(v, s, lo, hi, zp);
+      h = vmovn_s32(v);
+      out[j + 0] = (int8_t)vget_lane_s16(h, 0);
+      out[j + 1] = (int8_t)vget_lane_s16(h, 1);
+      out[j + 2] = (int8_t)vget_lane_s16(h, 2);
+      out[j + 3] = (int8_t)vget_lane_s16(h, 3);
+    }
+    if (cn == 8 && nr == 8) memcpy(dst, out, 8);
+    else if (cn == 4 && nr == 4) memcpy(dst, out, 4);
+    else memcpy(dst, out, (size_t)cn);
+  }
+}
+
+/* Eight requantized values from two int32x4 vectors stored as bytes (u8 results are truncated, exact). */
+static inline int8x8_t qcc_narrow8_neon(int32x4_t a, int32x4_t b) {
+  return vmovn_s16(vcombine_s16(vmovn_s32(a), vmovn_s32(b)));
+}
+
+/*
+ * One im2col row of the run-time operand: for filter tap k = (ci, kd, kh, kw) of group grp, the s8 normal
+ * form of the input value under each of the tile's output pixels p0 .. p0 + n - 1, xzt (the input zero
+ * point in normal form) where the tap falls in the padding. flip is 0x80 for u8 input, 0 for i8.
+ */
+static inline void qcc_qg_im2col_row_neon(const qcc_qconv_params *p, const uint8_t *x_img, uint8_t flip, int32_t xzt,
+                                          int32_t grp, int32_t k, int32_t p0, int32_t n, int8_t *row) {
+  const int32_t KD = p->kernel[0], KH = p->kernel[1], KW = p->kernel[2];
+  const int32_t ID = p->in_sp[0], IH = p->in_sp[1], IW = p->in_sp[2];
+  const int32_t OH = p->out_sp[1], OW = p->out_sp[2];
+  const int32_t kw = k % KW, kh = (k / KW) % KH, kd = (k / (KW * KH)) % KD, ci = k / (KW * KH * KD);
+  const uint8_t *xc = x_img + (ptrdiff_t)(grp * p->c_per_group + ci) * ID * IH * IW;
+  const int32_t SW = p->strides[2];
+  int32_t lo, hi, pix = p0, done = 0;
+  const int8_t zt = (int8_t)xzt;
+  qcc_qconv_range_(OW, IW, SW, p->dilations[2], p->pads[2], kw, &lo, &hi);
+  while (done < n) {
+    const int32_t od = pix / (OH * OW), oh = (pix / OW) % OH, ow = pix % OW;
+    const int32_t run = (OW - ow) < (n - done) ? (OW - ow) : (n - done);
+    const int32_t id = od * p->strides[0] - p->pads[0] + kd * p->dilations[0];
+    const int32_t ih = oh * p->strides[1] - p->pads[1] + kh * p->dilations[1];
+    int8_t *dst = row + done;
+    if (id < 0 || id >= ID || ih < 0 || ih >= IH) {
+      memset(dst, (uint8_t)zt, (size_t)run);
+    } else {
+      const int32_t a = lo > ow ? lo : ow, b = hi < ow + run ? hi : ow + run;
+      int32_t j = 0, cnt;
+      const uint8_t *src;
+      if (a >= b) {
+        memset(dst, (uint8_t)zt, (size_t)run);
+      } else {
+        cnt = b - a;
+        src = xc + ((ptrdiff_t)id * IH + ih) * IW + (ptrdiff_t)a * SW - p->pads[2] + (ptrdiff_t)kw * p->dilations[2];
+        if (a > ow) memset(dst, (uint8_t)zt, (size_t)(a - ow));
+        dst += a - ow;
+        if (SW == 1) {
+          const uint8x16_t f = vdupq_n_u8(flip);
+          for (; j + 16 <= cnt; j += 16) vst1q_u8((uint8_t *)dst + j, veorq_u8(vld1q_u8(src + j), f));
+        } else if (SW == 2) {
+          const uint8x16_t f = vdupq_n_u8(flip);
+          for (; j + 17 <= cnt; j += 16) vst1q_u8((uint8_t *)dst + j, veorq_u8(vld2q_u8(src + 2 * j).val[0], f));
+        }
+        for (; j < cnt; j++) dst[j] = (int8_t)(uint8_t)(src[(ptrdiff_t)j * SW] ^ flip);
+        if (ow + run > b) memset(dst + cnt, (uint8_t)zt, (size_t)(ow + run - b));
+      }
+    }
+    done += run;
+    pix += run;
+  }
+}
+
+/*
+ * Four rows of n8 (a multiple of 8) bytes -> per column the 4 bytes r0[c] r1[c] r2[c] r3[c]: u[c] for
+ * c in [0, n8) written as two uint32x4 per 8 columns through the callback-free helper below.
+ */
+static inline void qcc_qg_zip4x8_neon(const int8_t *r0, const int8_t *r1, const int8_t *r2, const int8_t *r3,
+                                      uint32x4_t *first4, uint32x4_t *last4) {
+  const int8x8x2_t ab = vzip_s8(vld1_s8(r0), vld1_s8(r1));
+  const int8x8x2_t cd = vzip_s8(vld1_s8(r2), vld1_s8(r3));
+  const int16x4x2_t l = vzip_s16(vreinterpret_s16_s8(ab.val[0]), vreinterpret_s16_s8(cd.val[0]));
+  const int16x4x2_t h = vzip_s16(vreinterpret_s16_s8(ab.val[1]), vreinterpret_s16_s8(cd.val[1]));
+  *first4 = vreinterpretq_u32_s16(vcombine_s16(l.val[0], l.val[1]));
+  *last4 = vreinterpretq_u32_s16(vcombine_s16(h.val[0], h.val[1]));
+}
+
+/* Column sums of the tile (for weight zero points that could not be folded): colsum[c] += row[c]. */
+static inline void qcc_qg_colsum_add_neon(int32_t *colsum, const int8_t *row, int32_t n8) {
+  int32_t c;
+  for (c = 0; c < n8; c += 8) {
+    const int16x8_t w = vmovl_s8(vld1_s8(row + c));
+    vst1q_s32(colsum + c, vaddw_s16(vld1q_s32(colsum + c), vget_low_s16(w)));
+    vst1q_s32(colsum + c + 4, vaddw_high_s16(vld1q_s32(colsum + c + 4), w));
+  }
+}
+
+/* 4x4 transpose of 32-bit units: out[c] = {u0[c], u1[c], u2[c], u3[c]} (16 bytes each), stored at dst + 16c. */
+static inline void qcc_qg_store_t4_neon(int8_t *dst, ptrdiff_t stride, uint32x4_t u0, uint32x4_t u1, uint32x4_t u2,
+                                        uint32x4_t u3) {
+  const uint32x4_t t0 = vzip1q_u32(u0, u1), t1 = vzip1q_u32(u2, u3);
+  const uint32x4_t t2 = vzip2q_u32(u0, u1), t3 = vzip2q_u32(u2, u3);
+  vst1q_s8(dst, vreinterpretq_s8_u64(vzip1q_u64(vreinterpretq_u64_u32(t0), vreinterpretq_u64_u32(t1))));
+  vst1q_s8(dst + stride, vreinterpretq_s8_u64(vzip2q_u64(vreinterpretq_u64_u32(t0), vreinterpretq_u64_u32(t1))));
+  vst1q_s8(dst + 2 * stride, vreinterpretq_s8_u64(vzip1q_u64(vreinterpretq_u64_u32(t2), vreinterpretq_u64_u32(t3))));
+  vst1q_s8(dst + 3 * stride, vreinterpretq_s8_u64(vzip2q_u64(vreinterpretq_u64_u32(t2), vreinterpretq_u64_u32(t3))));
+}
+
+/*
+ * Packs G (4 or 16) im2col rows (row stride QCC_QG_TP, n8 columns) into the column panels of width NR
+ * (8 for G = 4, 4 for G = 16): panel b holds [k group][NR columns][G bytes]; kg is the k group,
+ * panel_stride the bytes per panel (Kp * NR).
+ */
+static inline void qcc_qg_interleave_neon(const int8_t *rows, int32_t g, int32_t n8, int32_t kg, int8_t *panel,
+                                          ptrdiff_t panel_stride) {
+  int32_t c;
+  for (c = 0; c < n8; c += 8) {
+    uint32x4_t f[4], l[4];
+    int32_t q;
+    for (q = 0; q < g / 4; q++) {
+      const int8_t *r = rows + (ptrdiff_t)(4 * q) * QCC_QG_TP + c;
+      qcc_qg_zip4x8_neon(r, r + QCC_QG_TP, r + 2 * QCC_QG_TP, r + 3 * QCC_QG_TP, &f[q], &l[q]);
+    }
+    if (g == 4) {
+      int8_t *dst = panel + (ptrdiff_t)(c / 8) * panel_stride + (ptrdiff_t)kg * 32;
+      vst1q_s8(dst, vreinterpretq_s8_u32(f[0]));
+      vst1q_s8(dst + 16, vreinterpretq_s8_u32(l[0]));
+    } else {
+      int8_t *d0 = panel + (ptrdiff_t)(c / 4) * panel_stride + (ptrdiff_t)kg * 64;
+      qcc_qg_store_t4_neon(d0, 16, f[0], f[1], f[2], f[3]);
+      qcc_qg_store_t4_neon(d0 + panel_stride, 16, l[0], l[1], l[2], l[3]);
+    }
+  }
+}
+
+/*
+ * Drivers shared by the two ISAs, instantiated by each ISA header with its tile kernels:
+ *   TILE(kg, l, r, acc, pair): MR x NR raw sums of L panel l and R panel r over kg groups of G.
+ *   TILE1(kg, l, r0, r1, acc, pair): one plain row l times two R panels (2 * NR columns).
+ *
+ * Convolution (NCHW): C[m][pixel] = W[m][k] * im2col[k][pixel]; W is L (packed at compile time per group,
+ * [group][MR-row block][k group][MR][G], rows padded to a multiple of MR with zeros, rowc/rowz/scale padded
+ * the same way), the im2col tile of QCC_QG_TP pixels is R (packed here). Scratch: Kp * TP + G * TP + 4 * TP.
+ * x is the raw input (u8 or i8 bytes), flip 0x80 for u8; xzt the input zero point in normal form.
+ */
+#define QCC_QG_DRIVERS_DEF_(ISA, MR, NR, G, TILE, TILE1)                                                         \
+  static inline void qcc_qlinear_conv_s8_##ISA(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip,         \
+                                               int32_t xzt, const int8_t *wp, const int32_t *rowc,               \
+                                               const int32_t *rowz, int32_t pair, const float *scale,            \
+                                               int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y,              \
+                                               uint8_t *scratch) {                                               \
+    const int32_t K = p->c_per_group * p->kernel[0] * p->kernel[1] * p->kernel[2];                               \
+    const int32_t KG = (K + (G)-1) / (G), Kp = KG * (G);                                                         \
+    const int32_t P = p->out_sp[0] * p->out_sp[1] * p->out_sp[2];                                                \
+    const int32_t mpg = p->m_per_group, mpgp = (mpg + (MR)-1) / (MR) * (MR);                                     \
+    const ptrdiff_t in_img = (ptrdiff_t)p->c * p->in_sp[0] * p->in_sp[1] * p->in_sp[2];                          \
+    int8_t *panel = (int8_t *)scratch;                                                                           \
+    int8_t *rows = panel + (ptrdiff_t)Kp * QCC_QG_TP;                                                            \
+    int32_t *colsum = (int32_t *)(void *)(rows + (ptrdiff_t)(G) * QCC_QG_TP);                                    \
+    int32_t acc[(MR) * (NR)];                                                                                    \
+    int32_t n, grp, p0, kg, r, mb, c;                                                                            \
+    qcc_qg_epi e;                                                                                                \
+    e.colc = NULL;                                                                                               \
+    e.colz = NULL;                                                                                               \
+    e.rowsum = NULL;                                                                                             \
+    e.scol = NULL;                                                                                               \
+    e.yzp = yzp;                                                                                                 \
+    e.qmin = qmin;                                                                                               \
+    e.qmax = qmax;                                                                                               \
+    for (n = 0; n < p->n; n++) {                                                                                 \
+      for (grp = 0; grp < p->group; grp++) {                                                                     \
+        for (p0 = 0; p0 < P; p0 += QCC_QG_TP) {                                                                  \
+          const int32_t tp = P - p0 < QCC_QG_TP ? P - p0 : QCC_QG_TP, n8 = (tp + 7) & ~7;                        \
+          if (rowz) memset(colsum, 0, sizeof(int32_t) * (size_t)n8);                                             \
+          for (kg = 0; kg < KG; kg++) {                                                                          \
+            for (r = 0; r < (G); r++) {                                                                          \
+              const int32_t k = kg * (G) + r;                                                                    \
+              int8_t *row = rows + (ptrdiff_t)r * QCC_QG_TP;                                                     \
+              if (k < K) {                                                                                       \
+                qcc_qg_im2col_row_neon(p, x + n * in_img, flip, xzt, grp, k, p0, n8, row);                       \
+                if (rowz) qcc_qg_colsum_add_neon(colsum, row, n8);                                               \
+              } else {                                                                                           \
+                memset(row, 0, (size_t)n8);                                                                      \
+              }                                                                                                  \
+            }                                                                                                    \
+            qcc_qg_interleave_neon(rows, (G), n8, kg, panel, (ptrdiff_t)Kp * (NR));                              \
+          }                                                                                                      \
+          for (mb = 0; mb < mpgp / (MR); mb++) {                                                                 \
+            const ptrdiff_t ci = (ptrdiff_t)grp * mpgp + (ptrdiff_t)mb * (MR);                                   \
+            const int32_t rn = mpg - mb * (MR) < (MR) ? mpg - mb * (MR) : (MR);                                  \
+            const int8_t *lw = wp + ci * Kp;                                                                     \
+            uint8_t *yb = y + ((ptrdiff_t)n * p->m + (ptrdiff_t)grp * mpg + (ptrdiff_t)mb * (MR)) * P + p0;       \
+            e.rowc = rowc + ci;                                                                                  \
+            e.rowz = rowz ? rowz + ci : NULL;                                                                    \
+            e.srow = scale + ci;                                                                                 \
+            for (c = 0; c < tp; c += (NR)) {                                                                     \
+              const int32_t cn = tp - c < (NR) ? tp - c : (NR);                                                  \
+              TILE(KG, lw, panel + (ptrdiff_t)(c / (NR)) * Kp * (NR), acc, pair);                                \
+              e.colsum = colsum + c;                                                                             \
+              qcc_qg_epilogue_neon(acc, (NR), rn, cn, &e, yb + c, P);                                            \
+            }                                                                                                    \
+          }                                                                                                      \
+        }                                                                                                        \
+      }                                                                                                          \
+    }                                                                                                            \
+  }                                                                                                              \
+                                                                                                                 \
+  /*                                                                                                             \
+   * MatMul: C[i][j] = A[i][k] * B[k][j]; A is L (packed here: full MR-row blocks as panels, remaining rows     \
+   * plain, Kp bytes each), B is R (packed at compile time into panels of NR columns, N padded to 2 * NR).      \
+   * colc/colz/scale hold N padded entries. Scratch: M * Kp (rounded up to 16) + 4 * M.                          \
+   */                                                                                                            \
+  static inline void qcc_qlinear_matmul_s8_##ISA(const qcc_qmatmul_params *p, const int32_t *a_off,                \
+                                                 const uint8_t *a, uint8_t flip, const int8_t *bp,               \
+                                                 const int32_t *colc, const int32_t *colz, int32_t pair,         \
+                                                 const float *scale, int32_t yzp, int32_t qmin, int32_t qmax,    \
+                                                 uint8_t *y, uint8_t *scratch) {                                 \
+    const int32_t M = p->m, K = p->k, N = p->n;                                                                  \
+    const int32_t KG = (K + (G)-1) / (G), Kp = KG * (G), mfull = M / (MR) * (MR);                                \
+    int8_t *lp = (int8_t *)scratch;                                                                              \
+    int32_t *rowsum = (int32_t *)(void *)(scratch + (((ptrdiff_t)M * Kp + 15) & ~(ptrdiff_t)15));               \
+    int32_t acc[2 * (MR) * (NR) > 2 * (NR) ? (MR) * (NR) : 2 * (NR)];                                            \
+    int32_t t, i, k, cb;                                                                                         \
+    qcc_qg_epi e;                                                                                                \
+    e.rowc = NULL;                                                                                               \
+    e.rowz = NULL;                                                                                               \
+    e.colsum = NULL;                                                                                             \
+    e.srow = NULL;                                                                                               \
+    e.yzp = yzp;                                                                                                 \
+    e.qmin = qmin;                                                                                               \
+    e.qmax = qmax;                                                                                               \
+    for (t = 0; t < p->batch; t++) {                                                                             \
+      const uint8_t *at = a + a_off[t];                                                                          \
+      uint8_t *yt = y + (ptrdiff_t)t * M * N;                                                                    \
+      for (i = 0; i < M; i++) {                                                                                  \
+        const uint8_t *src = at + (ptrdiff_t)i * K;                                                              \
+        uint32_t sum = 0u;                                                                                       \
+        if (i < mfull) {                                                                                         \
+          int8_t *blk = lp + (ptrdiff_t)(i / (MR)) * (MR) * Kp + (i % (MR)) * (G);                               \
+          for (k = 0; k < Kp; k++) {                                                                             \
+            const int8_t v = k < K ? (int8_t)(uint8_t)(src[k] ^ flip) : 0;                                       \
+            blk[(ptrdiff_t)(k / (G)) * (MR) * (G) + k % (G)] = v;                                                \
+            sum += (uint32_t)(int32_t)v;                                                                         \
+          }                                                                                                      \
+        } else {                                                                                                 \
+          int8_t *row = lp + (ptrdiff_t)i * Kp;                                                                  \
+          for (k = 0; k < Kp; k++) {                                                                             \
+            const int8_t v = k < K ? (int8_t)(uint8_t)(src[k] ^ flip) : 0;                                       \
+            row[k] = v;                                                                                          \
+            sum += (uint32_t)(int32_t)v;                                                                         \
+          }                                                                                                      \
+        }                                                                                                        \
+        rowsum[i] = qcc_i32_from_u32(sum);                                                                       \
+      }                                                                                                          \
+      for (i = 0; i < mfull; i += (MR)) {                                                                        \
+        e.rowsum = rowsum + i;                                                                                   \
+        for (cb = 0; cb * (NR) < N; cb++) {                                                                      \
+          const int32_t cn = N - cb * (NR) < (NR) ? N - cb * (NR) : (NR);                                        \
+          TILE(KG, lp + (ptrdiff_t)i * Kp, bp + (ptrdiff_t)cb * Kp * (NR), acc, pair);                           \
+          e.colc = colc + cb * (NR);                                                                             \
+          e.colz = colz ? colz + cb * (NR) : NULL;                                                               \
+          e.scol = scale + cb * (NR);                                                                            \
+          qcc_qg_epilogue_neon(acc, (NR), (MR), cn, &e, yt + (ptrdiff_t)i * N + cb * (NR), N);                   \
+        }                                                                                                        \
+      }                                                                                                          \
+      for (; i < M; i++) {                                                                                       \
+        e.rowsum = rowsum + i;                                                                                   \
+        for (cb = 0; cb * (NR) < N; cb += 2) {                                                                   \
+          const int32_t c0 = cb * (NR), cn0 = N - c0 < (NR) ? N - c0 : (NR), cn1 = N - c0 - (NR);               \
+          TILE1(KG, lp + (ptrdiff_t)i * Kp, bp + (ptrdiff_t)cb * Kp * (NR), bp + (ptrdiff_t)(cb + 1) * Kp * (NR),  \
+                acc, pair);                                                                                      \
+          e.colc = colc + c0;                                                                                    \
+          e.colz = colz ? colz + c0 : NULL;                                                                      \
+          e.scol = scale + c0;                                                                                   \
+          qcc_qg_epilogue_neon(acc, (NR), 1, cn0, &e, yt + (ptrdiff_t)i * N + c0, N);                            \
+          if (cn1 > 0) {                                                                                         \
+            e.colc += (NR);                                                                                      \
+            if (e.colz) e.colz += (NR);                                                                          \
+            e.scol += (NR);                                                                                      \
+            qcc_qg_epilogue_neon(acc + (NR), (NR), 1, cn1 < (NR) ? cn1 : (NR), &e, yt + (ptrdiff_t)i * N + c0 + (NR), N); \
+          }                                                                                                      \
+        }                                                                                                        \
+      }                                                                                                          \
+    }                                                                                                            \
+  }
+
+#endif /* QCC_QGEMM_COMMON_NEON_H */
