@@ -21,7 +21,9 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 function withModelOptions(cmd: Command): Command {
   return cmd
     .option('--input-shape <name=dims>', 'pin an input shape, e.g. input=1x3x224x224 (repeatable)', collect, [])
-    .option('--const <name=file>', 'make graph input <name> a compile-time constant read from a .pb/.npy file (repeatable)', collect, []);
+    .option('--const <name=file>', 'make graph input <name> a compile-time constant read from a .pb/.npy file (repeatable)', collect, [])
+    .option('--disable-pass <name>', 'skip a pass of the default pipeline, e.g. qdq-fusion (repeatable)', collect, [])
+    .option('--requant <scheme>', "requantization scheme of quantized conv/matmul: fp32 or fixed (default: the target's; fp32 without a target)");
 }
 
 function withTargetOptions(cmd: Command): Command {
@@ -81,6 +83,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('ops, shapes, parameters, MACs and weight bytes of a model')
     .argument('<model>', 'ONNX model file')
     .option('--json', 'machine-readable output')
+    .option('--explain', 'list every node left in float, with the reason')
     .action(async (model: string, opts: InfoOptions) => setExit((await import('./commands/info.ts')).infoCommand(model, opts, io)));
 
   program

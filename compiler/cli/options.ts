@@ -28,6 +28,10 @@ export interface ModelOptions {
   inputShape: string[];
   /** --const NAME=FILE: graph inputs compiled in as constants. */
   const?: string[];
+  /** --disable-pass NAME: passes of the default pipeline to skip (compiler/passes/pipeline.ts). */
+  disablePass?: string[];
+  /** --requant fp32|fixed (compiler/passes/select-requant.ts); default the target's scheme. */
+  requant?: string;
 }
 
 export interface TargetOptions extends ModelOptions {

@@ -3,6 +3,7 @@ import type { Graph } from '../../ir/graph.ts';
 import { shapeToString, type Tensor } from '../../ir/tensor.ts';
 import { readInputsDir, writeOutputsDir } from '../../io/test-data.ts';
 import { loadModel } from '../load.ts';
+import { prepareForCli } from '../prepare.ts';
 import { requireDir, type CliIo, type ModelOptions } from '../options.ts';
 
 export interface InterpretOptions extends ModelOptions {
@@ -15,6 +16,7 @@ export interface InterpretOptions extends ModelOptions {
 export function interpretCommand(modelPath: string, opts: InterpretOptions, io: CliIo): number {
   requireDir(opts.inputs, 'inputs folder');
   const graph = loadModel(modelPath, opts);
+  prepareForCli(graph, opts);
   const inputs = readInputsDir(opts.inputs, graph);
   const outputs = interpret(graph, inputs);
   writeOutputsDir(opts.out, graph, outputs, opts.format);

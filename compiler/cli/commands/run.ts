@@ -4,6 +4,7 @@ import { getTarget } from '../../../backends/target.ts';
 import { readInputsDir, writeOutputsDir } from '../../io/test-data.ts';
 import { bindInputs, inputsNeededAsConstants } from '../../passes/bind-inputs.ts';
 import { loadModel } from '../load.ts';
+import { prepareForCli } from '../prepare.ts';
 import { requireDir, resolveName, runOptions, type BuildCliOptions, type CliIo } from '../options.ts';
 import { describeOutputs } from './interpret.ts';
 
@@ -26,6 +27,7 @@ export function runCommand(modelPath: string, opts: RunOptions, io: CliIo): numb
     bindInputs(graph, new Map(baked.map((n) => [n, inputs.get(n)!])));
     io.out(`compiled in as constants (the C code needs them at compile time): ${baked.join(', ')}`);
   }
+  prepareForCli(graph, opts);
   const model = compileModel(graph, { target: opts.target, name });
   const outputs = runCompiled(model, inputs, runOptions(opts));
   writeOutputsDir(opts.out, graph, outputs, opts.format);

@@ -2,6 +2,7 @@ import { modelPrefix } from '../../../backends/c/compile.ts';
 import { getTarget } from '../../../backends/target.ts';
 import { bindRandomConstInputs, formatVerifyReport, verifyModel } from '../../verify.ts';
 import { loadModel } from '../load.ts';
+import { prepareForCli } from '../prepare.ts';
 import { parseIntOption, resolveName, runOptions, type BuildCliOptions, type CliIo } from '../options.ts';
 
 export interface VerifyCliOptions extends BuildCliOptions {
@@ -19,6 +20,7 @@ export function verifyCommand(modelPath: string, opts: VerifyCliOptions, io: Cli
   const seeds = Array.from({ length: runs }, (_, k) => (seed + k) % 2 ** 32);
   const baked = bindRandomConstInputs(graph, seed);
   if (baked.length > 0) io.out(`compiled in as constants with seed-${seed} random values (the C code needs them at compile time): ${baked.join(', ')}`);
+  prepareForCli(graph, opts);
   const report = verifyModel(graph, { target: opts.target, seeds, name, run: runOptions(opts) });
   io.out(formatVerifyReport(report));
   return report.ok ? 0 : 1;
