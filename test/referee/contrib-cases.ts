@@ -162,7 +162,7 @@ function softmaxCases(): ContribCase[] {
   const params: number[][] = [[0.1, 1 / 256, 0], [0.02, 1 / 255, 0], [0.3, 1 / 256, 128], [0.05, 0.003, 10], [0.7, 1 / 256, 255], [0.011, 1 / 200, 0]];
   for (const d of ['u8', 'i8'] as const) {
     shapes.forEach(([shape, axis, opset], k) => {
-      for (const j of [k, k + 3]) {
+      for (const j of [k, k + 1]) {
         const [xs, ys, yz] = params[j % params.length]!;
         out.push(one(`QLinearSoftmax ${d} [${shape}] axis ${axis} opset ${opset} (${xs}, ${ys}, ${yz})`, 'QLinearSoftmax', [{ name: 'x', dtype: d, shape }],
           [['xs', sc(xs!)], ['xz', zp(d, 128)], ['ys', sc(ys!)], ['yz', zp(d, yz!)]], ['x', 'xs', 'xz', 'ys', 'yz'], { axis: { i: axis }, opset: { i: opset } }));
