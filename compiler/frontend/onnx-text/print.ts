@@ -1,8 +1,7 @@
 import type onnxProto from 'onnx-proto';
 import { QccError } from '../../errors.ts';
-import type { Tensor } from '../../ir/tensor.ts';
-import { f16BitsToF32, f32ToF16Bits } from '../../numerics/f16.ts';
-import { formatF16Value, formatF32, formatF64, quoteString } from '../../text/numbers.ts';
+import { formatF32, quoteString } from '../../text/numbers.ts';
+import { tensorItems } from '../../text/tensor-literal.ts';
 import { attrKind } from '../onnx/attributes.ts';
 import { bytesToString, int64ToBigInt, int64ToNumber, type AttributeProto, type GraphProto, type Int64, type ModelProto, type NodeProto, type TensorProto, type TypeProto, type ValueInfoProto } from '../onnx/proto.ts';
 import { decodeTensor, type TensorDecodeOptions } from '../onnx/tensor-decode.ts';
@@ -150,16 +149,5 @@ class Printer {
 
   private tensorValue(t: TensorProto, indent: string): string {
     return `${this.dataType(t)} ${this.data(t, indent)}`;
-  }
-}
-
-/** Tensor elements as exact literals of the text syntax. */
-export function tensorItems(t: Tensor): string[] {
-  switch (t.dtype) {
-    case 'f32': return Array.from(t.data as Float32Array, formatF32);
-    case 'f64': return Array.from(t.data as Float64Array, formatF64);
-    case 'f16': return Array.from(t.data as Uint16Array, (h) => formatF16Value(f16BitsToF32(h), (x) => f16BitsToF32(f32ToF16Bits(x))));
-    case 'i64': case 'u64': return Array.from(t.data as BigInt64Array, (b) => b.toString());
-    default: return Array.from(t.data as ArrayLike<number>, (x) => String(x));
   }
 }
