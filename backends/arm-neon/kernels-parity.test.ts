@@ -1,0 +1,92 @@
+/**
+ * Kernel parity for the arm targets: every case is compiled for the generic `c` target (the twin), for
+ * arm-neon and for arm-neon-dotprod, cross-compiled into two aarch64 executables (baseline and +dotprod)
+ * and run under qemu-user: baseline on -cpu cortex-a53 (no dotprod) and -cpu max, dotprod on -cpu max.
+ * All must equal the interpreter byte for byte. The dotprod executable on cortex-a53 must refuse with the
+ * CPU-check error instead of dying on SIGILL. Fails (does not skip) without aarch64-linux-gnu-gcc / qemu.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interpret } from '../../compiler/interpreter/interpret.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
+import '../target.ts';
+import { buildBatch, requireArmTools, runBatch, type Batch, type BatchRun } from './testing/batch.ts';
+import { parityCases, type BuiltCase } from './testing/cases.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'qcc-arm-parity-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cases: BuiltCase[] = parityCases(90);
+const expected: Tensor[][] = cases.map((c) => {
+  const feeds = new Map(c.graph.inputs.map((v, i) => [v.name, c.inputs[i]!] as const));
+  const out = interpret(c.graph, feeds);
+  return c.graph.outputs.map((o) => out.get(o.name)!);
+});
+
+let base: Batch;
+let dot: Batch;
+const runs = new Map<string, BatchRun>();
+
+beforeAll(() => {
+  requireArmTools();
+  base = buildBatch(join(dir, 'base'), 'armv8-a', cases.flatMap((c, i) => [
+    { graph: c.graph, inputs: c.inputs, target: 'c', name: `g${i}` },
+    { graph: c.graph, inputs: c.inputs, target: 'arm-neon', name: `n${i}` },
+  ]));
+  dot = buildBatch(join(dir, 'dot'), 'armv8.2-a+dotprod', cases.map((c, i) => ({ graph: c.graph, inputs: c.inputs, target: 'arm-neon-dotprod', name: `d${i}` })));
+  runs.set('base:cortex-a53', runBatch(base, 'cortex-a53'));
+  runs.set('base:max', runBatch(base, 'max'));
+  runs.set('dot:max', runBatch(dot, 'max'));
+  runs.set('dot:cortex-a53', runBatch(dot, 'cortex-a53'));
+}, 240_000);
+
+const hex = (t: Tensor) => Buffer.from(t.bytes()).toString('hex');
+
+function expectSame(run: BatchRun, modelIndex: number, caseIndex: number, what: string): void {
+  expect(run.status, run.stderr).toBe(0);
+  const got = run.outputs[modelIndex]!;
+  expected[caseIndex]!.forEach((e, k) => {
+    const a = got[k]!;
+    if (hex(a) !== hex(e)) {
+      const ev = e.toNumbers();
+      const av = a.toNumbers();
+      const i = ev.findIndex((v, j) => v !== av[j]);
+      expect.fail(`${what}: ${cases[caseIndex]!.label}: element ${i} is ${av[i]}, interpreter ${ev[i]}`);
+    }
+  });
+}
+
+describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
+  it('uses the SIMD kernels (not the generic fallback) for every case', () => {
+    cases.forEach((c, i) => {
+      const n = base.models[2 * i + 1]!.files.get(`n${i}.c`)!;
+      const d = dot.models[i]!.files.get(`d${i}.c`)!;
+      const op = c.graph.nodes[0]!.op;
+      const want = op === 'qlinear_matmul' ? /qcc_qlinear_matmul_s8_/ : /qcc_qlinear_(dw)?conv_s8_/;
+      expect(n, c.label).toMatch(want);
+      expect(d, c.label).toMatch(want);
+    });
+  });
+
+  it.each(cases.map((c, i) => [i, c.label] as const))('case %i: %s', (i) => {
+    expectSame(runs.get('base:cortex-a53')!, 2 * i, i, 'generic c on cortex-a53');
+    expectSame(runs.get('base:cortex-a53')!, 2 * i + 1, i, 'arm-neon on cortex-a53');
+    expectSame(runs.get('base:max')!, 2 * i + 1, i, 'arm-neon on -cpu max');
+    expectSame(runs.get('dot:max')!, i, i, 'arm-neon-dotprod on -cpu max');
+  });
+
+  it('dotprod code on a CPU without dotprod returns the CPU error (no SIGILL)', () => {
+    const r = runs.get('dot:cortex-a53')!;
+    // The driver exits with 10 + the run's return code; <PREFIX>_ERR_CPU is 4.
+    expect(r.status).toBe(14);
+    expect(r.stderr).toContain('run returned 4');
+    const withCheck = dot.models.filter((m) => m.files.has('arm-neon/qcc_qgemm_dotprod.h'));
+    expect(withCheck.length).toBeGreaterThan(0);
+    for (const m of withCheck) expect(m.files.get(`${m.name}.h`)).toContain(`#define ${m.name.toUpperCase()}_ERR_CPU 4`);
+    // Depthwise-only models use no dotprod instruction and need no check.
+    const without = dot.models.find((m) => !m.files.has('arm-neon/qcc_qgemm_dotprod.h'));
+    if (without) expect(without.files.get(`${without.name}.h`)).not.toContain('_ERR_CPU');
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * Test support for the arm targets: many compiled models in one aarch64 executable, so a test pays for one
+ * cross-compilation and one qemu start instead of one per case (qemu-user is slow to start and to run).
+ *
+ * Every model is compiled with compileModel under its own prefix; their .c files are #included into one
+ * translation unit (runtime kernels are static inline behind include guards, symbols carry the prefix),
+ * and a driver runs them in order on one concatenated input file and writes one concatenated output file.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileModel, type CompiledModel } from '../../c/compile.ts';
+import { DTYPES } from '../../../compiler/ir/dtype.ts';
+import type { Graph } from '../../../compiler/ir/graph.ts';
+import { Tensor, shapeSize } from '../../../compiler/ir/tensor.ts';
+import { STRICT_CFLAGS } from '../../target.ts';
+import { ARM_CC, ARM_QEMU } from '../target.ts';
+
+/** Throws (so the calling test fails, never skips) when the cross compiler or qemu is missing. */
+export function requireArmTools(): void {
+  for (const tool of [ARM_CC, ARM_QEMU]) {
+    const r = spawnSync(tool, ['--version'], { encoding: 'utf8' });
+    if (r.error || r.status !== 0) {
+      throw new Error(`'${tool}' is required for the arm-neon tests: apt-get install gcc-aarch64-linux-gnu qemu-user`);
+    }
+  }
+}
+
+export interface BatchCase {
+  graph: Graph;
+  /** One tensor per graph input, in graph.inputs order. */
+  inputs: Tensor[];
+  /** Target to compile this case for, and its unique symbol prefix. */
+  target: string;
+  name: string;
+}
+
+export interface Batch {
+  models: CompiledModel[];
+  exe: string;
+  inputFile: string;
+}
+
+/** Compiles every case (each for its target, under its prefix) into one executable built with `march`. */
+export function buildBatch(dir: string, march: string, cases: readonly BatchCase[]): Batch {
+  mkdirSync(dir, { recursive: true });
+  const models = cases.map((c) => compileModel(c.graph, { target: c.target, name: c.name }));
+  const includes: string[] = [];
+  for (const m of models) {
+    for (const [f, text] of m.files) {
+      if (f.endsWith('_main.c') || f === 'Makefile') continue;
+      const p = join(dir, f);
+      mkdirSync(join(p, '..'), { recursive: true });
+      writeFileSync(p, text);
+    }
+    includes.push(`#include "${m.name}.c"`);
+  }
+  const arena = Math.max(16, ...models.map((m) => m.arenaBytes));
+  const inBytes = cases.reduce((s, c) => s + c.inputs.reduce((t, x) => t + x.bytes().length, 0), 0);
+  const outBytes = models.reduce((s, m) => s + m.outputs.reduce((t, o) => t + shapeSize(o.type.shape) * DTYPES[o.type.dtype].bytes, 0), 0);
+  const body: string[] = [];
+  let inOff = 0;
+  let outOff = 0;
+  models.forEach((m, i) => {
+    const ins = cases[i]!.inputs.map((x) => {
+      const s = `qcc_in + ${inOff}u`;
+      inOff += x.bytes().length;
+      return s;
+    });
+    const outs = m.outputs.map((o) => {
+      const s = `qcc_out + ${outOff}u`;
+      outOff += shapeSize(o.type.shape) * DTYPES[o.type.dtype].bytes;
+      return s;
+    });
+    body.push(`  {
+    const void *ins[] = {${ins.length ? ins.join(', ') : 'NULL'}};
+    void *outs[] = {${outs.length ? outs.join(', ') : 'NULL'}};
+    int rc = ${m.name}_run_v(ins, outs, qcc_arena);
+    if (rc != 0) { fprintf(stderr, "case ${m.name}: run returned %d\\n", rc); return 10 + rc; }
+  }`);
+  });
+  const main = `#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+${includes.join('\n')}
+
+static unsigned char qcc_arena[${arena}u] __attribute__((aligned(64)));
+static unsigned char qcc_in[${Math.max(1, inBytes)}u];
+static unsigned char qcc_out[${Math.max(1, outBytes)}u];
+
+int main(int argc, char **argv) {
+  FILE *f;
+  if (argc != 3) return 2;
+  f = fopen(argv[1], "rb");
+  if (!f || fread(qcc_in, 1u, ${inBytes}u, f) != ${inBytes}u) return 3;
+  fclose(f);
+${body.join('\n')}
+  f = fopen(argv[2], "wb");
+  if (!f || fwrite(qcc_out, 1u, ${outBytes}u, f) != ${outBytes}u) return 3;
+  fclose(f);
+  return 0;
+}
+`;
+  writeFileSync(join(dir, 'batch_main.c'), main);
+  const exe = join(dir, 'batch_main');
+  const cc = spawnSync(ARM_CC, [...STRICT_CFLAGS, `-march=${march}`, '-static', '-I.', '-o', exe, 'batch_main.c'], { cwd: dir, encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`cross compile failed:\n${cc.stderr}`);
+  const inputFile = join(dir, 'batch_in.bin');
+  const buf = Buffer.alloc(inBytes);
+  let o = 0;
+  for (const c of cases) for (const x of c.inputs) {
+    buf.set(x.bytes(), o);
+    o += x.bytes().length;
+  }
+  writeFileSync(inputFile, buf);
+  return { models, exe, inputFile };
+}
+
+export interface BatchRun {
+  /** Process exit status and stderr (the driver exits 10 + rc when a model's run returns rc). */
+  status: number | null;
+  stderr: string;
+  /** Per model, its outputs in order (only when status is 0). */
+  outputs: Tensor[][];
+}
+
+/** Runs the batch under `qemu-aarch64 -cpu <cpu>` (optionally with a TCG plugin) and splits the outputs. */
+export function runBatch(b: Batch, cpu: string, extraQemuArgs: readonly string[] = []): BatchRun {
+  const outFile = `${b.inputFile}.${cpu}.out`;
+  const r = spawnSync(ARM_QEMU, ['-cpu', cpu, ...extraQemuArgs, b.exe, b.inputFile, outFile], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) return { status: r.status, stderr: r.stderr, outputs: [] };
+  const bytes = readFileSync(outFile);
+  let off = 0;
+  const outputs = b.models.map((m) => m.outputs.map((o) => {
+    const t = new Tensor(o.type.dtype, o.type.shape);
+    const n = t.bytes().length;
+    t.bytes().set(bytes.subarray(off, off + n));
+    off += n;
+    return t;
+  }));
+  return { status: r.status, stderr: r.stderr, outputs };
+}

@@ -1,0 +1,208 @@
+/**
+ * Seeded QLinearConv / QLinearMatMul cases for the arm kernel parity tests: odd channel counts and widths,
+ * strides, pads, dilations, groups, depthwise, first layers, batches, and cases built to saturate
+ * (full-range weights -128/127 or 0/255, activations at their extremes, zero points at the ends).
+ */
+import type { Graph } from '../../../compiler/ir/graph.ts';
+import { Tensor } from '../../../compiler/ir/tensor.ts';
+import { buildOne } from '../../../compiler/ops/q-test-util.ts';
+
+export type Q8 = 'u8' | 'i8';
+const RANGE: Record<Q8, [number, number]> = { u8: [0, 255], i8: [-128, 127] };
+
+/** mulberry32: small, seeded, deterministic. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+
+/** 'random' full range; 'extreme' only the two ends; 'mixed' random with a third of the values at an end. */
+export type Fill = 'random' | 'extreme' | 'mixed';
+
+export function fillValues(r: () => number, d: Q8, n: number, fill: Fill): number[] {
+  const [lo, hi] = RANGE[d];
+  return Array.from({ length: n }, () => {
+    if (fill === 'extreme') return r() < 0.5 ? lo : hi;
+    if (fill === 'mixed' && r() < 0.35) return r() < 0.5 ? lo : hi;
+    return int(r, lo, hi);
+  });
+}
+
+export interface ConvSpec {
+  label: string;
+  xd: Q8;
+  wd: Q8;
+  yd: Q8;
+  n?: number;
+  c: number;
+  m: number;
+  group?: number;
+  /** Spatial input size (1, 2 or 3 dims). */
+  sp: number[];
+  k: number[];
+  strides?: number[];
+  dilations?: number[];
+  /** begin..., end... as ONNX. */
+  pads?: number[];
+  wFill?: Fill;
+  xFill?: Fill;
+  /** Zero points; default random in range. */
+  xzp?: number;
+  wzp?: number | 'perChannel';
+  yzp?: number;
+  bias?: 'none' | 'random' | 'huge';
+  /** Multiplies the y scale (small: heavy saturation). */
+  ySpread?: number;
+  /** Exact requant scale 0.5 (x_scale 1, w_scale 0.5, y_scale 1): many exact rounding ties. */
+  ties?: boolean;
+  seed: number;
+}
+
+export interface BuiltCase {
+  label: string;
+  graph: Graph;
+  inputs: Tensor[];
+}
+
+export function convCase(s: ConvSpec): BuiltCase {
+  const r = prng(s.seed);
+  const n = s.n ?? 1;
+  const group = s.group ?? 1;
+  const rank = s.sp.length;
+  const cpg = s.c / group;
+  const K = cpg * s.k.reduce((a, b) => a * b, 1);
+  const w = Tensor.fromNumbers(s.wd, [s.m, cpg, ...s.k], fillValues(r, s.wd, s.m * K, s.wFill ?? 'random'));
+  const x = Tensor.fromNumbers(s.xd, [n, s.c, ...s.sp], fillValues(r, s.xd, n * s.c * s.sp.reduce((a, b) => a * b, 1), s.xFill ?? 'mixed'));
+  const [xlo, xhi] = RANGE[s.xd];
+  const [wlo, whi] = RANGE[s.wd];
+  const [ylo, yhi] = RANGE[s.yd];
+  const xzp = s.xzp ?? int(r, xlo, xhi);
+  const wzps = s.wzp === 'perChannel' ? Array.from({ length: s.m }, () => int(r, wlo, whi)) : [s.wzp ?? (s.wd === 'i8' ? 0 : int(r, wlo, whi))];
+  const yzp = s.yzp ?? int(r, ylo, yhi);
+  const xs = s.ties ? 1 : 0.02;
+  const ws = Array.from({ length: s.m }, () => (s.ties ? 0.5 : 0.005 + r() * 0.045));
+  const meanW = ws.reduce((a, b) => a + b, 0) / ws.length;
+  const ys = s.ties ? 1 : xs * meanW * Math.sqrt(K) * 90 * (s.ySpread ?? 1);
+  const bias = s.bias === undefined || s.bias === 'none' ? null
+    : Tensor.fromNumbers('i32', [s.m], Array.from({ length: s.m }, () => (s.bias === 'huge' ? (r() < 0.5 ? 2147483647 - int(r, 0, 1000) : -2147483648 + int(r, 0, 1000)) : int(r, -20000, 20000))));
+  const attrs = {
+    kernel_shape: s.k, strides: s.strides ?? new Array<number>(rank).fill(1), dilations: s.dilations ?? new Array<number>(rank).fill(1),
+    pads: s.pads ?? new Array<number>(2 * rank).fill(0), group, requant: 'fp32',
+  };
+  const { graph } = buildOne('qlinear_conv', [
+    x, Tensor.fromNumbers('f32', [], [xs]), Tensor.fromNumbers(s.xd, [], [xzp]),
+    w, Tensor.fromNumbers('f32', [s.m], ws), Tensor.fromNumbers(s.wd, [wzps.length], wzps),
+    Tensor.fromNumbers('f32', [], [ys]), Tensor.fromNumbers(s.yd, [], [yzp]), bias,
+  ], attrs);
+  return { label: s.label, graph, inputs: [x] };
+}
+
+export interface MatMulSpec {
+  label: string;
+  ad: Q8;
+  bd: Q8;
+  yd: Q8;
+  /** A shape (2-D or batched) and N. */
+  a: number[];
+  n: number;
+  perColumn?: boolean;
+  bFill?: Fill;
+  aFill?: Fill;
+  azp?: number;
+  bzp?: number;
+  yzp?: number;
+  ySpread?: number;
+  seed: number;
+}
+
+export function matmulCase(s: MatMulSpec): BuiltCase {
+  const r = prng(s.seed);
+  const k = s.a[s.a.length - 1]!;
+  const [alo, ahi] = RANGE[s.ad];
+  const [blo, bhi] = RANGE[s.bd];
+  const [ylo, yhi] = RANGE[s.yd];
+  const a = Tensor.fromNumbers(s.ad, s.a, fillValues(r, s.ad, s.a.reduce((p, q) => p * q, 1), s.aFill ?? 'mixed'));
+  const b = Tensor.fromNumbers(s.bd, [k, s.n], fillValues(r, s.bd, k * s.n, s.bFill ?? 'random'));
+  const cols = s.perColumn ? s.n : 1;
+  const bs = Array.from({ length: cols }, () => 0.005 + r() * 0.045);
+  const bz = Array.from({ length: cols }, () => s.bzp ?? (s.bd === 'i8' ? 0 : int(r, blo, bhi)));
+  const as = 0.03;
+  const ys = as * (bs.reduce((p, q) => p + q, 0) / cols) * Math.sqrt(k) * 90 * (s.ySpread ?? 1);
+  const shape = s.perColumn ? [s.n] : [];
+  const { graph } = buildOne('qlinear_matmul', [
+    a, Tensor.fromNumbers('f32', [], [as]), Tensor.fromNumbers(s.ad, [], [s.azp ?? int(r, alo, ahi)]),
+    b, Tensor.fromNumbers('f32', shape, bs), Tensor.fromNumbers(s.bd, shape, bz),
+    Tensor.fromNumbers('f32', [], [ys]), Tensor.fromNumbers(s.yd, [], [s.yzp ?? int(r, ylo, yhi)]),
+  ], { requant: 'fp32' });
+  return { label: s.label, graph, inputs: [a] };
+}
+
+const Q: Q8[] = ['u8', 'i8'];
+
+/** The fixed corner cases plus `randomCount` random ones. */
+export function parityCases(randomCount: number): BuiltCase[] {
+  const conv: ConvSpec[] = [
+    { label: 'depthwise 3x3 s1 p1, 13 ch, 11x19', xd: 'u8', wd: 'i8', yd: 'u8', c: 13, m: 13, group: 13, sp: [11, 19], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', seed: 1 },
+    { label: 'depthwise 3x3 s2 p1, 24 ch, 15x33, i8', xd: 'i8', wd: 'i8', yd: 'i8', c: 24, m: 24, group: 24, sp: [15, 33], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: 'random', seed: 2 },
+    { label: 'depthwise 5x5 s1 p2, 5 ch, u8 weights', xd: 'u8', wd: 'u8', yd: 'i8', c: 5, m: 5, group: 5, sp: [9, 10], k: [5, 5], pads: [2, 2, 2, 2], seed: 3 },
+    { label: 'depthwise 3x3 s2 asymmetric pads, extreme weights and inputs', xd: 'i8', wd: 'i8', yd: 'u8', c: 7, m: 7, group: 7, sp: [17, 18], k: [3, 3], strides: [2, 2], pads: [0, 1, 1, 0], wFill: 'extreme', xFill: 'extreme', xzp: 127, yzp: 0, seed: 4 },
+    { label: 'depthwise 3x3, u8 weights 0/255 with zp 0 (unfoldable: GEMM path)', xd: 'u8', wd: 'u8', yd: 'u8', c: 6, m: 6, group: 6, sp: [8, 9], k: [3, 3], pads: [1, 1, 1, 1], wFill: 'extreme', wzp: 0, xzp: 255, seed: 5 },
+    { label: 'pointwise 1x1 19 -> 13, 9x7', xd: 'u8', wd: 'i8', yd: 'u8', c: 19, m: 13, sp: [9, 7], k: [1, 1], bias: 'random', seed: 6 },
+    { label: 'pointwise 1x1 64 -> 40, 14x14 (several pixel tiles)', xd: 'i8', wd: 'i8', yd: 'i8', c: 64, m: 40, sp: [14, 14], k: [1, 1], bias: 'random', seed: 7 },
+    { label: 'first layer 3 -> 16, 3x3 s2 p1, 23x23', xd: 'u8', wd: 'i8', yd: 'u8', c: 3, m: 16, sp: [23, 23], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: 'random', seed: 8 },
+    { label: 'first layer 1 -> 7, 3x3 s1', xd: 'u8', wd: 'u8', yd: 'u8', c: 1, m: 7, sp: [12, 13], k: [3, 3], seed: 9 },
+    { label: 'first layer 2 -> 9, 3x3 s2, odd width 37', xd: 'i8', wd: 'i8', yd: 'u8', c: 2, m: 9, sp: [9, 37], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], seed: 10 },
+    { label: 'general 3x3 10 -> 9, p1, 13x11', xd: 'u8', wd: 'i8', yd: 'i8', c: 10, m: 9, sp: [13, 11], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', wzp: 'perChannel', seed: 11 },
+    { label: 'dilation 2, stride 2, asymmetric pads', xd: 'i8', wd: 'u8', yd: 'u8', c: 5, m: 6, sp: [15, 16], k: [3, 3], strides: [2, 2], dilations: [2, 2], pads: [2, 1, 0, 2], seed: 12 },
+    { label: 'stride 3 width (scalar im2col path)', xd: 'u8', wd: 'i8', yd: 'u8', c: 4, m: 5, sp: [20, 41], k: [3, 3], strides: [3, 3], pads: [1, 1, 1, 1], seed: 13 },
+    { label: 'grouped 8 -> 6, group 2, 3x3', xd: 'u8', wd: 'i8', yd: 'u8', c: 8, m: 6, group: 2, sp: [7, 9], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', seed: 14 },
+    { label: 'grouped 12 -> 12, group 4, 1x1', xd: 'i8', wd: 'i8', yd: 'i8', c: 12, m: 12, group: 4, sp: [5, 5], k: [1, 1], seed: 15 },
+    { label: '1-D conv 5 -> 6, k3 p1, batch 2', xd: 'u8', wd: 'i8', yd: 'u8', n: 2, c: 5, m: 6, sp: [17], k: [3], pads: [1, 1], seed: 16 },
+    { label: '3-D conv 2 -> 3, 2x2x2', xd: 'u8', wd: 'i8', yd: 'u8', c: 2, m: 3, sp: [3, 4, 5], k: [2, 2, 2], pads: [0, 1, 0, 1, 0, 1], seed: 17 },
+    { label: 'saturating: weights -128/127, activations 0/255, zp ends', xd: 'u8', wd: 'i8', yd: 'u8', c: 16, m: 9, sp: [6, 7], k: [3, 3], pads: [1, 1, 1, 1], wFill: 'extreme', xFill: 'extreme', xzp: 0, yzp: 255, seed: 18 },
+    { label: 'saturating: weights -128/127, activations -128/127, xzp 127', xd: 'i8', wd: 'i8', yd: 'i8', c: 20, m: 11, sp: [5, 9], k: [3, 3], wFill: 'extreme', xFill: 'extreme', xzp: 127, yzp: -128, ySpread: 4, seed: 19 },
+    { label: 'saturating: u8 weights 0/255 zp 255, u8 activations zp 0', xd: 'u8', wd: 'u8', yd: 'i8', c: 9, m: 10, sp: [6, 6], k: [3, 3], wFill: 'extreme', xFill: 'extreme', wzp: 255, xzp: 0, seed: 20 },
+    { label: 'heavy output saturation and int32 bias wrap', xd: 'u8', wd: 'i8', yd: 'u8', c: 7, m: 9, sp: [6, 6], k: [3, 3], bias: 'huge', ySpread: 0.05, seed: 21 },
+    { label: 'exact requant ties (scale 0.5)', xd: 'i8', wd: 'i8', yd: 'i8', c: 2, m: 5, sp: [6, 7], k: [1, 1], xzp: 0, wzp: 0, yzp: 3, seed: 22 },
+    { label: 'large K 40 -> 17, 3x3, 10x10', xd: 'u8', wd: 'i8', yd: 'u8', c: 40, m: 17, sp: [10, 10], k: [3, 3], pads: [1, 1, 1, 1], seed: 23 },
+    { label: 'kernel 5x5 general 4 -> 5', xd: 'u8', wd: 'u8', yd: 'u8', c: 4, m: 5, sp: [9, 11], k: [5, 5], pads: [2, 2, 2, 2], wzp: 'perChannel', seed: 24 },
+  ];
+  const mm: MatMulSpec[] = [
+    { label: 'matmul 1x37 x 37x21', ad: 'u8', bd: 'i8', yd: 'u8', a: [1, 37], n: 21, seed: 101 },
+    { label: 'matmul 9x16 x 16x17 per column', ad: 'i8', bd: 'i8', yd: 'i8', a: [9, 16], n: 17, perColumn: true, seed: 102 },
+    { label: 'matmul 17x100 x 100x40 u8 x u8 per column', ad: 'u8', bd: 'u8', yd: 'u8', a: [17, 100], n: 40, perColumn: true, seed: 103 },
+    { label: 'matmul batched 2x3x5 x 5x7', ad: 'u8', bd: 'i8', yd: 'i8', a: [2, 3, 5], n: 7, seed: 104 },
+    { label: 'matmul 8x1 x 1x1', ad: 'i8', bd: 'u8', yd: 'u8', a: [8, 1], n: 1, seed: 105 },
+    { label: 'matmul saturating -128/127 weights, 0/255 activations', ad: 'u8', bd: 'i8', yd: 'u8', a: [12, 33], n: 19, bFill: 'extreme', aFill: 'extreme', azp: 255, yzp: 0, seed: 106 },
+    { label: 'matmul saturating u8 weights 0/255 zp 0, i8 activations -128/127', ad: 'i8', bd: 'u8', yd: 'i8', a: [5, 24], n: 9, bFill: 'extreme', aFill: 'extreme', bzp: 0, azp: -128, seed: 107 },
+  ];
+  const r = prng(999);
+  for (let i = 0; i < randomCount; i++) {
+    const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
+    if (i % 3 === 2) {
+      mm.push({ label: `random matmul ${i}`, ad: pick(Q), bd: pick(Q), yd: pick(Q), a: [int(r, 1, 19), int(r, 1, 70)], n: int(r, 1, 45), perColumn: r() < 0.5, seed: 1000 + i });
+      continue;
+    }
+    const dw = r() < 0.3;
+    const c = int(r, 1, 21);
+    const k = pick([1, 3, 3, 5]);
+    const s = pick([1, 1, 2]);
+    const group = dw ? c : pick([1, 1, 1, c]);
+    const m = dw ? c : group * int(r, 1, 5);
+    const p = Math.floor(k / 2);
+    conv.push({
+      label: `random conv ${i}`, xd: pick(Q), wd: pick(Q), yd: pick(Q), c, m, group, sp: [int(r, k, 17), int(r, k, 40)], k: [k, k],
+      strides: [s, s], pads: r() < 0.7 ? [p, p, p, p] : [0, 0, 0, 0], bias: r() < 0.5 ? 'random' : 'none',
+      wzp: r() < 0.3 ? 'perChannel' : undefined, seed: 2000 + i,
+    });
+  }
+  return [...conv.map(convCase), ...mm.map(matmulCase)];
+}
