@@ -1,0 +1,238 @@
+/**
+ * Target x86-avx2 end to end: load -> interpret -> compile -> gcc and clang (-mavx2 -mfma -ffp-contract=off)
+ * -> run; every output byte-identical to the interpreter. Covers every real model in test/data/models that
+ * compiles for target 'c', the quantized ONNX node tests, and generated QLinearConv / QLinearMatMul models
+ * built to saturate vpmaddubsw (full-range weights in same-sign pairs, activations at 0/255/-128/127, zero
+ * points at the ends): the packer must pick the exact s16 kernels there and the u8 x s8 kernels where no pair
+ * can saturate, and both must equal the interpreter. Also: the CPU check returns the error code.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileModel } from '../../backends/c/compile.ts';
+import { runCompiled } from '../../backends/run.ts';
+import { getTarget } from '../../backends/target.ts';
+import { isQccError } from '../../compiler/errors.ts';
+import { loadOnnxBytes, loadOnnxModel } from '../../compiler/frontend/onnx/load.ts';
+import { encodeModel, type ModelDesc } from '../../compiler/frontend/onnx/writer.ts';
+import { interpret } from '../../compiler/interpreter/interpret.ts';
+import { randomInputs } from '../../compiler/io/random-inputs.ts';
+import { readInputsDir } from '../../compiler/io/test-data.ts';
+import type { Graph } from '../../compiler/ir/graph.ts';
+import { Tensor, tensorsIdentical } from '../../compiler/ir/tensor.ts';
+import { rng } from '../../compiler/ops/nn-test-util.ts';
+import { getOpDef, hasOpDef } from '../../compiler/ops/registry.ts';
+import { bindRandomConstInputs } from '../../compiler/verify.ts';
+import { NODE_TESTS_DIR, REAL_MODELS, modelFilesOnDisk } from '../util/models.ts';
+
+function freezeConstInputs(g: Graph, feeds: Map<string, Tensor>): void {
+  for (const n of g.nodes) {
+    if (!hasOpDef(n.op)) continue;
+    for (const i of getOpDef(n.op).constInputs ?? []) {
+      const v = n.inputs[i];
+      if (!v || v.const || !g.inputs.includes(v)) continue;
+      v.const = feeds.get(v.name)!;
+      g.inputs = g.inputs.filter((x) => x !== v);
+      feeds.delete(v.name);
+    }
+  }
+}
+
+const ident = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
+
+/** Compiles for x86-avx2, runs with gcc and clang, compares to the interpreter. Returns the generated model C. */
+function checkAvx2(label: string, g: Graph, feeds: Map<string, Tensor>, ccs: readonly string[] = ['gcc', 'clang']): string {
+  const want = interpret(g, feeds);
+  freezeConstInputs(g, feeds);
+  const model = compileModel(g, { target: 'x86-avx2', name: ident(label) });
+  for (const cc of ccs) {
+    const got = runCompiled(model, feeds, { cc });
+    for (const [name, t] of want) {
+      const a = got.get(name);
+      expect(a && tensorsIdentical(a, t), `${label} (${cc}) output '${name}': avx2 ${a?.toNumbers().slice(0, 12)} interp ${t.toNumbers().slice(0, 12)}`).toBe(true);
+    }
+  }
+  return model.files.get(`${model.name}.c`)!;
+}
+
+/** Whether the graph compiles for target 'c' (the models this target must handle too). */
+function compilesForC(g: Graph, name: string): boolean {
+  try {
+    compileModel(g, { target: 'c', name });
+    return true;
+  } catch (e) {
+    if (isQccError(e)) return false;
+    throw e;
+  }
+}
+
+describe('target x86-avx2', () => {
+  it('is registered with AVX2/FMA flags, no FP contraction and a CPU check', () => {
+    const t = getTarget('x86-avx2');
+    expect(t.toolchain.cflags).toEqual(expect.arrayContaining(['-mavx2', '-mfma', '-ffp-contract=off']));
+    expect(t.cpuCheck?.expr).toContain('avx2');
+  });
+
+  it('every real model that compiles for c runs bit-exact on x86-avx2', () => {
+    expect(REAL_MODELS.length).toBe(modelFilesOnDisk().length);
+    let ran = 0;
+    for (const m of REAL_MODELS) {
+      // Weights that some models feed as graph inputs are bound to seeded constants (as `qcc verify` does).
+      const load = (seed: number) => {
+        const g = loadOnnxModel(m.path, m.inputShapes ? { inputShapes: { ...m.inputShapes } } : {});
+        bindRandomConstInputs(g, seed);
+        return g;
+      };
+      if (!compilesForC(load(1), 'probe')) continue;
+      for (const seed of [1, 2]) {
+        const g = load(seed);
+        checkAvx2(`${m.id}_${seed}`, g, randomInputs(g, seed));
+      }
+      ran++;
+    }
+    expect(ran).toBeGreaterThanOrEqual(12);
+  });
+
+  const FAMILY = /^test_(qlinearconv|qlinearmatmul|convinteger|matmulinteger|quantizelinear|dequantizelinear)/;
+  const UNSUPPORTED = /_(int4|uint4|int2|uint2|e4m3fn|e5m2|float4e2m1|blocked|expanded|float8)/;
+  const nodeCases = existsSync(NODE_TESTS_DIR) ? readdirSync(NODE_TESTS_DIR).filter((n) => FAMILY.test(n) && !UNSUPPORTED.test(n)).sort() : [];
+  it(`quantized ONNX node tests (${nodeCases.length})`, () => {
+    let ran = 0;
+    for (const c of nodeCases) {
+      const dir = join(NODE_TESTS_DIR, c);
+      const probe = loadOnnxModel(join(dir, 'model.onnx'));
+      const pf = readInputsDir(join(dir, 'test_data_set_0'), probe);
+      freezeConstInputs(probe, pf);
+      if (!compilesForC(probe, 'probe')) continue;
+      const g = loadOnnxModel(join(dir, 'model.onnx'));
+      checkAvx2(c, g, readInputsDir(join(dir, 'test_data_set_0'), g), ['gcc']);
+      ran++;
+    }
+    expect(ran).toBeGreaterThanOrEqual(10);
+  });
+
+  // ---- generated layers, built to saturate -------------------------------------------------------------
+  const R = rng(0x5a7);
+  const ri = (lo: number, hi: number) => lo + Math.floor(R() * (hi - lo + 1));
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(R() * a.length)]!;
+  type Q8 = 'u8' | 'i8';
+  const lo = (d: Q8) => (d === 'u8' ? 0 : -128);
+  const hi = (d: Q8) => (d === 'u8' ? 255 : 127);
+  const f32 = (shape: number[], v: number[]) => Tensor.fromNumbers('f32', shape, v);
+  const q = (d: Q8 | 'i32', shape: number[], v: number[]) => Tensor.fromNumbers(d, shape, v);
+  const nOf = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+  /** Weights: 'sat' = same-sign full-range pairs (127/127, -128/-128, ...), 'safe' = |w| <= 64, 'mixed' = random full range. */
+  function weights(d: Q8, n: number, mode: 'sat' | 'safe' | 'mixed'): number[] {
+    if (mode === 'safe') return Array.from({ length: n }, () => (d === 'i8' ? ri(-64, 64) : ri(64, 192)));
+    if (mode === 'sat') return Array.from({ length: n }, (_, i) => (Math.floor(i / 2) % 2 ? lo(d) : hi(d)));
+    return Array.from({ length: n }, () => pick([lo(d), hi(d), ri(lo(d), hi(d))]));
+  }
+
+  function convModel(o: { x: Q8; w: Q8; y: Q8; c: number; m: number; hw: [number, number]; k: number; s: number; pad: number; group?: number; mode: 'sat' | 'safe' | 'mixed'; xzp: number; yzp: number }): Graph {
+    const group = o.group ?? 1;
+    const wShape = [o.m, o.c / group, o.k, o.k];
+    const wzp = o.w === 'i8' ? new Array<number>(o.m).fill(0) : new Array<number>(o.m).fill(128);
+    const desc: ModelDesc = {
+      opsets: [{ domain: '', version: 13 }],
+      inputs: [{ name: 'x', dtype: o.x, shape: [1, o.c, ...o.hw] }],
+      outputs: [{ name: 'y' }],
+      initializers: [
+        { name: 'xs', tensor: f32([], [0.02]) }, { name: 'xz', tensor: q(o.x, [], [o.xzp]) },
+        { name: 'w', tensor: q(o.w, wShape, weights(o.w, nOf(wShape), o.mode)) },
+        { name: 'ws', tensor: f32([o.m], Array.from({ length: o.m }, () => 0.001 * ri(1, 9))) },
+        { name: 'wz', tensor: q(o.w, [o.m], wzp) },
+        { name: 'ys', tensor: f32([], [pick([0.5, 2, 8])]) }, { name: 'yz', tensor: q(o.y, [], [o.yzp]) },
+        { name: 'b', tensor: q('i32', [o.m], Array.from({ length: o.m }, () => ri(-5000, 5000))) },
+      ],
+      nodes: [{
+        op: 'QLinearConv', inputs: ['x', 'xs', 'xz', 'w', 'ws', 'wz', 'ys', 'yz', 'b'], outputs: ['y'],
+        attrs: { group: { i: group }, strides: { ints: [o.s, o.s] }, pads: { ints: [o.pad, o.pad, o.pad, o.pad] } },
+      }],
+    };
+    return loadOnnxBytes(encodeModel(desc));
+  }
+
+  /** Activations at the extremes only (0/255 or -128/127), with a few mid values. */
+  function extremeInput(g: Graph, d: Q8): Map<string, Tensor> {
+    const v = g.inputs[0]!;
+    const n = nOf(v.type.shape);
+    return new Map([[v.name, q(d, v.type.shape, Array.from({ length: n }, (_, i) => (i % 7 === 3 ? ri(lo(d), hi(d)) : R() < 0.5 ? lo(d) : hi(d))))]]);
+  }
+
+  const layers = [
+    { name: 'dense3x3', c: 19, m: 21, hw: [9, 13] as [number, number], k: 3, s: 1, pad: 1 },
+    { name: 'first', c: 3, m: 10, hw: [17, 19] as [number, number], k: 3, s: 2, pad: 1 },
+    { name: 'pointwise', c: 37, m: 11, hw: [5, 7] as [number, number], k: 1, s: 1, pad: 0 },
+    { name: 'dw3s1', c: 13, m: 13, group: 13, hw: [11, 21] as [number, number], k: 3, s: 1, pad: 1 },
+    { name: 'dw5s2', c: 6, m: 6, group: 6, hw: [14, 19] as [number, number], k: 5, s: 2, pad: 2 },
+  ];
+  const dtypes: [Q8, Q8, Q8][] = [['u8', 'i8', 'u8'], ['i8', 'i8', 'i8'], ['u8', 'u8', 'u8'], ['i8', 'u8', 'i8']];
+
+  it('QLinearConv built to saturate: exact path chosen, == interpreter; safe weights take the u8 x s8 path', () => {
+    for (const l of layers) {
+      for (const [x, w, y] of dtypes) {
+        for (const mode of ['sat', 'safe', 'mixed'] as const) {
+          const xzp = pick([lo(x), hi(x)]);
+          const yzp = pick([lo(y), hi(y)]);
+          const mk = () => convModel({ ...l, x, w, y, mode, xzp, yzp });
+          const g = mk();
+          const src = checkAvx2(`conv_${l.name}_${x}${w}${y}_${mode}`, g, extremeInput(g, x), ['gcc']);
+          if (l.group) expect(src).toContain('qcc_qpconv_dw_s16_avx2');
+          else if (mode === 'sat' || (mode === 'mixed' && w === 'i8')) expect(src).toContain('qcc_qpconv_gemm_s16_avx2');
+          else if (mode === 'safe') expect(src).toContain('qcc_qpconv_gemm_u8s8_avx2');
+        }
+      }
+    }
+  });
+
+  function matmulModel(o: { a: Q8; b: Q8; y: Q8; m: number; k: number; n: number; mode: 'sat' | 'safe' | 'mixed'; azp: number; yzp: number; perCol: boolean }): Graph {
+    const bz = o.b === 'i8' ? 0 : 128;
+    const desc: ModelDesc = {
+      opsets: [{ domain: '', version: 13 }],
+      inputs: [{ name: 'a', dtype: o.a, shape: [o.m, o.k] }],
+      outputs: [{ name: 'y' }],
+      initializers: [
+        { name: 'as', tensor: f32([], [0.03]) }, { name: 'az', tensor: q(o.a, [], [o.azp]) },
+        { name: 'b', tensor: q(o.b, [o.k, o.n], weights(o.b, o.k * o.n, o.mode).map((v, i, arr) => arr[(i % o.n) * o.k + Math.floor(i / o.n)] ?? v)) },
+        { name: 'bs', tensor: o.perCol ? f32([o.n], Array.from({ length: o.n }, () => 0.001 * ri(1, 9))) : f32([], [0.004]) },
+        { name: 'bz', tensor: o.perCol ? q(o.b, [o.n], new Array<number>(o.n).fill(bz)) : q(o.b, [], [bz]) },
+        { name: 'ys', tensor: f32([], [pick([0.5, 4, 16])]) }, { name: 'yz', tensor: q(o.y, [], [o.yzp]) },
+      ],
+      nodes: [{ op: 'QLinearMatMul', inputs: ['a', 'as', 'az', 'b', 'bs', 'bz', 'ys', 'yz'], outputs: ['y'] }],
+    };
+    return loadOnnxBytes(encodeModel(desc));
+  }
+
+  it('QLinearMatMul built to saturate (per-tensor and per-column), odd sizes, == interpreter', () => {
+    for (const [a, b, y] of dtypes) {
+      for (const mode of ['sat', 'safe', 'mixed'] as const) {
+        for (const [m, k, n] of [[1, 67, 35], [6, 130, 17], [9, 8, 49]] as const) {
+          const g = matmulModel({ a, b, y, m, k, n, mode, azp: pick([lo(a), hi(a)]), yzp: pick([lo(y), hi(y)]), perCol: R() < 0.5 });
+          const src = checkAvx2(`mm_${a}${b}${y}_${mode}_${m}x${k}x${n}`, g, extremeInput(g, a), ['gcc']);
+          if (mode === 'sat') expect(src).toContain('qcc_qpmatmul_s16_avx2');
+          if (mode === 'safe') expect(src).toContain('qcc_qpmatmul_u8s8_avx2');
+        }
+      }
+    }
+  });
+
+  it('a CPU without AVX2 gets the error code, not a crash', () => {
+    const g = convModel({ ...layers[0]!, x: 'u8', w: 'i8', y: 'u8', mode: 'safe', xzp: 0, yzp: 0 });
+    const feeds = extremeInput(g, 'u8');
+    const model = compileModel(g, { target: 'x86-avx2', name: 'cpucheck' });
+    expect(model.files.get('cpucheck.h')).toContain('int cpucheck_cpu_supported(void);');
+    expect(model.files.get('cpucheck.h')).toContain('CPUCHECK_ERR_CPU');
+    expect(() => runCompiled(model, feeds, { extraCflags: ['-DQCC_CPU_ASSUME_NO_AVX2'] })).toThrow(/lacks AVX2 and FMA/);
+    // and a model without packed kernels needs no check
+    const plainDesc: ModelDesc = {
+      opsets: [{ domain: '', version: 13 }],
+      inputs: [{ name: 'x', dtype: 'f32', shape: [5] }],
+      outputs: [{ name: 'y' }],
+      initializers: [{ name: 's', tensor: f32([], [0.1]) }, { name: 'z', tensor: q('u8', [], [3]) }],
+      nodes: [{ op: 'QuantizeLinear', inputs: ['x', 's', 'z'], outputs: ['y'] }],
+    };
+    const plain = compileModel(loadOnnxBytes(encodeModel(plainDesc)), { target: 'x86-avx2', name: 'plain' });
+    expect(plain.files.get('plain.h')).not.toContain('PLAIN_ERR_CPU');
+  });
+});
