@@ -13,13 +13,30 @@
  * (its scalar MLAS path rounds with the 1.5 * 2^23 bias trick, which leaves zp in the low byte for NaN);
  * native x86 ORT gives qmin instead. onnxruntime-web is our referee.
  *
- * Scheme `fixed` (TFLite int32 multiplier + shift) is reserved: the scheme is a parameter everywhere so a
- * target can select it once it exists.
+ * Scheme `fixed` (TFLite int32 multiplier + shift, for integer-only cores) lives in requant-fixed.ts; its
+ * multipliers come from the same float32 scale. `requantizer` picks the scheme a node's `requant` says.
  */
+import { quantizeMultipliers, requantizeFixed } from './requant-fixed.ts';
 import { clampF32, roundHalfEvenF32 } from './round.ts';
 
-export type RequantScheme = 'fp32';
-export const REQUANT_SCHEMES: readonly string[] = ['fp32'];
+export type RequantScheme = 'fp32' | 'fixed';
+export const REQUANT_SCHEMES: readonly string[] = ['fp32', 'fixed'];
+
+export function isRequantScheme(s: string): s is RequantScheme {
+  return REQUANT_SCHEMES.includes(s);
+}
+
+/**
+ * Requantizes accumulators of channel c with scales[c] (float32 scales of the fp32 scheme; the fixed scheme
+ * derives its multipliers from them once, here).
+ */
+export function requantizer(scheme: RequantScheme, scales: ArrayLike<number>, zp: number, qmin: number, qmax: number): (acc: number, c: number) => number {
+  if (scheme === 'fixed') {
+    const { mult, shift } = quantizeMultipliers(scales);
+    return (acc, c) => requantizeFixed(acc, mult[c]!, shift[c]!, zp, qmin, qmax);
+  }
+  return (acc, c) => requantizeF32(acc, scales[c]!, zp, qmin, qmax);
+}
 
 /** Output range of an 8/16-bit quantized dtype. */
 export interface QRange {

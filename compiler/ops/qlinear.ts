@@ -1,12 +1,13 @@
 /**
  * Integer convolution and matmul: qlinear_conv, conv_integer, qlinear_matmul, matmul_integer.
  * int32 accumulation of (x - x_zp) * (w - w_zp) with wrapping, plus the int32 bias; the qlinear ops then
- * requantize with compiler/numerics/requant.ts (scheme `fp32`, ONNX Runtime's order: qlinearconv.cc
- * ComputeOutputScale, quantize_linear_matmul.cc, MLAS MlasRequantizeOutput).
+ * requantize with compiler/numerics/requant.ts: the node's `requant` attribute picks the scheme, `fp32`
+ * (default; ONNX Runtime's order: qlinearconv.cc ComputeOutputScale, quantize_linear_matmul.cc, MLAS
+ * MlasRequantizeOutput) or `fixed` (TFLite int32 multiplier and shift from the same float32 scales).
  */
 import type { Node, TensorType } from '../ir/graph.ts';
 import { Tensor } from '../ir/tensor.ts';
-import { REQUANT_SCHEMES, requantScaleF32, requantizeF32 } from '../numerics/requant.ts';
+import { isRequantScheme, requantScaleF32, requantizer, type RequantScheme } from '../numerics/requant.ts';
 import { attrString, inType, opError } from './op-def.ts';
 import { defineOp } from './registry.ts';
 import {
@@ -19,9 +20,15 @@ import { applyQclamp, qclampOf } from './qclamp.ts';
 const Q8 = ['u8', 'i8'] as const;
 const SCALES = ['f32', 'f16'] as const;
 
-function checkScheme(node: Node): void {
+/** The node's requantization scheme (attribute `requant`, set by passes/select-requant.ts; default fp32). */
+export function requantScheme(node: Node): RequantScheme {
   const s = attrString(node, 'requant', 'fp32');
-  if (!REQUANT_SCHEMES.includes(s)) throw opError(node, `requantization scheme '${s}' is not implemented (only fp32)`, 'E_UNSUPPORTED');
+  if (!isRequantScheme(s)) throw opError(node, `requantization scheme '${s}' is not implemented (fp32 or fixed)`, 'E_UNSUPPORTED');
+  return s;
+}
+
+function checkScheme(node: Node): void {
+  requantScheme(node);
 }
 
 /** Per-output-channel parameter: scalar, [1] or [M]. */
@@ -93,7 +100,8 @@ defineOp({
     const y = new Tensor(dt, g.outShape);
     const yd = y.data as Uint8Array | Int8Array;
     const plane = g.outSp[0] * g.outSp[1] * g.outSp[2];
-    for (let i = 0; i < acc.length; i++) yd[i] = requantizeF32(acc[i]!, scales[Math.floor(i / plane) % g.m]!, z, qmin, qmax);
+    const rq = requantizer(requantScheme(node), scales, z, qmin, qmax);
+    for (let i = 0; i < acc.length; i++) yd[i] = rq(acc[i]!, Math.floor(i / plane) % g.m);
     applyQclamp(node, yd);
     return [y];
   },
@@ -194,8 +202,9 @@ defineOp({
     const z = intValues(yzp)[0]!;
     const y = new Tensor(dt, g.outShape);
     const yd = y.data as Uint8Array | Int8Array;
+    const rq = requantizer(requantScheme(node), scales, z, qmin, qmax);
     for (let t = 0, i = 0; t < g.batch; t++) {
-      for (let r = 0; r < g.m; r++) for (let j = 0; j < g.n; j++, i++) yd[i] = requantizeF32(acc[i]!, scales[bq.off[t]! + j]!, z, qmin, qmax);
+      for (let r = 0; r < g.m; r++) for (let j = 0; j < g.n; j++, i++) yd[i] = rq(acc[i]!, bq.off[t]! + j);
     }
     applyQclamp(node, yd);
     return [y];

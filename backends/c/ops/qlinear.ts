@@ -10,14 +10,28 @@ import { inConst, inType } from '../../../compiler/ops/op-def.ts';
 import type { QConvGeometry } from '../../../compiler/ops/qgeometry.ts';
 import { qvecValues } from '../../../compiler/ops/qgeometry.ts';
 import {
-  convIntegerGeometry, matmulIntegerPlan, qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMulScales,
+  convIntegerGeometry, matmulIntegerPlan, qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMulScales, requantScheme,
 } from '../../../compiler/ops/qlinear.ts';
+import { quantizeMultipliers } from '../../../compiler/numerics/requant-fixed.ts';
 import { expand, intValues } from '../../../compiler/ops/qparams.ts';
 import { qclampC } from '../../../compiler/ops/qclamp.ts';
 import type { CEmitContext, CEmitter } from '../emitter.ts';
 
 const CONV = ['qcc_requant.h', 'qcc_qconv.h'];
 const MATMUL = ['qcc_requant.h', 'qcc_qmatmul.h'];
+const FIXED = ['qcc_requant.h', 'qcc_qlinear_fixed.h'];
+
+/**
+ * The requantization arguments of a qlinear kernel call for the node's scheme: `scale` (fp32) or
+ * `mult, shift` (fixed, multipliers computed here from the same float32 scales), and the name suffix.
+ */
+export function requantArgs(node: Node, ctx: CEmitContext, hint: string, scales: Float32Array): { args: string; fixed: boolean } {
+  if (requantScheme(node) === 'fixed') {
+    const { mult, shift } = quantizeMultipliers(scales);
+    return { args: `${ctx.constArray(`${hint}_mult`, 'i32', mult)}, ${ctx.constArray(`${hint}_shift`, 'i32', shift)}`, fixed: true };
+  }
+  return { args: ctx.constArray(`${hint}_scale`, 'f32', scales), fixed: false };
+}
 
 function header(node: Node, ctx: CEmitContext): string {
   return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)} */`;
@@ -54,7 +68,7 @@ const sfx = (...d: string[]) => d.join('');
 
 const qlinearConv: CEmitter = {
   kind: 'qlinear_conv',
-  runtime: () => CONV,
+  runtime: (node) => (requantScheme(node) === 'fixed' ? FIXED : CONV),
   scratchBytes: (node) => 4 * outPlane(qlinearConvGeometry(node)),
   emit(node, ctx) {
     checkSize(node);
@@ -66,9 +80,10 @@ const qlinearConv: CEmitter = {
     const yzp = intValues(inConst(node, 7, 'y_zero_point'))[0]!;
     if (b) inConst(node, 8, 'bias');
     const p = convParams(g, ctx);
-    const s = ctx.constArray('qconv_scale', 'f32', scales);
+    const rq = requantArgs(node, ctx, 'qconv', scales);
+    const s = rq.args;
     const z = ctx.constArray('qconv_wzp', 'i32', wzp);
-    const fn = `qcc_qlinear_conv_${sfx(x!.type.dtype, w!.type.dtype, yzpV!.type.dtype)}`;
+    const fn = `qcc_qlinear_conv_${rq.fixed ? 'fixed_' : ''}${sfx(x!.type.dtype, w!.type.dtype, yzpV!.type.dtype)}`;
     return `${header(node, ctx)}\n${fn}(&${p}, ${ctx.ref(x!)}, ${xzp}, ${ctx.ref(w!)}, ${z}, ${b ? ctx.ref(b) : 'NULL'}, ${s}, ${yzp}, ` +
       `${ctx.ref(node.outputs[0]!)}, (uint32_t *)${ctx.scratch()});` + qclampC(node, ctx.ref(node.outputs[0]!));
   },
@@ -92,7 +107,7 @@ const convInteger: CEmitter = {
 
 const qlinearMatMul: CEmitter = {
   kind: 'qlinear_matmul',
-  runtime: () => MATMUL,
+  runtime: (node) => (requantScheme(node) === 'fixed' ? FIXED : MATMUL),
   scratchBytes: (node) => 4 * qlinearMatMulPlan(node).g.n,
   emit(node, ctx) {
     checkSize(node);
@@ -107,9 +122,10 @@ const qlinearMatMul: CEmitter = {
     const aOff = ctx.constArray('qmatmul_a_off', 'i32', g.aOff);
     const bOff = ctx.constArray('qmatmul_b_off', 'i32', g.bOff);
     const qOff = ctx.constArray('qmatmul_bq_off', 'i32', bq.off);
-    const s = ctx.constArray('qmatmul_scale', 'f32', scales);
+    const rq = requantArgs(node, ctx, 'qmatmul', scales);
+    const s = rq.args;
     const z = ctx.constArray('qmatmul_bzp', 'i32', bzp);
-    const fn = `qcc_qlinear_matmul_${sfx(a!.type.dtype, b!.type.dtype, yzpV!.type.dtype)}`;
+    const fn = `qcc_qlinear_matmul_${rq.fixed ? 'fixed_' : ''}${sfx(a!.type.dtype, b!.type.dtype, yzpV!.type.dtype)}`;
     return `${header(node, ctx)}\n${fn}(&${p}, ${aOff}, ${bOff}, ${qOff}, ${ctx.ref(a!)}, ${azp}, ${ctx.ref(b!)}, ${z}, ${s}, ${yzp}, ` +
       `${ctx.ref(node.outputs[0]!)}, (uint32_t *)${ctx.scratch()});` + qclampC(node, ctx.ref(node.outputs[0]!));
   },
