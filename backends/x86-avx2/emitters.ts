@@ -1,11 +1,11 @@
 /**
  * x86-avx2 emitters: qlinear_conv and qlinear_matmul on packed weights (runtime-c/x86-avx2/qcc_qpacked_avx2.h).
  * Everything else, and the cases these kernels do not cover (3-D convs, batched constant B, non-finite
- * requant scales), uses the generic emitters. The plan (which kernel, which family) is a pure function of the
+ * requant scales, a requant scheme other than fp32), uses the generic emitters. The plan (which kernel, which family) is a pure function of the
  * node, computed again by runtime(), scratchBytes() and emit().
  */
 import type { Node } from '../../compiler/ir/graph.ts';
-import { inConst } from '../../compiler/ops/op-def.ts';
+import { attrString, inConst } from '../../compiler/ops/op-def.ts';
 import { qvecValues } from '../../compiler/ops/qgeometry.ts';
 import type { QConvGeometry } from '../../compiler/ops/qgeometry.ts';
 import { qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMulScales } from '../../compiler/ops/qlinear.ts';
@@ -28,6 +28,8 @@ const generic = (kind: string): CEmitter => {
 };
 
 const finite = (a: Float32Array): boolean => a.every((v) => Number.isFinite(v));
+/** The packed kernels requantize with the fp32 scheme; a node asking for another one keeps the generic kernel. */
+const fp32Scheme = (node: Node): boolean => attrString(node, 'requant', 'fp32') === 'fp32';
 const signedOf = (dtype: string): number => (dtype === 'i8' ? 1 : 0);
 
 type ConvPlan =
@@ -38,7 +40,7 @@ type ConvPlan =
 /** The conv kernel this node gets (exported for tests and the benchmark report). */
 export function planConv(node: Node): ConvPlan {
   const g = qlinearConvGeometry(node);
-  if (g.rank > 2) return { kind: 'generic' };
+  if (g.rank > 2 || !fp32Scheme(node)) return { kind: 'generic' };
   const scales = qlinearConvScales(g.m, inConst(node, 1, 'x_scale'), inConst(node, 4, 'w_scale'), inConst(node, 6, 'y_scale'));
   if (!finite(scales)) return { kind: 'generic' };
   const [, KH, KW] = g.kernel;
@@ -121,6 +123,7 @@ type MatmulPlan =
 export function planMatmul(node: Node): MatmulPlan {
   const plan = qlinearMatMulPlan(node);
   const { g, bq } = plan;
+  if (!fp32Scheme(node)) return { kind: 'generic' };
   if (g.bOff.some((o) => o !== 0) || bq.off.some((o) => o !== 0)) return { kind: 'generic' };
   const all = qlinearMatMulScales(plan, inConst(node, 1, 'a_scale'), inConst(node, 4, 'b_scale'), inConst(node, 6, 'y_scale'));
   const scales = all.length === g.n ? all : Float32Array.from({ length: g.n }, (_, j) => all[j]!);
