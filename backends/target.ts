@@ -2,6 +2,7 @@ import { QccError } from '../compiler/errors.ts';
 import type { CEmitter } from './c/emitter.ts';
 import { armNeonTargets } from './arm-neon/target.ts';
 import { GENERIC_EMITTERS } from './c/ops/index.ts';
+import { makeX86Avx2Target } from './x86-avx2/target.ts';
 
 /** How to build and run generated C for a target. */
 export interface Toolchain {
@@ -94,3 +95,5 @@ registerTarget({
 
 // SIMD targets define themselves in their own folders; registered here, after everything above exists.
 for (const t of armNeonTargets()) registerTarget(t);
+
+registerTarget(makeX86Avx2Target());
