@@ -119,8 +119,8 @@ describe('target x86-avx2', () => {
   const lo = (d: Q8) => (d === 'u8' ? 0 : -128);
   const hi = (d: Q8) => (d === 'u8' ? 255 : 127);
   const f32 = (shape: number[], v: number[]) => Tensor.fromNumbers('f32', shape, v);
-  const q = (d: Q8 | 'i32', shape: number[], v: number[]) => Tensor.fromNumbers(d, shape, v);
-  const nOf = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  const q = (d: Q8 | 'i32', shape: readonly number[], v: number[]) => Tensor.fromNumbers(d, shape, v);
+  const nOf = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
   /** Weights: 'sat' = same-sign full-range pairs (127/127, -128/-128, ...), 'safe' = |w| <= 64, 'mixed' = random full range. */
   function weights(d: Q8, n: number, mode: 'sat' | 'safe' | 'mixed'): number[] {

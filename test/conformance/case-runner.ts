@@ -104,6 +104,11 @@ function readDataSet(dir: string, inputNames: readonly string[], outputNames: re
   return { dir, label: dir.split('/').pop()!, inputs, files, outputs };
 }
 
+/** The C stage's target: `c`, or the one `run.ts --target T` passes to the workers through the environment. */
+export function conformanceTarget(): string {
+  return process.env.QCC_CONFORMANCE_TARGET || 'c';
+}
+
 export function runCase(dir: string): CaseOutcome {
   const name = dir.replace(/\/+$/, '').split('/').pop()!;
   const t0 = performance.now();
@@ -203,7 +208,7 @@ function runStages(dir: string): string[] {
       const s0 = sets[sub[0]!]!;
       const g = at('load', () => load(s0, importBound));
       at('bind', () => bindInputs(g, new Map(needed.map((n) => [n, s0.inputs.get(n)!]))));
-      const model = at('compile', () => compileModel(g, { target: 'c', name: 'conformance' }));
+      const model = at('compile', () => compileModel(g, { target: conformanceTarget(), name: 'conformance' }));
       for (const k of sub) {
         const s = sets[k]!;
         const got = at('run-c', () => runCompiled(model, runtimeFeeds(s, needed)));

@@ -1,5 +1,6 @@
 /**
- * `npm run conformance [-- --shared] [--filter substr ...] [--workers N] [--timings] [--verbose]`
+ * `npm run conformance [-- --shared] [--filter substr ...] [--workers N] [--timings] [--verbose] [--target T]`
+ * (--target: the C stage compiles for target T instead of `c`, e.g. x86-avx2)
  * (--verbose also names the inputs bound as constants for the C build)
  * Runs every ONNX node-test case (test/data/onnx-node-tests, plus /work/shared/onnx-node-tests with
  * --shared): interpreter vs the expected outputs, compiled C vs the interpreter. One line per case,
@@ -19,9 +20,11 @@ function parseArgs(argv: string[]) {
     else if (a === '--verbose') o.verbose = true;
     else if (a === '--filter' && argv[i + 1] !== undefined) o.filters.push(argv[++i]!);
     else if (a.startsWith('--filter=')) o.filters.push(a.slice('--filter='.length));
+    else if (a === '--target' && argv[i + 1] !== undefined) process.env.QCC_CONFORMANCE_TARGET = argv[++i]!;
+    else if (a.startsWith('--target=')) process.env.QCC_CONFORMANCE_TARGET = a.slice('--target='.length);
     else if (a === '--workers' && argv[i + 1] !== undefined) o.workers = Math.max(1, Number(argv[++i]) || 1);
     else {
-      console.error(`unknown argument '${a}'\nusage: conformance [--shared] [--filter substr]... [--workers N] [--timings] [--verbose]`);
+      console.error(`unknown argument '${a}'\nusage: conformance [--shared] [--filter substr]... [--workers N] [--timings] [--verbose] [--target T]`);
       process.exit(2);
     }
   }
