@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { QccError } from '../../compiler/errors.ts';
 import { DTYPES, allocData, type DType, type TensorData } from '../../compiler/ir/dtype.ts';
+import { DEFAULT_MAX_ARENA_BYTES, formatBytes } from '../../compiler/limits.ts';
 import { typeToString, type Graph, type Node, type TensorType, type Value } from '../../compiler/ir/graph.ts';
 import { Tensor, shapeSize } from '../../compiler/ir/tensor.ts';
 import { planMemory, type MemoryPlan, type PlannedBuffer } from '../../compiler/lower/memory-plan.ts';
@@ -11,6 +12,7 @@ import { schedule } from '../../compiler/lower/schedule.ts';
 import { assertValidPlan } from '../../compiler/lower/validate-plan.ts';
 import { getOpDef, hasOpDef } from '../../compiler/ops/registry.ts';
 import { getTarget } from '../target.ts';
+import { aliasPolicy } from './alias.ts';
 import type { CEmitContext, CEmitter } from './emitter.ts';
 import { LITERAL_MACROS, arrayInitializer, floatLit, intLit } from './literals.ts';
 import { NameTable, cComment, cIdent } from './names.ts';
@@ -24,6 +26,8 @@ export interface CompileOptions {
   emitters?: ReadonlyMap<string, CEmitter>;
   /** Folders searched for runtime files, in order (default: the repository's runtime-c/). */
   runtimeDirs?: readonly string[];
+  /** Largest arena accepted, in bytes (E_LIMIT above it; `--max-arena`). Default 2 GiB - 1. */
+  maxArenaBytes?: number;
 }
 
 export interface ModelIO {
@@ -44,6 +48,21 @@ export interface CompiledModel {
   inputs: ModelIO[];
   outputs: ModelIO[];
   plan: MemoryPlan;
+  /** The `static const` arrays of the weights file, in order (for reports: flash use). */
+  constants: EmittedConstant[];
+  /** Number of `static const` scalars/parameter structs (constDecl), whose size is the C compiler's. */
+  paramDecls: number;
+}
+
+export interface EmittedConstant {
+  /** C identifier. */
+  id: string;
+  /** What it holds (a value name or a kernel table hint). */
+  hint: string;
+  dtype: DType;
+  /** Declared element count (at least 1) and bytes, exactly what `sizeof id` gives. */
+  count: number;
+  bytes: number;
 }
 
 /** Longest model prefix (leaves room for suffixes within 63 significant characters). */
@@ -190,8 +209,15 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
   // 3. Schedule and memory plan, proven before use.
   const sched = schedule(graph);
   const emitterOf = (n: Node): CEmitter => emitters.get(n.op)!;
-  const plan = planMemory(graph, sched, { align: target.align, scratchBytes: (n) => emitterOf(n).scratchBytes?.(n) ?? 0 });
-  assertValidPlan(plan, graph, sched);
+  const alias = aliasPolicy(emitters);
+  const plan = planMemory(graph, sched, { align: target.align, scratchBytes: (n) => emitterOf(n).scratchBytes?.(n) ?? 0, alias });
+  assertValidPlan(plan, graph, sched, alias);
+  const maxArena = opts.maxArenaBytes ?? DEFAULT_MAX_ARENA_BYTES;
+  if (plan.arenaBytes > maxArena) {
+    throw new QccError('E_LIMIT', `the model needs an arena of ${formatBytes(plan.arenaBytes)}, over the limit of ${formatBytes(maxArena)}`, {
+      hint: opts.maxArenaBytes !== undefined ? 'raise --max-arena, or use a smaller model or input shape' : 'use a smaller model or input shape',
+    });
+  }
   checkSize(plan.arenaBytes + plan.align, 'the arena');
 
   // 4. Names. Parameters never start with the model prefix, so they cannot shadow file-scope symbols.
@@ -213,9 +239,19 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
   const bufferOf = new Map<number, PlannedBuffer>();
   const scratchOf = new Map<number, PlannedBuffer>();
   for (const b of plan.buffers) (b.kind === 'value' ? bufferOf : scratchOf).set(b.ownerId, b);
+  const valueById = new Map<number, Value>();
+  for (const n of graph.nodes) for (const v of [...n.inputs, ...n.outputs]) if (v) valueById.set(v.id, v);
+  for (const v of [...graph.inputs, ...graph.outputs]) valueById.set(v.id, v);
+  // Views of graph inputs/outputs read the parameter itself (consumers only read them).
+  const externalView = new Map(plan.externalViews.map((e) => [e.key, valueById.get(e.of)!]));
+  // Nodes whose output is a view of their input run no code.
+  const isViewNode = (n: Node): boolean =>
+    n.outputs.length === 1 && (externalView.has(n.outputs[0]!.id) || bufferOf.get(n.outputs[0]!.id)?.view?.how === 'view');
 
   // 5. Emit.
   const decls: string[] = [];
+  const constants: EmittedConstant[] = [];
+  let paramDecls = 0;
   const constIds = new Map<Value, string>();
   let current: Node | null = null;
   const arenaPtr = (b: PlannedBuffer): string => (b.offset === 0 ? 'qcc_arena' : `(qcc_arena + ${b.offset}u)`);
@@ -225,6 +261,8 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
     checkSize(bytes, `constant '${hint}'`);
     const id = `${prefix}_${consts.fresh(hint)}`;
     const body = data.length === 0 ? '  0' : arrayInitializer(dtype, data as ArrayLike<number> | ArrayLike<bigint>);
+    const count = Math.max(1, data.length);
+    constants.push({ id, hint, dtype, count, bytes: count * DTYPES[dtype].bytes });
     decls.push(
       `/* ${cComment(hint)}: ${dtype}, ${data.length} element(s) */\n` +
         `static const ${DTYPES[dtype].cType} ${id}[${Math.max(1, data.length)}] QCC_ALIGNED16 = {\n${body}\n};`,
@@ -244,6 +282,8 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
       }
       const p = inputParam.get(v) ?? outputHome.get(v);
       if (p !== undefined) return p;
+      const ext = externalView.get(v.id);
+      if (ext) return `((${DTYPES[v.type.dtype].cType} *)${ctx.ref(ext)})`;
       const b = bufferOf.get(v.id);
       if (!b) throw new Error(`internal: value '${v.name}' has no storage`);
       return `((${DTYPES[v.type.dtype].cType} *)${arenaPtr(b)})`;
@@ -256,6 +296,7 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
     constArray,
     constDecl(hint: string, cType: string, initializer: string): string {
       const id = `${prefix}_${consts.fresh(hint)}`;
+      paramDecls++;
       decls.push(`static const ${cType} ${id} = ${initializer};`);
       return id;
     },
@@ -266,6 +307,10 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
 
   const requested: string[] = [];
   const steps = sched.steps.map((n) => {
+    if (isViewNode(n)) {
+      const what = `view: '${cComment(n.outputs[0]!.name)}' is the bytes of '${cComment(n.inputs[0]!.name)}' (no code)`;
+      return { nameComment: cComment(n.name), opComment: cComment(n.op), code: `    /* ${what} */` };
+    }
     current = n;
     const e = emitterOf(n);
     for (const r of e.runtime(n)) if (!requested.includes(r)) requested.push(r);
@@ -359,7 +404,7 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
   }
   files.set(`${prefix}_main.c`, t.main(data));
   files.set('Makefile', t.makefile(data));
-  return { name: prefix, target: target.name, files, arenaBytes: plan.arenaBytes, inputs, outputs, plan };
+  return { name: prefix, target: target.name, files, arenaBytes: plan.arenaBytes, inputs, outputs, plan, constants, paramDecls };
 }
 
 /** Directory of this module (for tools that want to locate templates). */

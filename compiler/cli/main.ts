@@ -8,6 +8,9 @@ import type { OpsOptions } from './commands/ops.ts';
 import type { RunOptions } from './commands/run.ts';
 import type { VerifyCliOptions } from './commands/verify.ts';
 import { collect, exitQuietlyOnBrokenPipe, processIo, type CliIo } from './options.ts';
+import type { ConvertOptions } from './commands/convert.ts';
+import { emitOption, irDataOption } from './ir-output.ts';
+import { withLimitOptions } from './limit-options.ts';
 
 /** Exit codes: 0 ok, 1 user error or verify mismatch, 2 bad usage, 70 internal error (EX_SOFTWARE). */
 export const EXIT_OK = 0;
@@ -50,13 +53,16 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run qcc --help for usage)');
 
-  withTargetOptions(program.command('compile', { isDefault: true }))
+  withLimitOptions(withTargetOptions(program.command('compile', { isDefault: true })))
     .description('compile a model to C sources (the default command: `qcc <model>` is `qcc compile <model>`)')
     .argument('<model>', 'ONNX model file')
     .option('-o, --output <dir>', 'output folder (default: out/<name>)')
+    .addOption(emitOption())
+    .option('--print-after <pass>', 'print the IR after this pass of the pipeline (repeatable; all for every pass)', collect, [])
+    .addOption(irDataOption())
     .action(async (model: string, opts: CompileOptions) => setExit((await import('./commands/compile.ts')).compileCommand(model, opts, io)));
 
-  withBuildOptions(program.command('run'))
+  withLimitOptions(withBuildOptions(program.command('run')))
     .description("compile, build with the target's toolchain, run on an inputs folder and write the outputs")
     .argument('<model>', 'ONNX model file')
     .requiredOption('--inputs <dir>', 'folder of input_0.pb, input_1.pb, ... (TensorProto) or input_0.npy, ...')
@@ -85,6 +91,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'machine-readable output')
     .option('--explain', 'list every node left in float, with the reason')
     .action(async (model: string, opts: InfoOptions) => setExit((await import('./commands/info.ts')).infoCommand(model, opts, io)));
+
+  program
+    .command('convert')
+    .description('convert between ONNX binary and ONNX text (.onnxtxt), or to qcc IR text (.qir), by file extension')
+    .argument('<input>', 'model file (.onnx, or ONNX text: .onnxtxt, .onnxtext, .txt)')
+    .option('-o, --output <file>', 'output file (.onnx binary, .onnxtxt text, .qir IR); default: print the ONNX text')
+    .option('--input-shape <name=dims>', 'pin an input shape (for .qir output)', collect, [])
+    .action(async (input: string, opts: ConvertOptions) => setExit((await import('./commands/convert.ts')).convertCommand(input, opts, io)));
 
   program
     .command('ops')

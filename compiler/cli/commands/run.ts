@@ -5,10 +5,11 @@ import { readInputsDir, writeOutputsDir } from '../../io/test-data.ts';
 import { bindInputs, inputsNeededAsConstants } from '../../passes/bind-inputs.ts';
 import { loadModel } from '../load.ts';
 import { prepareForCli } from '../prepare.ts';
+import { limitOptions, type LimitCliOptions } from '../limit-options.ts';
 import { requireDir, resolveName, runOptions, type BuildCliOptions, type CliIo } from '../options.ts';
 import { describeOutputs } from './interpret.ts';
 
-export interface RunOptions extends BuildCliOptions {
+export interface RunOptions extends BuildCliOptions, LimitCliOptions {
   inputs: string;
   out: string;
   format: 'pb' | 'npy';
@@ -18,6 +19,7 @@ export interface RunOptions extends BuildCliOptions {
 export function runCommand(modelPath: string, opts: RunOptions, io: CliIo): number {
   getTarget(opts.target);
   const name = resolveName(modelPath, opts.name, modelPrefix);
+  const limits = limitOptions(opts);
   requireDir(opts.inputs, 'inputs folder');
   const graph = loadModel(modelPath, opts);
   const inputs = readInputsDir(opts.inputs, graph);
@@ -28,7 +30,7 @@ export function runCommand(modelPath: string, opts: RunOptions, io: CliIo): numb
     io.out(`compiled in as constants (the C code needs them at compile time): ${baked.join(', ')}`);
   }
   prepareForCli(graph, opts);
-  const model = compileModel(graph, { target: opts.target, name });
+  const model = compileModel(graph, { target: opts.target, name, ...limits });
   const outputs = runCompiled(model, inputs, runOptions(opts));
   writeOutputsDir(opts.out, graph, outputs, opts.format);
   io.out(`ran ${name} (target ${opts.target}); wrote ${opts.out}/`);

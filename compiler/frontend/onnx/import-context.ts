@@ -1,4 +1,5 @@
 import { QccError, type QccErrorCode } from '../../errors.ts';
+import { DEFAULT_MAX_TENSOR_BYTES, checkTensorLimit } from '../../limits.ts';
 import type { Attrs, Graph, Node, TensorType, Value } from '../../ir/graph.ts';
 import type { Tensor } from '../../ir/tensor.ts';
 import { getOpDef } from '../../ops/registry.ts';
@@ -265,6 +266,16 @@ export class OnnxImportContext implements ImportContext {
     const guess = main ? Math.max(this.numOutputs, 1) : 1;
     let types = probe(guess);
     if (types.length !== guess) types = probe(types.length);
+    // Refuse oversized results here, before folding or the interpreter allocate them.
+    const maxBytes = this.state.tensorOpts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
+    types.forEach((t, k) => {
+      const what = `output ${k}${main && this.outputName(k) ? ` ('${this.outputName(k)}')` : ''}${main ? '' : ` of its ${kind} step`}`;
+      try {
+        checkTensorLimit(t, what, maxBytes);
+      } catch (e) {
+        throw e instanceof QccError ? this.error(e.message, e.code) : e;
+      }
+    });
     const outputs = types.map((t, k) => {
       const onnxName = main ? this.outputName(k) : '';
       const vname = onnxName !== '' ? onnxName : this.state.freshValueName(main ? `${this.nodeName}_out${k}` : `${name}_out${k}`);

@@ -5,6 +5,7 @@ import { DTYPES, type DType } from '../../ir/dtype.ts';
 import { Graph, typeToString, type TensorType, type Value } from '../../ir/graph.ts';
 import { shapeToString } from '../../ir/tensor.ts';
 import { verifyGraph } from '../../ir/verify.ts';
+import { DEFAULT_MAX_TOTAL_BYTES, checkTensorLimit, formatBytes, typeBytes } from '../../limits.ts';
 import '../../ops/index.ts';
 import { findImporter, type OnnxImporter } from './importer.ts';
 import './importers/index.ts';
@@ -19,6 +20,8 @@ export interface LoadOptions {
   inputShapes?: Record<string, number[]>;
   /** Largest tensor accepted, in bytes, per tensor and for the sum of all initializers. Default 4 GiB. */
   maxTensorBytes?: number;
+  /** Largest sum of all tensors of the model (inputs, constants, intermediates), in bytes. Default 16 GiB. */
+  maxTotalBytes?: number;
 }
 
 /** Reads and imports an ONNX model file; external data is looked up beside it. */
@@ -230,6 +233,7 @@ function importModel(model: ModelProto, opts: LoadOptions & { baseDir?: string; 
     const decl = declaredType(vi, what);
     if (!decl) throw new QccError('E_MODEL', `${what} has no type`);
     const type: TensorType = { dtype: declaredDType(decl, what), shape: inputShape(name, decl.dims, opts.inputShapes?.[name]) };
+    checkTensorLimit(type, what, maxBytes);
     const v = graph.addValue(name, type);
     graph.inputs.push(v);
     state.env.set(name, v);
@@ -260,7 +264,17 @@ function importModel(model: ModelProto, opts: LoadOptions & { baseDir?: string; 
   for (const vi of outputProtos) graph.outputs.push(outputValue(graph, vi.name!, state.env.get(vi.name!)!, vi));
   graph.pruneValues();
   verifyGraph(graph);
+  checkTotalSize(graph, opts.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES);
   return graph;
+}
+
+/** The interpreter keeps every value alive: all of them together must fit the total limit. */
+function checkTotalSize(graph: Graph, maxTotal: number): void {
+  let total = 0n;
+  for (const v of graph.values.values()) total += typeBytes(v.type, `value '${v.name}'`);
+  if (total > BigInt(maxTotal)) {
+    throw new QccError('E_LIMIT', `the model's tensors add up to ${formatBytes(total)}, over the limit of ${formatBytes(maxTotal)}`);
+  }
 }
 
 /** Declared element types of intermediate values must agree with inference (ONNX Runtime enforces the same). */

@@ -1,11 +1,13 @@
-import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { QccError } from '../../errors.ts';
 import { DTYPES, allocData, dtypeFromOnnx, onnxDtypeName, type DType, type TensorData } from '../../ir/dtype.ts';
 import { Tensor, shapeToString } from '../../ir/tensor.ts';
 import { DataLocation, int64ToBigInt, int64ToNumber, type Int64, type TensorProto } from './proto.ts';
 
-export const DEFAULT_MAX_TENSOR_BYTES = 4 * 1024 ** 3;
+import { DEFAULT_MAX_TENSOR_BYTES } from '../../limits.ts';
+
+export { DEFAULT_MAX_TENSOR_BYTES };
 
 export interface TensorDecodeOptions {
   /** Folder that external data locations are relative to (the model's folder). */
@@ -112,9 +114,18 @@ function readExternal(t: TensorProto, what: string, nbytes: number, opts: Tensor
   if (!inside(base, full)) {
     throw new QccError('E_MODEL', `${what}: external data location '${location}' is outside the model's folder`);
   }
+  // Only regular files: a folder fails to read, and opening a FIFO or device could block forever.
+  if (location.includes('\0')) throw new QccError('E_MODEL', `${what}: external data location '${location.replace(/\0/g, '\\0')}' contains a NUL character`);
+  let pre;
+  try {
+    pre = statSync(full, { throwIfNoEntry: false });
+  } catch (e) {
+    throw new QccError('E_IO', `${what}: cannot open external data file '${location}' (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  if (pre && !pre.isFile()) throw new QccError('E_MODEL', `${what}: external data location '${location}' is not a regular file`);
   let fd: number;
   try {
-    fd = openSync(full, 'r');
+    fd = openSync(full, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (e) {
     throw new QccError('E_IO', `${what}: cannot open external data file '${location}' (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
@@ -129,7 +140,9 @@ function readExternal(t: TensorProto, what: string, nbytes: number, opts: Tensor
     if (!inside(realBase, realpathSync(full))) {
       throw new QccError('E_MODEL', `${what}: external data location '${location}' resolves outside the model's folder`);
     }
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new QccError('E_MODEL', `${what}: external data location '${location}' is not a regular file`);
+    const size = st.size;
     if (length !== undefined && length !== nbytes) {
       throw new QccError('E_MODEL', `${what} has external data length ${length} but its shape needs ${nbytes} bytes`);
     }
@@ -139,7 +152,12 @@ function readExternal(t: TensorProto, what: string, nbytes: number, opts: Tensor
     const buf = new Uint8Array(nbytes);
     let done = 0;
     while (done < nbytes) {
-      const k = readSync(fd, buf, done, Math.min(nbytes - done, 1 << 30), offset + done);
+      let k: number;
+      try {
+        k = readSync(fd, buf, done, Math.min(nbytes - done, 1 << 30), offset + done);
+      } catch (e) {
+        throw new QccError('E_IO', `${what}: cannot read external data file '${location}' (${(e as NodeJS.ErrnoException).code ?? e})`);
+      }
       if (k <= 0) throw new QccError('E_IO', `${what}: unexpected end of external data file '${location}'`);
       done += k;
     }
