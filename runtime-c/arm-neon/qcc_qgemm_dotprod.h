@@ -77,21 +77,23 @@ static inline void qcc_qg_tile_8x8_dotprod(int32_t kg, const int8_t *l, const in
 static inline void qcc_qg_tile_1x16_dotprod(int32_t kg, const int8_t *l, const int8_t *r0, const int8_t *r1,
                                             int32_t *acc, int32_t pair) {
   int32x4_t c0 = vdupq_n_s32(0), c1 = c0, c2 = c0, c3 = c0;
-  int32_t q = 0;
+  int32_t q;
   (void)pair;
-  for (; q + 4 <= kg; q += 4) {
-    const int8x16_t lv = vld1q_s8(l + 4 * q);
+  for (q = kg >> 2; q > 0; q--) {
+    const int8x16_t lv = vld1q_s8(l);
     QCC_QG_1X16_STEP_(0);
     QCC_QG_1X16_STEP_(1);
     QCC_QG_1X16_STEP_(2);
     QCC_QG_1X16_STEP_(3);
+    l += 16;
   }
-  for (; q < kg; q++) {
+  for (q = kg & 3; q > 0; q--) {
     int32_t w;
     int8x16_t lv;
-    memcpy(&w, l + 4 * q, 4);
+    memcpy(&w, l, 4);
     lv = vreinterpretq_s8_s32(vdupq_n_s32(w));
     QCC_QG_1X16_STEP_(0);
+    l += 4;
   }
   vst1q_s32(acc + 0, c0);
   vst1q_s32(acc + 4, c1);

@@ -63,6 +63,8 @@ export interface ConvSpec {
   ySpread?: number;
   /** Exact requant scale 0.5 (x_scale 1, w_scale 0.5, y_scale 1): many exact rounding ties. */
   ties?: boolean;
+  /** Weights in [-127, 127] (symmetric int8 quantization, as ONNX Runtime's quantizer makes them). */
+  symmetricWeights?: boolean;
   seed: number;
 }
 
@@ -79,7 +81,8 @@ export function convCase(s: ConvSpec): BuiltCase {
   const rank = s.sp.length;
   const cpg = s.c / group;
   const K = cpg * s.k.reduce((a, b) => a * b, 1);
-  const w = Tensor.fromNumbers(s.wd, [s.m, cpg, ...s.k], fillValues(r, s.wd, s.m * K, s.wFill ?? 'random'));
+  const wv = fillValues(r, s.wd, s.m * K, s.wFill ?? 'random');
+  const w = Tensor.fromNumbers(s.wd, [s.m, cpg, ...s.k], s.symmetricWeights ? wv.map((v) => Math.max(v, -127)) : wv);
   const x = Tensor.fromNumbers(s.xd, [n, s.c, ...s.sp], fillValues(r, s.xd, n * s.c * s.sp.reduce((a, b) => a * b, 1), s.xFill ?? 'mixed'));
   const [xlo, xhi] = RANGE[s.xd];
   const [wlo, whi] = RANGE[s.wd];
@@ -120,6 +123,7 @@ export interface MatMulSpec {
   bzp?: number;
   yzp?: number;
   ySpread?: number;
+  symmetricWeights?: boolean;
   seed: number;
 }
 
@@ -130,7 +134,8 @@ export function matmulCase(s: MatMulSpec): BuiltCase {
   const [blo, bhi] = RANGE[s.bd];
   const [ylo, yhi] = RANGE[s.yd];
   const a = Tensor.fromNumbers(s.ad, s.a, fillValues(r, s.ad, s.a.reduce((p, q) => p * q, 1), s.aFill ?? 'mixed'));
-  const b = Tensor.fromNumbers(s.bd, [k, s.n], fillValues(r, s.bd, k * s.n, s.bFill ?? 'random'));
+  const bv = fillValues(r, s.bd, k * s.n, s.bFill ?? 'random');
+  const b = Tensor.fromNumbers(s.bd, [k, s.n], s.symmetricWeights ? bv.map((v) => Math.max(v, -127)) : bv);
   const cols = s.perColumn ? s.n : 1;
   const bs = Array.from({ length: cols }, () => 0.005 + r() * 0.045);
   const bz = Array.from({ length: cols }, () => s.bzp ?? (s.bd === 'i8' ? 0 : int(r, blo, bhi)));
@@ -180,6 +185,7 @@ export function parityCases(randomCount: number): BuiltCase[] {
     { label: 'matmul 9x16 x 16x17 per column', ad: 'i8', bd: 'i8', yd: 'i8', a: [9, 16], n: 17, perColumn: true, seed: 102 },
     { label: 'matmul 17x100 x 100x40 u8 x u8 per column', ad: 'u8', bd: 'u8', yd: 'u8', a: [17, 100], n: 40, perColumn: true, seed: 103 },
     { label: 'matmul batched 2x3x5 x 5x7', ad: 'u8', bd: 'i8', yd: 'i8', a: [2, 3, 5], n: 7, seed: 104 },
+    { label: 'matmul 1x1030 x 1030x9 (long k, k groups not a multiple of 4)', ad: 'u8', bd: 'i8', yd: 'u8', a: [1, 1030], n: 9, seed: 108 },
     { label: 'matmul 8x1 x 1x1', ad: 'i8', bd: 'u8', yd: 'u8', a: [8, 1], n: 1, seed: 105 },
     { label: 'matmul saturating -128/127 weights, 0/255 activations', ad: 'u8', bd: 'i8', yd: 'u8', a: [12, 33], n: 19, bFill: 'extreme', aFill: 'extreme', azp: 255, yzp: 0, seed: 106 },
     { label: 'matmul saturating u8 weights 0/255 zp 0, i8 activations -128/127', ad: 'i8', bd: 'u8', yd: 'i8', a: [5, 24], n: 9, bFill: 'extreme', aFill: 'extreme', bzp: 0, azp: -128, seed: 107 },
