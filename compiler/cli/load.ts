@@ -1,5 +1,5 @@
 import { QccError } from '../errors.ts';
-import { loadOnnxModel } from '../frontend/onnx/load.ts';
+import { loadModelFile } from '../frontend/load-model.ts';
 import type { Graph } from '../ir/graph.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import { readTensorFile } from '../io/test-data.ts';
@@ -14,7 +14,7 @@ export function loadModel(path: string, opts: ModelOptions): Graph {
   const inputShapes = parseInputShapes(opts.inputShape);
   const binds = parseConstSpecs(opts.const ?? []);
   requireModelFile(path);
-  const graph = loadOnnxModel(path, inputShapes ? { inputShapes } : {});
+  const graph = loadModelFile(path, inputShapes ? { inputShapes } : {});
   if (binds.size > 0) {
     const values = new Map<string, Tensor>();
     for (const [name, file] of binds) values.set(name, readTensorFile(file).tensor);

@@ -4,7 +4,8 @@ import { QccError } from '../errors.ts';
 import type { Graph } from '../ir/graph.ts';
 import { loadOnnxText, parseOnnxText } from './onnx-text/index.ts';
 import { loadOnnxModel, type LoadOptions } from './onnx/load.ts';
-import { decodeModelProto, type IModelProto } from './onnx/proto.ts';
+import { decodeModelProto, type ModelProto } from './onnx/proto.ts';
+import { encodeModelProto } from './onnx/writer.ts';
 
 /** File extensions read as ONNX textual syntax; everything else is a binary ModelProto. */
 export const ONNX_TEXT_EXTENSIONS: readonly string[] = ['.onnxtxt', '.onnxtext', '.txt'];
@@ -30,8 +31,8 @@ export function loadModelFile(path: string, opts: LoadOptions = {}): Graph {
 }
 
 /** A model file as ModelProto (binary decoded, or text parsed), for `qcc convert`. */
-export function readModelProto(path: string): IModelProto {
-  if (isOnnxTextPath(path)) return parseOnnxText(readText(path), path);
+export function readModelProto(path: string): ModelProto {
+  if (isOnnxTextPath(path)) return decodeModelProto(encodeModelProto(parseOnnxText(readText(path), path)), path);
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
