@@ -1,6 +1,7 @@
 import { QccError } from '../compiler/errors.ts';
 import type { CEmitter } from './c/emitter.ts';
 import { armNeonTargets } from './arm-neon/target.ts';
+import { cortexMTargets } from './cortex-m/target.ts';
 import { GENERIC_EMITTERS } from './c/ops/index.ts';
 import { makeX86Avx2Target } from './x86-avx2/target.ts';
 
@@ -97,3 +98,4 @@ registerTarget({
 for (const t of armNeonTargets()) registerTarget(t);
 
 registerTarget(makeX86Avx2Target());
+for (const t of cortexMTargets()) registerTarget(t);
