@@ -63,26 +63,24 @@ static inline void qcc_qg_epilogue_neon(const int32_t *acc, int32_t nr, int32_t 
   const int32x4_t zp = vdupq_n_s32(e->yzp);
   int32_t i, j;
   for (i = 0; i < rn; i++) {
+    int32x4_t v[2];
     int8_t out[8];
     uint8_t *dst = (uint8_t *)y + (ptrdiff_t)i * ldy;
     for (j = 0; j < nr; j += 4) {
-      int32x4_t v = vld1q_s32(acc + i * nr + j);
+      int32x4_t a = vld1q_s32(acc + i * nr + j);
       float32x4_t s;
-      int16x4_t h;
-      if (e->rowc) v = vaddq_s32(v, vdupq_n_s32(e->rowc[i]));
-      if (e->colc) v = vaddq_s32(v, vld1q_s32(e->colc + j));
-      if (e->rowz) v = vsubq_s32(v, vmulq_s32(vdupq_n_s32(e->rowz[i]), vld1q_s32(e->colsum + j)));
-      if (e->colz) v = vsubq_s32(v, vmulq_s32(vld1q_s32(e->colz + j), vdupq_n_s32(e->rowsum[i])));
+      if (e->rowc) a = vaddq_s32(a, vdupq_n_s32(e->rowc[i]));
+      if (e->colc) a = vaddq_s32(a, vld1q_s32(e->colc + j));
+      if (e->rowz) a = vsubq_s32(a, vmulq_s32(vdupq_n_s32(e->rowz[i]), vld1q_s32(e->colsum + j)));
+      if (e->colz) a = vsubq_s32(a, vmulq_s32(vld1q_s32(e->colz + j), vdupq_n_s32(e->rowsum[i])));
       s = e->srow ? vdupq_n_f32(e->srow[i]) : vld1q_f32(e->scol + j);
-      v = qcc_requant_s32x4_neon(v, s, lo, hi, zp);
-      h = vmovn_s32(v);
-      out[j + 0] = (int8_t)vget_lane_s16(h, 0);
-      out[j + 1] = (int8_t)vget_lane_s16(h, 1);
-      out[j + 2] = (int8_t)vget_lane_s16(h, 2);
-      out[j + 3] = (int8_t)vget_lane_s16(h, 3);
+      v[j >> 2] = qcc_requant_s32x4_neon(a, s, lo, hi, zp);
     }
-    if (cn == 8 && nr == 8) memcpy(dst, out, 8);
-    else if (cn == 4 && nr == 4) memcpy(dst, out, 4);
+    if (nr == 4) v[1] = v[0];
+    /* In [qmin, qmax]: the truncating narrows are exact (u8 values keep their low byte). */
+    vst1_s8(out, vmovn_s16(vcombine_s16(vmovn_s32(v[0]), vmovn_s32(v[1]))));
+    if (cn == 8) memcpy(dst, out, 8);
+    else if (cn == 4) memcpy(dst, out, 4);
     else memcpy(dst, out, (size_t)cn);
   }
 }
@@ -130,6 +128,7 @@ static inline void qcc_qg_im2col_row_neon(const qcc_qconv_params *p, const uint8
         if (SW == 1) {
           const uint8x16_t f = vdupq_n_u8(flip);
           for (; j + 16 <= cnt; j += 16) vst1q_u8((uint8_t *)dst + j, veorq_u8(vld1q_u8(src + j), f));
+          for (; j + 8 <= cnt; j += 8) vst1_u8((uint8_t *)dst + j, veor_u8(vld1_u8(src + j), vget_low_u8(f)));
         } else if (SW == 2) {
           const uint8x16_t f = vdupq_n_u8(flip);
           for (; j + 17 <= cnt; j += 16) vst1q_u8((uint8_t *)dst + j, veorq_u8(vld2q_u8(src + 2 * j).val[0], f));
