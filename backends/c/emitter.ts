@@ -1,5 +1,6 @@
 import type { DType } from '../../compiler/ir/dtype.ts';
 import type { Node, Value } from '../../compiler/ir/graph.ts';
+import type { NodeAlias } from '../../compiler/lower/memory-plan.ts';
 import type { Tensor } from '../../compiler/ir/tensor.ts';
 
 /**
@@ -13,6 +14,11 @@ export interface CEmitter {
   runtime(node: Node): string[];
   /** Scratch bytes in the arena this node needs while it runs (default 0). */
   scratchBytes?(node: Node): number;
+  /**
+   * In-place execution this kernel allows (see compiler/lower/memory-plan.ts). Absent: the generic
+   * emitters use the table in backends/c/alias.ts, any other emitter allows none.
+   */
+  alias?(node: Node): NodeAlias | null;
   /**
    * C statements that execute the node (may span lines; no trailing newline needed). The driver wraps
    * them in their own block. Locals they declare must start with `qcc_`: run-function parameters are

@@ -156,7 +156,7 @@ describe('validatePlan catches broken plans', () => {
     expect(broken((p) => ({ ...p, arenaBytes: 16 }))).toMatch(/exceeds the arena/);
     expect(broken((p) => ({ ...p, buffers: p.buffers.map((b, i) => (i === 2 ? { ...b, end: b.start } : b)) }))).toMatch(/'t2': used at step 3 outside its interval 2..2/);
     expect(broken((p) => ({ ...p, buffers: p.buffers.slice(1) }))).toMatch(/value 't0' has no buffer/);
-    expect(broken((p) => ({ ...p, buffers: p.buffers.map((b, i) => (i === 0 ? { ...b, view: { of: 99, byteOffset: 0 } } : b)) }))).toMatch(/views/);
+    expect(broken((p) => ({ ...p, buffers: p.buffers.map((b, i) => (i === 0 ? { ...b, view: { of: 99, byteOffset: 0 } } : b)) }))).toMatch(/view of unknown buffer 99/);
     expect(broken((p) => ({ ...p, buffers: p.buffers.map((b, i) => (i === 0 ? { ...b, size: 8 } : b)) }))).toMatch(/needs 40/);
   });
 });
