@@ -58,13 +58,15 @@ const dqOf = (v: Value | null | undefined): Node | null => (isDq(v) ? v.producer
 /** DQ on inputs `need` (required) and `opt` (optional), then a single Q after the root. */
 function dqQPattern(need: readonly number[], opt: readonly number[] = [], qOptional = false) {
   return (graph: Graph, node: Node): QdqMatch | string => {
-    if (graph.outputs.includes(node.outputs[0]!)) return 'its output is a graph output (ONNX Runtime does not fuse it either)';
     const dqs = node.inputs.map((v) => dqOf(v));
     if (!dqs.some((d) => d)) return 'its inputs are float (not from a DequantizeLinear)';
     for (const i of need) if (!dqs[i]) return `input ${i} ('${node.inputs[i]?.name}') does not come from a DequantizeLinear`;
     for (const i of opt) if (node.inputs[i] && !dqs[i]) return `input ${i} ('${node.inputs[i]!.name}') is float, not a DequantizeLinear of int32`;
     const q = soleQ(graph, node);
-    if (!q && !qOptional) return 'its output does not go to a single QuantizeLinear';
+    // ORT's CheckQDQNodes: a group without Q (QGemm with a float output) may end in a graph output.
+    if (!q && qOptional && node.outputs[0]!.users.length === 0) return { node, dqs, q };
+    if (graph.outputs.includes(node.outputs[0]!)) return 'its output is a graph output (ONNX Runtime does not fuse it either)';
+    if (!q) return qOptional ? 'its output goes to other nodes than one QuantizeLinear' : 'its output does not go to a single QuantizeLinear';
     return { node, dqs, q };
   };
 }
@@ -250,7 +252,7 @@ function outPair(graph: Graph, m: QdqMatch, p: QParams, probe: boolean): Value[]
 /** A rule that maps a float kind with all-DQ inputs onto a contrib kind. */
 function contribRule(name: string, ops: readonly string[], kind: string, nIn: (n: Node) => number,
   build: (graph: Graph, m: QdqMatch, ins: QParams[], out: QParams, probe: boolean) => (Value | null)[],
-  attrs: (n: Node) => Attrs | string): QdqRule {
+  attrs: (n: Node) => Attrs | string, u8Domain = false): QdqRule {
   const idx = (n: Node) => Array.from({ length: nIn(n) }, (_, i) => i);
   const plan = (m: QdqMatch) => {
     if (!hasOpDef(kind)) return `no integer kind '${kind}' is available`;
@@ -270,9 +272,46 @@ function contribRule(name: string, ops: readonly string[], kind: string, nIn: (n
     },
     rewrite(graph, m) {
       const p = plan(m) as Exclude<ReturnType<typeof plan>, string>;
-      fuse(graph, m, kind, build(graph, m, p.ins, p.out, false), p.attrs);
+      if (u8Domain && p.out.dtype === 'i8') fuseInU8Domain(graph, m, kind, build(graph, m, p.ins, p.out, false), p.attrs);
+      else fuse(graph, m, kind, build(graph, m, p.ins, p.out, false), p.attrs);
     },
   };
+}
+
+/** v + delta as `to` (i8 <-> u8 with the 128 offset), through int32: cast, add, cast. */
+function shift128(graph: Graph, v: Value, to: 'u8' | 'i8', before: Node, name: string): Value {
+  const wide = graph.addValue(`${name}_i32`, { dtype: 'i32', shape: v.type.shape });
+  graph.addNode('cast', `${name}_widen`, [v], [wide], { to: 'i32' }, before);
+  const k = graph.addConst(`${name}_offset`, Tensor.scalar('i32', to === 'u8' ? 128 : -128));
+  const sum = graph.addValue(`${name}_shifted`, { dtype: 'i32', shape: v.type.shape });
+  graph.addNode('add', `${name}_shift`, [wide, k], [sum], {}, before);
+  const out = graph.addValue(`${name}_${to}`, { dtype: to, shape: v.type.shape });
+  graph.addNode('cast', `${name}_narrow`, [sum], [out], { to }, before);
+  return out;
+}
+
+/**
+ * onnxruntime-web runs an int8 QDQ group of some kinds in the uint8 domain (its S8 -> U8 QDQ conversion:
+ * values and zero points + 128), and its uint8 QLinearAveragePool rounds differently from the int8 kernel
+ * on padded windows. Reproduce that exactly: shift the input to u8, run the u8 kind, shift back.
+ */
+function fuseInU8Domain(graph: Graph, m: QdqMatch, kind: string, ins: (Value | null)[], attrs: Attrs): void {
+  const name = m.node.name;
+  const toU8 = (v: Value | null, i: number): Value | null => {
+    if (!v || v.type.dtype !== 'i8') return v;
+    if (v.const) return graph.addConst(`${name}_u8_${i}`, Tensor.fromNumbers('u8', v.type.shape, v.const.toNumbers().map((x) => x + 128)));
+    return shift128(graph, v, 'u8', m.q!, `${name}_in${i}`);
+  };
+  const uIns = ins.map(toU8);
+  const [t] = getOpDef(kind).infer({ id: -1, name, op: kind, inputs: uIns, outputs: [], attrs });
+  const yu = graph.addValue(`${name}_u8`, t!);
+  graph.addNode(kind, name, uIns, [yu], attrs, m.q!);
+  const wide = graph.addValue(`${name}_u8_i32`, { dtype: 'i32', shape: yu.type.shape });
+  graph.addNode('cast', `${name}_out_widen`, [yu], [wide], { to: 'i32' }, m.q!);
+  const k = graph.addConst(`${name}_out_offset`, Tensor.scalar('i32', -128));
+  const sum = graph.addValue(`${name}_out_shifted`, { dtype: 'i32', shape: yu.type.shape });
+  graph.addNode('add', `${name}_out_shift`, [wide, k], [sum], {}, m.q!);
+  replaceGroup(graph, qOut(m), 'cast', `${name}_out_narrow`, [sum], { to: 'i8' }, m.q!, [m.q!, m.node, ...m.dqs.filter((d): d is Node => d !== null)]);
 }
 
 const unaryBuild = (graph: Graph, m: QdqMatch, ins: QParams[], out: QParams, probe: boolean) =>
@@ -290,7 +329,7 @@ const averagePool = contribRule('average_pool', ['average_pool'], 'qlinear_avera
     kernel_shape: n.attrs['kernel_shape']!, strides: n.attrs['strides']!, pads: n.attrs['pads']!,
     ceil_mode: n.attrs['ceil_mode'] ?? 0, count_include_pad: n.attrs['count_include_pad'] ?? 0, channels_last: 0,
   };
-});
+}, true);
 
 const globalAveragePool = contribRule('global_average_pool', ['global_average_pool'], 'qlinear_global_average_pool', one, unaryBuild,
   () => ({ channels_last: 0 }));
