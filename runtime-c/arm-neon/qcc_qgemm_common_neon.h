@@ -90,6 +90,16 @@ static inline int8x8_t qcc_narrow8_neon(int32x4_t a, int32x4_t b) {
   return vmovn_s16(vcombine_s16(vmovn_s32(a), vmovn_s32(b)));
 }
 
+/* dst[0 .. n) = v; short runs (pad columns) inline instead of a memset call. */
+static inline void qcc_qg_fill_neon(int8_t *dst, int8_t v, int32_t n) {
+  int32_t i = 0;
+  if (n >= 16) {
+    const int8x16_t vv = vdupq_n_s8(v);
+    for (; i + 16 <= n; i += 16) vst1q_s8(dst + i, vv);
+  }
+  for (; i < n; i++) dst[i] = v;
+}
+
 /*
  * One im2col row of the run-time operand: for filter tap k = (ci, kd, kh, kw) of group grp, the s8 normal
  * form of the input value under each of the tile's output pixels p0 .. p0 + n - 1, xzt (the input zero
@@ -113,17 +123,17 @@ static inline void qcc_qg_im2col_row_neon(const qcc_qconv_params *p, const uint8
     const int32_t ih = oh * p->strides[1] - p->pads[1] + kh * p->dilations[1];
     int8_t *dst = row + done;
     if (id < 0 || id >= ID || ih < 0 || ih >= IH) {
-      memset(dst, (uint8_t)zt, (size_t)run);
+      qcc_qg_fill_neon(dst, zt, run);
     } else {
       const int32_t a = lo > ow ? lo : ow, b = hi < ow + run ? hi : ow + run;
       int32_t j = 0, cnt;
       const uint8_t *src;
       if (a >= b) {
-        memset(dst, (uint8_t)zt, (size_t)run);
+        qcc_qg_fill_neon(dst, zt, run);
       } else {
         cnt = b - a;
         src = xc + ((ptrdiff_t)id * IH + ih) * IW + (ptrdiff_t)a * SW - p->pads[2] + (ptrdiff_t)kw * p->dilations[2];
-        if (a > ow) memset(dst, (uint8_t)zt, (size_t)(a - ow));
+        if (a > ow) qcc_qg_fill_neon(dst, zt, a - ow);
         dst += a - ow;
         if (SW == 1) {
           const uint8x16_t f = vdupq_n_u8(flip);
@@ -134,7 +144,7 @@ static inline void qcc_qg_im2col_row_neon(const qcc_qconv_params *p, const uint8
           for (; j + 17 <= cnt; j += 16) vst1q_u8((uint8_t *)dst + j, veorq_u8(vld2q_u8(src + 2 * j).val[0], f));
         }
         for (; j < cnt; j++) dst[j] = (int8_t)(uint8_t)(src[(ptrdiff_t)j * SW] ^ flip);
-        if (ow + run > b) memset(dst + cnt, (uint8_t)zt, (size_t)(ow + run - b));
+        if (ow + run > b) qcc_qg_fill_neon(dst + cnt, zt, ow + run - b);
       }
     }
     done += run;
