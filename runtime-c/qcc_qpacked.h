@@ -74,10 +74,25 @@ static inline void qcc_qp_range_(int32_t out, int32_t in, int32_t s, int32_t d, 
 /*
  * im2col of output pixels [p0, p0 + np) of one image and group (xg points at its first input channel) into
  * `dst` in the activation layout above; pixels from np up to the next multiple of 16 get the pad value.
- * T: element type, KG: k-group, VAL(i): element i of the channel plane `row` as T, PADV: padding value.
+ * T: element type, KG: k-group, VAL(b): input byte b as T, PADV: padding value. Each output-row segment is
+ * split into its left padding, the valid run and its right padding, and each part is written in chunks that
+ * stay inside one 16-pixel panel, so the inner loops are plain strided copies / fills.
  */
+#define QCC_QP_FILL_(T, KG, J0, CNT, V)                                                                               \
+  do {                                                                                                         \
+    int32_t jj_ = (J0), left_ = (CNT);                                                                         \
+    while (left_ > 0) {                                                                                        \
+      const int32_t room_ = 16 - (jj_ & 15), c_ = left_ < room_ ? left_ : room_;                               \
+      T *d_ = dk + (ptrdiff_t)(jj_ >> 4) * pstride + (jj_ & 15) * KG;                                          \
+      int32_t t_;                                                                                              \
+      for (t_ = 0; t_ < c_; t_++) d_[t_ * KG] = (V);                                                           \
+      jj_ += c_;                                                                                               \
+      left_ -= c_;                                                                                             \
+    }                                                                                                          \
+  } while (0)
+
 #define QCC_QP_IM2COL_BODY_(T, KG, VAL, PADV)                                                                  \
-  const int32_t H = p->h, W = p->w, OW = p->ow, KW = p->kw, KHW = p->kh * p->kw;                               \
+  const int32_t H = p->h, W = p->w, OW = p->ow, KW = p->kw, KHW = p->kh * p->kw, SWD = p->sw;                  \
   const ptrdiff_t pstride = (ptrdiff_t)p->kpad * QCC_QP_NR; /* elements per 16-pixel panel */                  \
   const int32_t npad = (np + QCC_QP_NR - 1) / QCC_QP_NR * QCC_QP_NR;                                           \
   int32_t k;                                                                                                   \
@@ -85,45 +100,57 @@ static inline void qcc_qp_range_(int32_t out, int32_t in, int32_t s, int32_t d, 
     T *dk = dst + (ptrdiff_t)(k / KG) * (QCC_QP_NR * KG) + (k % KG);                                          \
     int32_t j = 0, oh = p0 / OW, ow = p0 % OW, lo = 0, hi = 0, ky = 0, kx = 0;                                 \
     const uint8_t *xc = NULL;                                                                                  \
-    if (k < p->kdim) {                                                                                         \
+    if (k >= p->kdim) {                                                                                        \
+      QCC_QP_FILL_(T, KG, 0, npad, (PADV));                                                                           \
+      continue;                                                                                                \
+    }                                                                                                          \
+    {                                                                                                          \
       const int32_t ci = k / KHW, r = k % KHW;                                                                 \
       ky = r / KW;                                                                                             \
       kx = r % KW;                                                                                             \
       xc = (const uint8_t *)xg + (ptrdiff_t)ci * H * W;                                                        \
-      qcc_qp_range_(OW, W, p->sw, p->dw, p->pw, kx, &lo, &hi);                                                 \
+      qcc_qp_range_(OW, W, SWD, p->dw, p->pw, kx, &lo, &hi);                                                   \
     }                                                                                                          \
     while (j < np) {                                                                                           \
-      int32_t seg = OW - ow, t;                                                                                \
+      int32_t seg = OW - ow;                                                                                   \
       const int32_t ih = oh * p->sh - p->ph + ky * p->dh;                                                      \
       if (seg > np - j) seg = np - j;                                                                          \
-      if (xc == NULL || ih < 0 || ih >= H) {                                                                   \
-        for (t = 0; t < seg; t++) {                                                                            \
-          const int32_t jj = j + t;                                                                            \
-          dk[(jj >> 4) * pstride + (jj & 15) * KG] = (PADV);                                                   \
-        }                                                                                                      \
+      if (ih < 0 || ih >= H) {                                                                                 \
+        QCC_QP_FILL_(T, KG, j, seg, (PADV));                                                                          \
       } else {                                                                                                 \
         const uint8_t *row = xc + (ptrdiff_t)ih * W + (ptrdiff_t)kx * p->dw - p->pw;                           \
-        const int32_t a = lo > ow ? lo : ow, b = hi < ow + seg ? hi : ow + seg;                                \
-        int32_t o;                                                                                             \
-        (void)row;                                                                                             \
-        for (o = ow; o < ow + seg; o++) {                                                                      \
-          const int32_t jj = j + (o - ow);                                                                     \
-          T *d = dk + (jj >> 4) * pstride + (jj & 15) * KG;                                                    \
-          if (o < a || o >= b) *d = (PADV);                                                                    \
-          else *d = VAL((ptrdiff_t)o * p->sw);                                                                 \
+        int32_t a = lo > ow ? lo : ow, b = hi < ow + seg ? hi : ow + seg;                                      \
+        if (b < a) b = a;                                                                                      \
+        QCC_QP_FILL_(T, KG, j, a - ow, (PADV));                                                                       \
+        {                                                                                                      \
+          int32_t jj = j + (a - ow), o = a;                                                                    \
+          while (o < b) {                                                                                      \
+            const int32_t room = 16 - (jj & 15), c = b - o < room ? b - o : room;                              \
+            T *d = dk + (ptrdiff_t)(jj >> 4) * pstride + (jj & 15) * KG;                                       \
+            const uint8_t *src = row + (ptrdiff_t)o * SWD;                                                     \
+            int32_t t;                                                                                         \
+            if (SWD == 1) {                                                                                    \
+              for (t = 0; t < c; t++) d[t * KG] = VAL(src[t]);                                                 \
+            } else {                                                                                           \
+              for (t = 0; t < c; t++) d[t * KG] = VAL(src[(ptrdiff_t)t * SWD]);                                \
+            }                                                                                                  \
+            jj += c;                                                                                           \
+            o += c;                                                                                            \
+          }                                                                                                    \
         }                                                                                                      \
+        QCC_QP_FILL_(T, KG, j + (b - ow), ow + seg - b, (PADV));                                                      \
       }                                                                                                        \
       j += seg;                                                                                                \
       ow = 0;                                                                                                  \
       oh++;                                                                                                    \
     }                                                                                                          \
-    for (; j < npad; j++) dk[(j >> 4) * pstride + (j & 15) * KG] = (PADV);                                     \
+    QCC_QP_FILL_(T, KG, np, npad - np, (PADV));                                                                       \
   }
 
 /* u8 panels for the dot4 kernels: x_u = byte ^ flip, padding pad. */
 static inline void qcc_qp_im2col_u8(const qcc_qpconv_params *p, const void *xg, int32_t p0, int32_t np, uint8_t flip,
                                     uint8_t pad, uint8_t *dst) {
-#define QCC_QP_VAL_U8_(i) ((uint8_t)(row[(i)] ^ flip))
+#define QCC_QP_VAL_U8_(b) ((uint8_t)((b) ^ flip))
   QCC_QP_IM2COL_BODY_(uint8_t, 4, QCC_QP_VAL_U8_, pad)
 #undef QCC_QP_VAL_U8_
 }
@@ -136,8 +163,10 @@ static inline int16_t qcc_qp_s16v_(uint8_t b, int32_t is_signed, int32_t zp) {
 
 /* s16 panels for the pair kernels: x - x_zp, padding 0. */
 static inline void qcc_qp_im2col_s16(const qcc_qpconv_params *p, const void *xg, int32_t p0, int32_t np, int16_t *dst) {
-  const int32_t sgn = p->x_signed, zp = p->xzp;
-#define QCC_QP_VAL_S16_(i) qcc_qp_s16v_(row[(i)], sgn, zp)
+  /* s8 x - zp == (x ^ 0x80) - (zp + 128): one branch-free form for both signednesses */
+  const uint8_t flip = p->x_signed ? 0x80u : 0u;
+  const int32_t zpu = p->x_signed ? p->xzp + 128 : p->xzp;
+#define QCC_QP_VAL_S16_(b) ((int16_t)((int32_t)((b) ^ flip) - zpu))
   QCC_QP_IM2COL_BODY_(int16_t, 2, QCC_QP_VAL_S16_, 0)
 #undef QCC_QP_VAL_S16_
 }

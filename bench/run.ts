@@ -1,0 +1,240 @@
+/**
+ * `npm run bench [-- --filter name] [--quick]`: single-thread latency of one quantized layer compiled by qcc
+ * for target `c` and target `x86-avx2`, against onnxruntime-node (1 intra-op thread, all graph optimizations).
+ *
+ * Each layer is a QLinearConv / QLinearMatMul model (u8 activations, s8 per-channel weights) written with
+ * compiler/frontend/onnx/writer.ts. The generated C is timed inside a C harness (clock_gettime, batches of
+ * iterations, median batch); ORT inside node (performance.now around session.run, median of many runs; this
+ * includes node's binding overhead, which matters only for the smallest layers). Before timing, the x86-avx2
+ * output is checked byte-for-byte against the generic c output on the same input.
+ *
+ * Weights come in two flavours: 'full' (per-channel symmetric s8 from Gaussian values, |w| up to 127: some
+ * adjacent pair can saturate vpmaddubsw, so qcc picks its exact s16 kernels) and '7bit' (|w| <= 64, ORT's
+ * reduce_range: no pair can saturate, qcc picks the u8 x s8 kernels).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { compileModel } from '../backends/c/compile.ts';
+import { writeOutputFolder } from '../backends/output.ts';
+import { getTarget } from '../backends/target.ts';
+import { planConv, planMatmul } from '../backends/x86-avx2/emitters.ts';
+import { loadOnnxBytes } from '../compiler/frontend/onnx/load.ts';
+import { encodeModel, type ModelDesc } from '../compiler/frontend/onnx/writer.ts';
+import { Tensor } from '../compiler/ir/tensor.ts';
+import { rng } from '../compiler/ops/nn-test-util.ts';
+
+type Weights = 'full' | '7bit';
+interface Layer {
+  name: string;
+  macs: number;
+  desc: (w: Weights) => ModelDesc;
+  input: { name: string; shape: number[] };
+}
+
+const R = rng(2024);
+const gauss = () => Math.sqrt(-2 * Math.log(R() + 1e-12)) * Math.cos(2 * Math.PI * R());
+/** Per-channel symmetric s8 weights of `rows` rows: row max -> 127 ('full') or 64 ('7bit'). */
+function weights(rows: number, per: number, w: Weights): number[] {
+  const lim = w === 'full' ? 127 : 64;
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const g = Array.from({ length: per }, gauss);
+    const mx = Math.max(...g.map(Math.abs));
+    for (const v of g) out.push(Math.round((v / mx) * lim));
+  }
+  return out;
+}
+const f32 = (shape: number[], v: number[]) => Tensor.fromNumbers('f32', shape, v);
+const ints = (d: 'u8' | 'i8' | 'i32', shape: number[], v: number[]) => Tensor.fromNumbers(d, shape, v);
+
+function convLayer(name: string, c: number, m: number, hw: number, k: number, s: number, group = 1): Layer {
+  const out = Math.floor((hw + 2 * Math.floor(k / 2) - k) / s) + 1;
+  const per = (c / group) * k * k;
+  return {
+    name,
+    macs: m * out * out * per,
+    input: { name: 'x', shape: [1, c, hw, hw] },
+    desc: (w) => ({
+      opsets: [{ domain: '', version: 13 }],
+      inputs: [{ name: 'x', dtype: 'u8', shape: [1, c, hw, hw] }],
+      outputs: [{ name: 'y' }],
+      initializers: [
+        { name: 'xs', tensor: f32([], [0.02]) }, { name: 'xz', tensor: ints('u8', [], [128]) },
+        // column-major weights per output channel: the transposition below keeps rows per channel
+        { name: 'w', tensor: ints('i8', [m, c / group, k, k], weights(m, per, w)) },
+        { name: 'ws', tensor: f32([m], Array.from({ length: m }, () => 0.002 + 0.002 * R())) },
+        { name: 'wz', tensor: ints('i8', [m], new Array<number>(m).fill(0)) },
+        { name: 'ys', tensor: f32([], [0.05 * Math.sqrt(per)]) }, { name: 'yz', tensor: ints('u8', [], [128]) },
+        { name: 'b', tensor: ints('i32', [m], Array.from({ length: m }, () => Math.round(gauss() * 1000))) },
+      ],
+      nodes: [{
+        op: 'QLinearConv', inputs: ['x', 'xs', 'xz', 'w', 'ws', 'wz', 'ys', 'yz', 'b'], outputs: ['y'],
+        attrs: { group: { i: group }, strides: { ints: [s, s] }, pads: { ints: new Array<number>(4).fill(Math.floor(k / 2)) }, kernel_shape: { ints: [k, k] } },
+      }],
+    }),
+  };
+}
+
+function matmulLayer(name: string, m: number, k: number, n: number): Layer {
+  return {
+    name,
+    macs: m * k * n,
+    input: { name: 'a', shape: [m, k] },
+    desc: (w) => {
+      // weights per output column: generate per column, store k x n
+      const cols = weights(n, k, w);
+      const b = new Array<number>(k * n);
+      for (let j = 0; j < n; j++) for (let q = 0; q < k; q++) b[q * n + j] = cols[j * k + q]!;
+      return {
+        opsets: [{ domain: '', version: 13 }],
+        inputs: [{ name: 'a', dtype: 'u8', shape: [m, k] }],
+        outputs: [{ name: 'y' }],
+        initializers: [
+          { name: 'as', tensor: f32([], [0.02]) }, { name: 'az', tensor: ints('u8', [], [128]) },
+          { name: 'b', tensor: ints('i8', [k, n], b) },
+          { name: 'bs', tensor: f32([n], Array.from({ length: n }, () => 0.002 + 0.002 * R())) },
+          { name: 'bz', tensor: ints('i8', [n], new Array<number>(n).fill(0)) },
+          { name: 'ys', tensor: f32([], [0.05 * Math.sqrt(k)]) }, { name: 'yz', tensor: ints('u8', [], [128]) },
+        ],
+        nodes: [{ op: 'QLinearMatMul', inputs: ['a', 'as', 'az', 'b', 'bs', 'bz', 'ys', 'yz'], outputs: ['y'] }],
+      };
+    },
+  };
+}
+
+/** One model per (layer, weights): desc() draws random weights, so every consumer must see the same bytes. */
+function cached(l: Layer): Layer {
+  const memo = new Map<Weights, ModelDesc>();
+  return { ...l, desc: (w) => memo.get(w) ?? (memo.set(w, l.desc(w)), memo.get(w)!) };
+}
+
+const LAYERS: Layer[] = [
+  convLayer('conv 3->32 3x3 s2 @224 (first layer)', 3, 32, 224, 3, 2),
+  convLayer('conv 64->64 3x3 @56', 64, 64, 56, 3, 1),
+  convLayer('conv 256->256 1x1 @14', 256, 256, 14, 1, 1),
+  convLayer('depthwise 3x3 128ch @56', 128, 128, 56, 3, 1, 128),
+  matmulLayer('matmul 1x1024x1024', 1, 1024, 1024),
+  matmulLayer('matmul 64x1024x1024', 64, 1024, 1024),
+].map(cached);
+
+const HARNESS = (prefix: string, MACRO: string) => `#define _POSIX_C_SOURCE 199309L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "${prefix}.h"
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec; }
+static int cmp(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return x < y ? -1 : x > y; }
+int main(int argc, char **argv) {
+  static unsigned char arena[${MACRO}_ARENA_BYTES + 1] __attribute__((aligned(64)));
+  static ${MACRO}_INPUT0_CTYPE in[${MACRO}_INPUT0_COUNT];
+  static ${MACRO}_OUTPUT0_CTYPE out[${MACRO}_OUTPUT0_COUNT];
+  double t[64], budget = argc > 2 ? atof(argv[2]) : 1.0;
+  size_t i;
+  int b, iters = 1, rc;
+  FILE *f;
+  unsigned s = 12345u;
+  for (i = 0; i < ${MACRO}_INPUT0_COUNT; i++) { s = s * 1103515245u + 12345u; in[i] = (${MACRO}_INPUT0_CTYPE)(s >> 24); }
+  rc = ${prefix}_run(in, out, arena);
+  if (rc != 0) { fprintf(stderr, "run failed %d\\n", rc); return 1; }
+  f = fopen(argv[1], "wb"); if (!f) return 1; fwrite(out, 1, sizeof out, f); fclose(f);
+  /* calibrate: a batch takes >= budget / 40 seconds */
+  for (;;) { double t0 = now(); for (b = 0; b < iters; b++) ${prefix}_run(in, out, arena); if (now() - t0 >= budget / 40.0 || iters > (1 << 24)) break; iters *= 2; }
+  for (b = 0; b < 41; b++) { double t0 = now(); int k; for (k = 0; k < iters; k++) ${prefix}_run(in, out, arena); t[b] = (now() - t0) / iters; }
+  qsort(t, 41, sizeof t[0], cmp);
+  printf("%.9f\\n", t[20]);
+  return 0;
+}
+`;
+
+function timeC(layer: Layer, w: Weights, target: string, work: string, budget: number): { sec: number; out: Uint8Array; kernel: string } {
+  const g = loadOnnxBytes(encodeModel(layer.desc(w)));
+  const kernel = target === 'c' ? 'generic' : describePlan(g);
+  const model = compileModel(g, { target, name: 'bench' });
+  const dir = join(work, `${target}`);
+  writeOutputFolder(dir, new Map([...model.files, ['bench_bench.c', HARNESS(model.name, model.name.toUpperCase())]]));
+  const tc = getTarget(target).toolchain;
+  const exe = join(dir, 'bench_exe');
+  const b = spawnSync(tc.cc, [...tc.cflags.filter((f) => f !== '-std=c99'), '-std=c99', '-I', dir, '-o', exe, join(dir, 'bench.c'), join(dir, 'bench_bench.c')], { encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  const outFile = join(dir, 'out.bin');
+  const r = spawnSync(exe, [outFile, String(budget)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`run failed: ${r.stderr}`);
+  return { sec: Number(r.stdout.trim()), out: readFileSync(outFile), kernel };
+}
+
+function describePlan(g: ReturnType<typeof loadOnnxBytes>): string {
+  const n = g.nodes[0]!;
+  if (n.op === 'qlinear_conv') {
+    const p = planConv(n);
+    return p.kind === 'gemm' ? `gemm ${p.family}` : p.kind === 'dw' ? 'depthwise s16' : 'generic';
+  }
+  const p = planMatmul(n);
+  return p.kind === 'packed' ? `matmul ${p.family}` : 'generic';
+}
+
+async function timeOrt(layer: Layer, w: Weights, budget: number): Promise<number> {
+  const bytes = encodeModel(layer.desc(w));
+  const sess = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+  });
+  const n = layer.input.shape.reduce((a, b) => a * b, 1);
+  const data = new Uint8Array(n);
+  let s = 12345;
+  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1103515245) + 12345) >>> 0; data[i] = s >>> 24; }
+  const feeds = { [layer.input.name]: new ort.Tensor('uint8', data, layer.input.shape) };
+  for (let i = 0; i < 5; i++) await sess.run(feeds);
+  const times: number[] = [];
+  const t0 = performance.now();
+  while ((performance.now() - t0) / 1000 < budget || times.length < 21) {
+    const a = performance.now();
+    await sess.run(feeds);
+    times.push((performance.now() - a) / 1000);
+    if (times.length > 20000) break;
+  }
+  await sess.release();
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const filters = args.flatMap((a, i) => (args[i - 1] === '--filter' ? [a] : []));
+const budget = quick ? 0.3 : 1.5;
+const work = mkdtempSync(join(tmpdir(), 'qcc-bench-'));
+mkdirSync(work, { recursive: true });
+const gops = (macs: number, sec: number) => (2 * macs) / sec / 1e9;
+const rows: string[] = [];
+console.log(`single thread; C: ${getTarget('x86-avx2').toolchain.cflags.join(' ')}; ORT ${ort.env.versions.node ?? ''} (1 thread, all optimizations)`);
+const header = '| layer | weights | qcc kernel | c (generic) | x86-avx2 | onnxruntime-node | avx2 / ORT | avx2 / c |';
+console.log(header);
+rows.push(header, '|---|---|---|---|---|---|---|---|');
+try {
+  for (const layer of LAYERS) {
+    if (filters.length && !filters.some((f) => layer.name.includes(f))) continue;
+    for (const w of ['full', '7bit'] as const) {
+      const c = timeC(layer, w, 'c', join(work, 'c'), quick ? 0.3 : Math.min(budget, 1.0));
+      const a = timeC(layer, w, 'x86-avx2', join(work, 'a'), budget);
+      if (Buffer.compare(Buffer.from(c.out), Buffer.from(a.out)) !== 0) throw new Error(`${layer.name} (${w}): x86-avx2 output differs from c`);
+      const o = await timeOrt(layer, w, budget);
+      const fmt = (sec: number) => `${(sec * 1e6).toFixed(1)} us, ${gops(layer.macs, sec).toFixed(1)} GOPS`;
+      const row = `| ${layer.name} | ${w} | ${a.kernel} | ${fmt(c.sec)} | ${fmt(a.sec)} | ${fmt(o)} | ${(o / a.sec).toFixed(2)}x | ${(c.sec / a.sec).toFixed(1)}x |`;
+      console.log(row);
+      rows.push(row);
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+if (args.includes('--write')) {
+  const md = readFileSync('BENCHMARKS.md', 'utf8');
+  const start = md.indexOf('<!-- bench:begin -->');
+  const end = md.indexOf('<!-- bench:end -->');
+  if (start >= 0 && end > start) {
+    writeFileSync('BENCHMARKS.md', md.slice(0, start) + '<!-- bench:begin -->\n' + rows.join('\n') + '\n' + md.slice(end));
+    console.log('BENCHMARKS.md updated');
+  }
+}
