@@ -15,7 +15,7 @@ import { compareTensors } from '../../compiler/verify.ts';
 import { DEFAULT_RUNTIME_DIR as RUNTIME_DIR } from '../c/compile.ts';
 import { runCompiled } from '../run.ts';
 import { STRICT_CFLAGS } from '../target.ts';
-import { CM_CC, CM_CPU_FLAGS, CM_LDFLAGS, CM_PACKAGES_HINT, cortexMRunArgv } from './target.ts';
+import { CM_CC, CM_CPU_FLAGS, CM_LDFLAGS, CM_PACKAGES_HINT, cortexMRunArgv } from './toolchain.ts';
 import { formatVerifyReport, verifyModel } from '../../compiler/verify.ts';
 import { compileModel } from '../c/compile.ts';
 import { getTarget } from '../target.ts';
