@@ -153,13 +153,17 @@ static inline void qcc_qg_im2col_row_neon(const qcc_qconv_params *p, const uint8
 }
 
 /*
- * Four rows of n8 (a multiple of 8) bytes -> per column the 4 bytes r0[c] r1[c] r2[c] r3[c]: u[c] for
- * c in [0, n8) written as two uint32x4 per 8 columns through the callback-free helper below.
+ * Eight columns of four rows (each XORed with flip: 0x80 maps u8 input to the normal form) -> per column
+ * the 4 bytes r0[c] r1[c] r2[c] r3[c]: columns 0-3 in *first4, 4-7 in *last4.
  */
 static inline void qcc_qg_zip4x8_neon(const int8_t *r0, const int8_t *r1, const int8_t *r2, const int8_t *r3,
-                                      uint32x4_t *first4, uint32x4_t *last4) {
-  const int8x8x2_t ab = vzip_s8(vld1_s8(r0), vld1_s8(r1));
-  const int8x8x2_t cd = vzip_s8(vld1_s8(r2), vld1_s8(r3));
+                                      uint8x8_t flip, uint32x4_t *first4, uint32x4_t *last4) {
+  const int8x8_t a = vreinterpret_s8_u8(veor_u8(vld1_u8((const uint8_t *)r0), flip));
+  const int8x8_t b = vreinterpret_s8_u8(veor_u8(vld1_u8((const uint8_t *)r1), flip));
+  const int8x8_t c = vreinterpret_s8_u8(veor_u8(vld1_u8((const uint8_t *)r2), flip));
+  const int8x8_t d = vreinterpret_s8_u8(veor_u8(vld1_u8((const uint8_t *)r3), flip));
+  const int8x8x2_t ab = vzip_s8(a, b);
+  const int8x8x2_t cd = vzip_s8(c, d);
   const int16x4x2_t l = vzip_s16(vreinterpret_s16_s8(ab.val[0]), vreinterpret_s16_s8(cd.val[0]));
   const int16x4x2_t h = vzip_s16(vreinterpret_s16_s8(ab.val[1]), vreinterpret_s16_s8(cd.val[1]));
   *first4 = vreinterpretq_u32_s16(vcombine_s16(l.val[0], l.val[1]));
@@ -188,28 +192,28 @@ static inline void qcc_qg_store_t4_neon(int8_t *dst, ptrdiff_t stride, uint32x4_
 }
 
 /*
- * Packs G (4 or 16) im2col rows (row stride QCC_QG_TP, n8 columns) into the column panels of width NR
- * (8 for G = 4, 4 for G = 16): panel b holds [k group][NR columns][G bytes]; kg is the k group,
- * panel_stride the bytes per panel (Kp * NR).
+ * Packs G (4 or 16) rows (rows[r] points at the row's first tile column; n8, a multiple of 8, columns
+ * are read, each byte XORed with flip) into the column panels of width NR (8 for G = 4, 4 for G = 16):
+ * panel b holds [k group][NR columns][G bytes]; kg is the k group, panel_stride the bytes per panel.
  */
-static inline void qcc_qg_interleave_neon(const int8_t *rows, int32_t g, int32_t n8, int32_t kg, int8_t *panel,
-                                          ptrdiff_t panel_stride) {
+static inline void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, int32_t n8, int32_t kg, uint8_t flip,
+                                          int8_t *panel, ptrdiff_t panel_stride) {
+  const uint8x8_t f = vdup_n_u8(flip);
   int32_t c;
   for (c = 0; c < n8; c += 8) {
-    uint32x4_t f[4], l[4];
+    uint32x4_t fi[4], la[4];
     int32_t q;
     for (q = 0; q < g / 4; q++) {
-      const int8_t *r = rows + (ptrdiff_t)(4 * q) * QCC_QG_TP + c;
-      qcc_qg_zip4x8_neon(r, r + QCC_QG_TP, r + 2 * QCC_QG_TP, r + 3 * QCC_QG_TP, &f[q], &l[q]);
+      qcc_qg_zip4x8_neon(rows[4 * q] + c, rows[4 * q + 1] + c, rows[4 * q + 2] + c, rows[4 * q + 3] + c, f, &fi[q], &la[q]);
     }
     if (g == 4) {
       int8_t *dst = panel + (ptrdiff_t)(c / 8) * panel_stride + (ptrdiff_t)kg * 32;
-      vst1q_s8(dst, vreinterpretq_s8_u32(f[0]));
-      vst1q_s8(dst + 16, vreinterpretq_s8_u32(l[0]));
+      vst1q_s8(dst, vreinterpretq_s8_u32(fi[0]));
+      vst1q_s8(dst + 16, vreinterpretq_s8_u32(la[0]));
     } else {
       int8_t *d0 = panel + (ptrdiff_t)(c / 4) * panel_stride + (ptrdiff_t)kg * 64;
-      qcc_qg_store_t4_neon(d0, 16, f[0], f[1], f[2], f[3]);
-      qcc_qg_store_t4_neon(d0 + panel_stride, 16, l[0], l[1], l[2], l[3]);
+      qcc_qg_store_t4_neon(d0, 16, fi[0], fi[1], fi[2], fi[3]);
+      qcc_qg_store_t4_neon(d0 + panel_stride, 16, la[0], la[1], la[2], la[3]);
     }
   }
 }
@@ -235,6 +239,9 @@ static inline void qcc_qg_interleave_neon(const int8_t *rows, int32_t g, int32_t
     const int32_t P = p->out_sp[0] * p->out_sp[1] * p->out_sp[2];                                                \
     const int32_t mpg = p->m_per_group, mpgp = (mpg + (MR)-1) / (MR) * (MR);                                     \
     const ptrdiff_t in_img = (ptrdiff_t)p->c * p->in_sp[0] * p->in_sp[1] * p->in_sp[2];                          \
+    const int pointwise = p->kernel[0] * p->kernel[1] * p->kernel[2] == 1 && p->strides[0] == 1 &&               \
+                          p->strides[1] == 1 && p->strides[2] == 1 && p->pads[0] == 0 && p->pads[1] == 0 &&      \
+                          p->pads[2] == 0;                                                                       \
     int8_t *panel = (int8_t *)scratch;                                                                           \
     int8_t *rows = panel + (ptrdiff_t)Kp * QCC_QG_TP;                                                            \
     int32_t *colsum = (int32_t *)(void *)(rows + (ptrdiff_t)(G) * QCC_QG_TP);                                    \
@@ -252,19 +259,29 @@ static inline void qcc_qg_interleave_neon(const int8_t *rows, int32_t g, int32_t
       for (grp = 0; grp < p->group; grp++) {                                                                     \
         for (p0 = 0; p0 < P; p0 += QCC_QG_TP) {                                                                  \
           const int32_t tp = P - p0 < QCC_QG_TP ? P - p0 : QCC_QG_TP, n8 = (tp + 7) & ~7;                        \
+          /* 1x1, stride 1, no pad: the im2col rows are the input channel rows (read in place when the  \
+           * tile's n8 columns stay inside the plane). */                                                        \
+          const int direct = pointwise && !rowz && p0 + n8 <= P;                                                 \
+          const int8_t *rp[(G)];                                                                                 \
           if (rowz) memset(colsum, 0, sizeof(int32_t) * (size_t)n8);                                             \
+          if (direct) memset(rows, 0, (size_t)n8);                                                               \
           for (kg = 0; kg < KG; kg++) {                                                                          \
             for (r = 0; r < (G); r++) {                                                                          \
               const int32_t k = kg * (G) + r;                                                                    \
               int8_t *row = rows + (ptrdiff_t)r * QCC_QG_TP;                                                     \
-              if (k < K) {                                                                                       \
+              if (direct) {                                                                                      \
+                rp[r] = k < K ? (const int8_t *)(x + n * in_img + (ptrdiff_t)(grp * p->c_per_group + k) * P + p0) \
+                              : rows;                                                                            \
+              } else if (k < K) {                                                                                \
                 qcc_qg_im2col_row_neon(p, x + n * in_img, flip, xzt, grp, k, p0, n8, row);                       \
                 if (rowz) qcc_qg_colsum_add_neon(colsum, row, n8);                                               \
+                rp[r] = row;                                                                                     \
               } else {                                                                                           \
                 memset(row, 0, (size_t)n8);                                                                      \
+                rp[r] = row;                                                                                     \
               }                                                                                                  \
             }                                                                                                    \
-            qcc_qg_interleave_neon(rows, (G), n8, kg, panel, (ptrdiff_t)Kp * (NR));                              \
+            qcc_qg_interleave_neon(rp, (G), n8, kg, direct ? flip : (uint8_t)0, panel, (ptrdiff_t)Kp * (NR));    \
           }                                                                                                      \
           for (mb = 0; mb < mpgp / (MR); mb++) {                                                                 \
             const ptrdiff_t ci = (ptrdiff_t)grp * mpgp + (ptrdiff_t)mb * (MR);                                   \

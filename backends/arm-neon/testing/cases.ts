@@ -162,6 +162,8 @@ export function parityCases(randomCount: number): BuiltCase[] {
     { label: 'depthwise 3x3, u8 weights 0/255 with zp 0 (unfoldable: GEMM path)', xd: 'u8', wd: 'u8', yd: 'u8', c: 6, m: 6, group: 6, sp: [8, 9], k: [3, 3], pads: [1, 1, 1, 1], wFill: 'extreme', wzp: 0, xzp: 255, seed: 5 },
     { label: 'pointwise 1x1 19 -> 13, 9x7', xd: 'u8', wd: 'i8', yd: 'u8', c: 19, m: 13, sp: [9, 7], k: [1, 1], bias: 'random', seed: 6 },
     { label: 'pointwise 1x1 64 -> 40, 14x14 (several pixel tiles)', xd: 'i8', wd: 'i8', yd: 'i8', c: 64, m: 40, sp: [14, 14], k: [1, 1], bias: 'random', seed: 7 },
+    { label: 'pointwise 1x1 u8 33 -> 21, 16x16 (input rows read in place)', xd: 'u8', wd: 'i8', yd: 'u8', c: 33, m: 21, sp: [16, 16], k: [1, 1], bias: 'random', xFill: 'extreme', seed: 25 },
+    { label: 'pointwise 1x1 u8 weights with unfoldable zp, 12x12', xd: 'u8', wd: 'u8', yd: 'u8', c: 10, m: 7, sp: [12, 12], k: [1, 1], wFill: 'extreme', wzp: 0, seed: 26 },
     { label: 'first layer 3 -> 16, 3x3 s2 p1, 23x23', xd: 'u8', wd: 'i8', yd: 'u8', c: 3, m: 16, sp: [23, 23], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: 'random', seed: 8 },
     { label: 'first layer 1 -> 7, 3x3 s1', xd: 'u8', wd: 'u8', yd: 'u8', c: 1, m: 7, sp: [12, 13], k: [3, 3], seed: 9 },
     { label: 'first layer 2 -> 9, 3x3 s2, odd width 37', xd: 'i8', wd: 'i8', yd: 'u8', c: 2, m: 9, sp: [9, 37], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], seed: 10 },
