@@ -52,6 +52,17 @@ function exec(argv: readonly string[], cwd: string, what: string, timeoutMs: num
   return r.stdout ?? '';
 }
 
+/** Flags of a sanitized build: AddressSanitizer + UndefinedBehaviorSanitizer, the first finding aborts. */
+export const SANITIZE_CFLAGS: readonly string[] = ['-g', '-fno-omit-frame-pointer', '-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
+
+/**
+ * QCC_SANITIZE=1 in the environment (the sanitizer CI job, `npm run test:sanitize`) builds every
+ * host-run model with SANITIZE_CFLAGS; emulated (cross) targets are built as usual.
+ */
+export function envSanitizeCflags(runsOnHost: boolean): readonly string[] {
+  return runsOnHost && process.env['QCC_SANITIZE'] === '1' ? SANITIZE_CFLAGS : [];
+}
+
 /**
  * Writes the model's files into `dir` (replacing it) and compiles the harness with the target
  * toolchain. Returns the executable's path.
@@ -65,6 +76,7 @@ export function buildModel(model: CompiledModel, dir: string, opts: BuildOptions
     opts.cc ?? tc.cc,
     ...tc.cflags,
     ...(opts.extraCflags ?? []),
+    ...envSanitizeCflags(!tc.run),
     '-I.',
     '-o',
     exe,
