@@ -63,6 +63,8 @@ export interface EmittedConstant {
   /** Declared element count (at least 1) and bytes, exactly what `sizeof id` gives. */
   count: number;
   bytes: number;
+  /** Name of the node whose code first needed it (null: none). */
+  node: string | null;
 }
 
 /** Longest model prefix (leaves room for suffixes within 63 significant characters). */
@@ -262,7 +264,7 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
     const id = `${prefix}_${consts.fresh(hint)}`;
     const body = data.length === 0 ? '  0' : arrayInitializer(dtype, data as ArrayLike<number> | ArrayLike<bigint>);
     const count = Math.max(1, data.length);
-    constants.push({ id, hint, dtype, count, bytes: count * DTYPES[dtype].bytes });
+    constants.push({ id, hint, dtype, count, bytes: count * DTYPES[dtype].bytes, node: current?.name ?? null });
     decls.push(
       `/* ${cComment(hint)}: ${dtype}, ${data.length} element(s) */\n` +
         `static const ${DTYPES[dtype].cType} ${id}[${Math.max(1, data.length)}] QCC_ALIGNED16 = {\n${body}\n};`,

@@ -86,11 +86,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (model: string, opts: VerifyCliOptions) => setExit((await import('./commands/verify.ts')).verifyCommand(model, opts, io)));
 
   withModelOptions(program.command('info'))
-    .description('ops, shapes, parameters, MACs and weight bytes of a model')
+    .description('ops, shapes, parameters, MACs and weight bytes of a model; with --target, the memory plan and flash of its C')
     .argument('<model>', 'ONNX model file')
+    .option('-t, --target <target>', 'compile for this target and report per layer arena offsets, flash, arena peak and lower bound')
+    .option('--name <name>', 'C symbol prefix (with --target)')
+    .option('--html <file>', 'also write a self-contained HTML page: memory timeline and MACs per layer (implies --target c)')
     .option('--json', 'machine-readable output')
     .option('--explain', 'list every node left in float, with the reason')
-    .action(async (model: string, opts: InfoOptions) => setExit((await import('./commands/info.ts')).infoCommand(model, opts, io)));
+    .action(async (model: string, opts: InfoOptions) => setExit(await (await import('./commands/info.ts')).infoCommand(model, opts, io)));
 
   program
     .command('convert')
