@@ -26,6 +26,29 @@ static inline int8x16_t qcc_qdw_load_neon(const int8_t *src, int32_t sw) {
   return sw == 1 ? vld1q_s8(src) : vld2q_s8(src).val[0];
 }
 
+/* Accumulate one tap (x vector at P, weight vector W) or two taps sharing int16 lanes (exact: see above). */
+#define QCC_QDW_WIDEN_(pl, ph)                                                                                   \
+  do {                                                                                                           \
+    a0 = vaddw_s16(a0, vget_low_s16(pl));                                                                        \
+    a1 = vaddw_high_s16(a1, pl);                                                                                 \
+    a2 = vaddw_s16(a2, vget_low_s16(ph));                                                                        \
+    a3 = vaddw_high_s16(a3, ph);                                                                                 \
+  } while (0)
+#define QCC_QDW_ONE_(P, W)                                                                                       \
+  do {                                                                                                           \
+    const int8x16_t xv_ = qcc_qdw_load_neon(P, SW);                                                              \
+    const int16x8_t pl_ = vmull_s8(vget_low_s8(xv_), vget_low_s8(W)), ph_ = vmull_high_s8(xv_, W);               \
+    QCC_QDW_WIDEN_(pl_, ph_);                                                                                    \
+  } while (0)
+#define QCC_QDW_PAIR_(P, Q, W, V)                                                                                \
+  do {                                                                                                           \
+    const int8x16_t xv_ = qcc_qdw_load_neon(P, SW), xw_ = qcc_qdw_load_neon(Q, SW);                              \
+    int16x8_t pl_ = vmull_s8(vget_low_s8(xv_), vget_low_s8(W)), ph_ = vmull_high_s8(xv_, W);                     \
+    pl_ = vmlal_s8(pl_, vget_low_s8(xw_), vget_low_s8(V));                                                       \
+    ph_ = vmlal_high_s8(ph_, xw_, V);                                                                            \
+    QCC_QDW_WIDEN_(pl_, ph_);                                                                                    \
+  } while (0)
+
 static inline void qcc_qlinear_dwconv_s8_neon(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip, int32_t xzt,
                                               const int8_t *w, const int32_t *rowc, int32_t pair, const float *scale,
                                               int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y, int8_t *plane) {
@@ -44,6 +67,8 @@ static inline void qcc_qlinear_dwconv_s8_neon(const qcc_qconv_params *p, const u
       const int8_t *wm = w + (ptrdiff_t)m * T;
       const float32x4_t s = vdupq_n_f32(scale[m]);
       const int32x4_t rc = vdupq_n_s32(rowc[m]);
+      int8x16_t w3x3[9];
+      for (t = 0; t < 9 && t < T; t++) w3x3[t] = vdupq_n_s8(wm[t]);
       /* The padded plane: row r is input row r - PH, column c input column c - PW. */
       for (r = 0; r < HP; r++) {
         int8_t *dst = plane + (ptrdiff_t)r * WP;
@@ -62,7 +87,21 @@ static inline void qcc_qlinear_dwconv_s8_neon(const qcc_qconv_params *p, const u
           const int8_t *b = base + (ptrdiff_t)ow * SW;
           int8_t out[16];
           int32_t cn = OW - ow < 16 ? OW - ow : 16;
-          for (t = 0; t < T; t++) {
+          if (KH == 3 && KW == 3) {
+            /* 3x3: taps unrolled, weights in registers (w3x3[]), pairs 0+1, 2+3, 4+5, 6+7 and 8 alone. */
+            const int8_t *b0 = b, *b1 = b + WP, *b2 = b + 2 * WP;
+            if (pair) {
+              QCC_QDW_PAIR_(b0, b0 + 1, w3x3[0], w3x3[1]);
+              QCC_QDW_PAIR_(b0 + 2, b1, w3x3[2], w3x3[3]);
+              QCC_QDW_PAIR_(b1 + 1, b1 + 2, w3x3[4], w3x3[5]);
+              QCC_QDW_PAIR_(b2, b2 + 1, w3x3[6], w3x3[7]);
+            } else {
+              QCC_QDW_ONE_(b0, w3x3[0]); QCC_QDW_ONE_(b0 + 1, w3x3[1]); QCC_QDW_ONE_(b0 + 2, w3x3[2]);
+              QCC_QDW_ONE_(b1, w3x3[3]); QCC_QDW_ONE_(b1 + 1, w3x3[4]); QCC_QDW_ONE_(b1 + 2, w3x3[5]);
+              QCC_QDW_ONE_(b2, w3x3[6]); QCC_QDW_ONE_(b2 + 1, w3x3[7]);
+            }
+            QCC_QDW_ONE_(b2 + 2, w3x3[8]);
+          } else for (t = 0; t < T; t++) {
             const int8x16_t xv = qcc_qdw_load_neon(b + (t / KW) * WP + t % KW, SW);
             const int8x16_t wv = vdupq_n_s8(wm[t]);
             int16x8_t pl = vmull_s8(vget_low_s8(xv), vget_low_s8(wv));
