@@ -5,3 +5,4 @@ import './nn.ts';
 import './elementwise.ts';
 import './shape.ts';
 import './contrib.ts';
+import './float-extra.ts';

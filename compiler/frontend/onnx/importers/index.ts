@@ -6,3 +6,4 @@ import './elementwise.ts';
 import './shape.ts';
 import './constant.ts';
 import './contrib.ts';
+import './float-extra.ts';
