@@ -103,6 +103,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--input-shape <name=dims>', 'pin an input shape (for .qir output)', collect, [])
     .action(async (input: string, opts: ConvertOptions) => setExit((await import('./commands/convert.ts')).convertCommand(input, opts, io)));
 
+  program.command('quantize').description('quantize a float model with a calibration set (writes QDQ or QOperator ONNX)').argument('<model>', 'float ONNX model').requiredOption('--calibrate <dir>', 'folder of test_data_set_*/input_*.pb or .npy batches (first axis = batch)').requiredOption('-o, --output <file>', 'quantized model to write').addOption(new Option('--format <f>', 'output format').choices(['qdq', 'qoperator']).default('qdq')).option('--per-channel', 'per-channel weight scales').addOption(new Option('--activations <t>', 'activation type').choices(['u8', 's8']).default('u8')).addOption(new Option('--weights <t>', 'weight type').choices(['s8', 'u8']).default('s8')).addOption(new Option('--method <m>', 'range method').choices(['minmax', 'percentile', 'entropy', 'mse']).default('minmax')).option('--percentile <p>', 'percentile method: percent kept per side (default 99.999)').option('--keep-float <nodes>', 'comma-separated node names to keep in float').option('--max-error <target>', 'mixed precision: sqnr:DB or top1:FRACTION vs the float model over the calibration set').option('--limit <n>', 'use the first N calibration samples').action(async (model: string, opts: import('./commands/quantize.ts').QuantizeCliOptions) => setExit((await import('./commands/quantize.ts')).quantizeCommand(model, opts, io)));
+
   program
     .command('ops')
     .description('list the supported ONNX ops and opset versions')
