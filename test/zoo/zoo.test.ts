@@ -117,7 +117,12 @@ const work = mkdtempSync(join(tmpdir(), 'qcc-zoo-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const hasAvx2 = () => arch() === 'x64' && existsSync('/proc/cpuinfo') && /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) && /\bfma\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
-const HOST_TARGETS = ['c', ...(targetNames().includes('x86-avx2') && hasAvx2() ? ['x86-avx2'] : [])];
+/** [target, C compiler override]: the generic C with the target's gcc and with clang, x86-avx2 when the CPU has it. */
+const HOST_TARGETS: [string, string | undefined][] = [
+  ['c', undefined],
+  ['c', 'clang'],
+  ...(targetNames().includes('x86-avx2') && hasAvx2() ? [['x86-avx2', undefined] as [string, undefined]] : []),
+];
 
 function compareCompiled(c: ZooCase, outs: Tensor[][]): string[] {
   const bad: string[] = [];
@@ -130,14 +135,14 @@ function compareCompiled(c: ZooCase, outs: Tensor[][]): string[] {
   return bad;
 }
 
-describe.each(HOST_TARGETS)('zoo compiled for %s == interpreter byte for byte', (target) => {
+describe.each(HOST_TARGETS.map(([t, cc]) => [cc ? `${t} (${cc})` : t, t, cc] as const))('zoo compiled for %s == interpreter byte for byte', (label, target, cc) => {
   let results: Tensor[][][] = [];
   beforeAll(async () => {
     const batch = cases.map((c, i) => ({
       model: compileModel(c.graph, { target, name: `zoo${i}` }),
       runs: c.feeds.map((f) => c.graph.inputs.map((v) => f.get(v.name)!)),
     }));
-    results = await runHostBatch(join(work, target), target, batch);
+    results = await runHostBatch(join(work, label.replace(/\W+/g, '_')), target, batch, cc);
   }, 300_000);
 
   it.each(cases.map((c, i) => [c.id, i] as const))('%s', (_id, i) => {
