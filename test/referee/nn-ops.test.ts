@@ -11,6 +11,7 @@ import { Tensor } from '../../compiler/ir/tensor.ts';
 import { interpret } from '../../compiler/interpreter/interpret.ts';
 import { randomF32, rng } from '../../compiler/ops/nn-test-util.ts';
 import { checkClose, checkIdentical, expectOutputs } from '../util/compare.ts';
+import { bytesFromText } from '../util/onnx-text.ts';
 import { openReferee, type Referee } from './ort.ts';
 
 interface OpCase {
@@ -119,8 +120,7 @@ describe('referee: float nn ops vs onnxruntime-web', () => {
   });
 
   it('differs from onnxruntime-web on purpose for auto_pad VALID with ceil_mode (ONNX: ceil_mode has no effect)', async () => {
-    const d = single('MaxPool', 12, [['x', [1, 1, 5]]], { kernel_shape: ints([2]), strides: ints([2]), auto_pad: { s: 'VALID' }, ceil_mode: { i: 1 } });
-    const bytes = encodeModel(d);
+    const bytes = bytesFromText('m (float[1, 1, 5] x) => (y) { y = MaxPool <kernel_shape = [2], strides = [2], auto_pad = "VALID", ceil_mode = 1> (x) }', 12);
     const ort = await openReferee(bytes, 'disabled');
     sessions.push(ort);
     const x = new Map([['x', Tensor.fromNumbers('f32', [1, 1, 5], [1, 2, 3, 4, 5])]]);
