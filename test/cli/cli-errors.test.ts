@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { STACK_LINE, qcc, tempDir, writeModel } from './helpers.ts';
+import { STACK_LINE, qcc, tempDir, writeTextModel } from './helpers.ts';
 
 const EXAMPLE = new URL('../../examples/tiny_cnn.onnx', import.meta.url).pathname;
 
@@ -55,18 +55,12 @@ describe('qcc errors', () => {
 
   it('lists every unsupported op (name, domain, op type, opset) before giving up', async () => {
     const dir = tempDir();
-    const model = writeModel(dir, 'exotic.onnx', {
-      inputs: [{ name: 'x', dtype: 'f32', shape: [1, 4] }],
-      outputs: [{ name: 'z', dtype: 'f32', shape: [1, 4] }],
-      nodes: [
-        { op: 'FrobnicateA', name: 'first_bad', inputs: ['x'], outputs: ['y'] },
-        { op: 'Wibble', domain: 'com.example', name: 'second_bad', inputs: ['y'], outputs: ['z'] },
-      ],
-      opsets: [
-        { domain: '', version: 13 },
-        { domain: 'com.example', version: 3 },
-      ],
-    });
+    const model = writeTextModel(dir, 'exotic.onnx', `
+      exotic (float[1, 4] x) => (float[1, 4] z)
+      {
+        [first_bad] y = FrobnicateA (x)
+        [second_bad] z = com.example.Wibble (y)
+      }`, { '': 13, 'com.example': 3 });
     const out = join(dir, 'out');
     const r = await qcc('compile', model, '-o', out);
     expect(r.code).toBe(1);
@@ -78,11 +72,7 @@ describe('qcc errors', () => {
 
   it('asks for --input-shape when an input has a symbolic dimension', async () => {
     const dir = tempDir();
-    const model = writeModel(dir, 'dyn.onnx', {
-      inputs: [{ name: 'x', dtype: 'f32', shape: ['batch', 4] }],
-      outputs: [{ name: 'y', dtype: 'f32', shape: [4, 'batch'] }],
-      nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['y'] }],
-    });
+    const model = writeTextModel(dir, 'dyn.onnx', 'dyn (float[batch, 4] x) => (float[4, batch] y) { y = Transpose (x) }', 13);
     const r = await qcc('info', model);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error\[E_DYNAMIC_SHAPE\]/);

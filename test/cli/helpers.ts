@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../compiler/cli/main.ts';
 import { encodeModel, type ModelDesc } from '../../compiler/frontend/onnx/writer.ts';
+import { bytesFromText } from '../util/onnx-text.ts';
 
 export interface CliResult {
   code: number;
@@ -37,5 +38,15 @@ export const STACK_LINE = /^\s+at .+[:(]/m;
 export function writeModel(dir: string, file: string, desc: Omit<ModelDesc, 'opsets'> & Partial<Pick<ModelDesc, 'opsets'>>): string {
   const path = join(dir, file);
   writeFileSync(path, encodeModel({ graphName: file.replace(/\.onnx$/, ''), opsets: [{ domain: '', version: 13 }], ...desc }));
+  return path;
+}
+
+/**
+ * Writes a model given in ONNX text as a binary `.onnx` file `dir/file` (so the binary path is what the
+ * CLI reads); `opset` adds the model header (see test/util/onnx-text.ts). Returns the path.
+ */
+export function writeTextModel(dir: string, file: string, src: string, opset?: number | Record<string, number>): string {
+  const path = join(dir, file);
+  writeFileSync(path, bytesFromText(src, opset));
   return path;
 }
