@@ -61,9 +61,10 @@ const indices = args.only ?? Array.from({ length: args.cases }, (_, i) => i);
 console.log(`qcc fuzz: seed ${args.seed}, ${indices.length} cases, ${corpus.length} corpus models, ${args.workers} workers, ${args.timeoutMs} ms per case`);
 console.log(`reproduce: npm run fuzz -- --seed ${args.seed} --cases ${args.cases}`);
 
+/** The case's label before its worker has described it (the kind is drawn first; the source may change). */
 const labelOf = (index: number) => {
   const p = pickCase(new Rng(caseSeed(args.seed, index)), corpus.length);
-  return { kind: p.kind, sourceId: corpus[p.source]!.id };
+  return { kind: p.kind, sourceId: corpus[p.source]!.id, note: '' };
 };
 
 const results: CaseResult[] = [];
@@ -99,6 +100,7 @@ await new Promise<void>((resolveAll) => {
       stderr = (stderr + d.toString()).slice(-4000);
     });
     let current: number | null = null;
+    let label: { kind: string; sourceId: string; note: string } | null = null;
     let timer: NodeJS.Timeout | undefined;
     let t1 = 0;
     const give = () => {
@@ -108,16 +110,21 @@ await new Promise<void>((resolveAll) => {
         return;
       }
       const k = current;
+      label = null;
       t1 = Date.now();
       timer = setTimeout(() => {
-        record({ index: k, ...labelOf(k), outcome: 'hang', stage: '?', message: `no result after ${args.timeoutMs} ms`, note: '', ms: args.timeoutMs });
+        record({ index: k, ...(label ?? labelOf(k)), outcome: 'hang', stage: '?', message: `no result after ${args.timeoutMs} ms`, ms: args.timeoutMs });
         current = null;
         child.kill('SIGKILL');
       }, args.timeoutMs);
       child.send({ seed: args.seed, index: k });
     };
-    child.on('message', (m: CaseResult | { ready: true }) => {
+    child.on('message', (m: CaseResult | { ready: true } | { start: { kind: string; sourceId: string; note: string } }) => {
       if ('ready' in m) return give();
+      if ('start' in m) {
+        label = m.start;
+        return;
+      }
       clearTimeout(timer);
       if (current !== null) record(m);
       current = null;
@@ -130,7 +137,7 @@ await new Promise<void>((resolveAll) => {
         const k = current;
         current = null;
         const oom = /heap out of memory|Allocation failed/i.test(stderr);
-        record({ index: k, ...labelOf(k), outcome: oom ? 'oom' : 'worker-died', stage: '?', message: `worker exited (${signal ?? code}) ${stderr.trim().split('\n').slice(-3).join(' | ')}`, note: '', ms: Date.now() - t1 });
+        record({ index: k, ...(label ?? labelOf(k)), outcome: oom ? 'oom' : 'worker-died', stage: '?', message: `worker exited (${signal ?? code}) ${stderr.trim().split('\n').slice(-3).join(' | ')}`, ms: Date.now() - t1 });
       }
       if (next < indices.length && !stoppedForTime) start();
       else if (live === 0) resolveAll();

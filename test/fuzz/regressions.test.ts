@@ -113,6 +113,47 @@ describe('fuzzer regressions: sizes', () => {
     expect(e.message).toMatch(/Expand/);
   });
 
+  // Found by `npm run fuzz -- --seed 5` (case 5431) and seed 9 (cases 2929, 7252): a mutated shape
+  // operand made the ConstantOfShape importer allocate 4.6e18 elements (RangeError); seed 6 (case 2317)
+  // asked for 2^31 int32 (8 GiB), which hung the worker past its time limit.
+  for (const [label, dims] of [
+    ['2^62', [2n ** 62n]],
+    ['2^31 int32 (8 GiB)', [2n ** 31n]],
+  ] as const) {
+    it(`ConstantOfShape of ${label} is E_LIMIT before allocating`, () => {
+      const bytes = encodeModel({
+        opsets: [{ domain: '', version: 13 }],
+        inputs: [{ name: 'x', dtype: 'i32', shape: [1] }],
+        outputs: [{ name: 'y', dtype: 'i32' }],
+        initializers: [{ name: 's', tensor: new Tensor('i64', [1], BigInt64Array.from(dims)) }],
+        nodes: [
+          { op: 'ConstantOfShape', inputs: ['s'], outputs: ['c'], attrs: { value: { t: Tensor.fromNumbers('i32', [1], [7]) } } },
+          { op: 'Add', inputs: ['x', 'c'], outputs: ['y'] },
+        ],
+      });
+      const e = qccError(() => loadOnnxBytes(bytes, { maxTensorBytes: 64 << 20 }));
+      expect(e.code).toBe('E_LIMIT');
+      expect(e.message).toMatch(/ConstantOfShape/);
+    });
+  }
+
+  it('Range with a huge or NaN count is refused before allocating', () => {
+    const range = (dtype: 'f32' | 'i64', s: number, l: number, d: number) =>
+      encodeModel({
+        opsets: [{ domain: '', version: 13 }],
+        inputs: [{ name: 'x', dtype, shape: [1] }],
+        outputs: [{ name: 'y', dtype }],
+        initializers: ['s', 'l', 'd'].map((n, k) => ({ name: n, tensor: Tensor.fromNumbers(dtype, [], [[s, l, d][k]!]) })),
+        nodes: [
+          { op: 'Range', inputs: ['s', 'l', 'd'], outputs: ['r'] },
+          { op: 'Add', inputs: ['x', 'r'], outputs: ['y'] },
+        ],
+      });
+    expect(qccError(() => loadOnnxBytes(range('f32', 0, 3e38, 1e-30))).code).toBe('E_LIMIT');
+    expect(qccError(() => loadOnnxBytes(range('f32', 0, NaN, 1))).code).toBe('E_MODEL');
+    expect(qccError(() => loadOnnxBytes(range('i64', 0, 2 ** 53, 1))).code).toBe('E_LIMIT');
+  });
+
   it('a graph input pinned to a huge shape is E_LIMIT', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qcc-fuzz-reg-'));
     dirs.push(dir);

@@ -11,6 +11,8 @@ process.on('disconnect', () => {
 });
 process.on('message', (msg: { seed: number; index: number }) => {
   const c = makeCase(msg.seed, msg.index, corpus);
+  // Labels the case for the parent first, so a hang or a crash of this process is reported with it.
+  process.send!({ start: { kind: c.kind, sourceId: c.sourceId, note: c.note } });
   process.send!(runFuzzCase(c, work.modelDir, msg.seed));
 });
 process.send!({ ready: true });

@@ -86,6 +86,10 @@ export class OnnxImportContext implements ImportContext {
     }
   }
 
+  get maxTensorBytes(): number {
+    return this.state.tensorOpts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
+  }
+
   /** ONNX name of output i ('' when absent). */
   outputName(i: number): string {
     return this.proto.output?.[i] ?? '';
@@ -267,7 +271,7 @@ export class OnnxImportContext implements ImportContext {
     let types = probe(guess);
     if (types.length !== guess) types = probe(types.length);
     // Refuse oversized results here, before folding or the interpreter allocate them.
-    const maxBytes = this.state.tensorOpts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
+    const maxBytes = this.maxTensorBytes;
     types.forEach((t, k) => {
       const what = `output ${k}${main && this.outputName(k) ? ` ('${this.outputName(k)}')` : ''}${main ? '' : ` of its ${kind} step`}`;
       try {

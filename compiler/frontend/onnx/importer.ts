@@ -24,6 +24,8 @@ export interface ImportContext {
   /** Inputs listed on the ONNX node, trailing empty names included. */
   readonly numInputs: number;
   readonly numOutputs: number;
+  /** The loader's per-tensor byte limit: importers that build constants check sizes against it first. */
+  readonly maxTensorBytes: number;
 
   /** Input i, or null when absent or named ''. */
   input(i: number): Value | null;

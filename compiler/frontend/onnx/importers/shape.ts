@@ -4,7 +4,9 @@
  * the importers resolve it into explicit attributes so the internal kinds never see 0/-1/negative axes.
  * Shape, Size, ConstantOfShape and Range produce constants directly (shapes are static in qcc).
  */
+import { QccError } from '../../../errors.ts';
 import { DTYPES, type DType } from '../../../ir/dtype.ts';
+import { checkTensorLimit } from '../../../limits.ts';
 import type { Value } from '../../../ir/graph.ts';
 import { Tensor, shapeSize, type Shape } from '../../../ir/tensor.ts';
 import { f32ToF16Bits } from '../../../numerics/f16.ts';
@@ -233,12 +235,22 @@ importer('', 'Size', 1, (ctx) => {
   ctx.bind(0, ctx.constant(i64([shapeSize(shapeOf(ctx, 0))], [])));
 });
 
+/** A constant the importer is about to build must fit the loader's tensor limit (E_LIMIT before allocating). */
+function checkConstSize(ctx: ImportContext, dtype: DType, shape: number[]): void {
+  try {
+    checkTensorLimit({ dtype, shape }, 'output 0', ctx.maxTensorBytes);
+  } catch (e) {
+    throw e instanceof QccError ? ctx.error(e.message, e.code) : e;
+  }
+}
+
 importer('', 'ConstantOfShape', 9, (ctx) => {
   ctx.rejectAttrsExcept(['value']);
   const shape = ints(ctx, ctx.constInput(0, 'input'), 'input');
   if (shape.some((d) => d < 0)) throw ctx.error(`shape ${shp(shape)} has a negative dimension`, 'E_SHAPE');
   const v = ctx.hasAttr('value') ? ctx.attrTensor('value') : Tensor.fromNumbers('f32', [1], [0]);
   if (v.size !== 1) throw ctx.error(`value must have one element, got ${v.size}`, 'E_ATTR');
+  checkConstSize(ctx, v.dtype, shape);
   const out = new Tensor(v.dtype, shape);
   const src = v.data as unknown as { [i: number]: number | bigint };
   const dst = out.data as unknown as { fill(x: number | bigint): void };
@@ -264,6 +276,7 @@ importer('', 'Range', 11, (ctx) => {
     let n = diff / d!;
     if (n * d! !== diff && (diff > 0n) === (d! > 0n)) n += 1n;
     if (n < 0n) n = 0n;
+    checkConstSize(ctx, 'i64', [Number(n)]);
     const out = new Tensor('i64', [Number(n)]);
     for (let i = 0; i < out.size; i++) (out.data as BigInt64Array)[i] = s! + BigInt(i) * d!;
     ctx.bind(0, ctx.constant(out));
@@ -272,6 +285,8 @@ importer('', 'Range', 11, (ctx) => {
   const [s, l, d] = [start.num(0), limit.num(0), delta.num(0)];
   if (d === 0) throw ctx.error('delta is zero', 'E_MODEL');
   const n = Math.max(Math.ceil((l - s) / d), 0);
+  if (Number.isNaN(n)) throw ctx.error('start, limit and delta must be finite', 'E_MODEL');
+  checkConstSize(ctx, dt, [n]);
   // output[i] = start + i * delta, each step in the element type (float32 rounding for f32)
   const vals = Array.from({ length: n }, (_, i) =>
     dt === 'f32' ? Math.fround(s + Math.fround(i * d)) : dt === 'f64' ? s + i * d : s + i * d,
