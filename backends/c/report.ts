@@ -81,6 +81,8 @@ export interface MemoryReport {
     lowerBound: number;
     /** The same bound if every tensor had its own bytes (what views and in-place saved). */
     lowerBoundNoAlias: number;
+    /** The bound with every size rounded up to its alignment (what a packing at this alignment can reach). */
+    alignedLowerBound: number;
     /** arenaBytes / lowerBound (1 when both are 0). */
     ratio: number;
     inputBytes: number;
@@ -192,6 +194,7 @@ export function memoryReport(graph: Graph, model: CompiledModel): MemoryReport {
       arenaAlign: plan.align,
       lowerBound: plan.lowerBound,
       lowerBoundNoAlias: plan.lowerBoundNoAlias,
+      alignedLowerBound: Math.max(0, ...liveCurve(plan, true)),
       ratio: plan.lowerBound === 0 ? (plan.arenaBytes === 0 ? 1 : Infinity) : plan.arenaBytes / plan.lowerBound,
       inputBytes: io(graph.inputs),
       outputBytes: io(graph.outputs),
@@ -240,7 +243,8 @@ export function formatMemoryReport(r: MemoryReport): string {
     `MACs          ${digits(t.macs)}`,
     `flash         ${digits(t.flashBytes)} bytes in ${t.constantArrays} const arrays (+ ${t.paramDecls} small parameter structs)`,
     `arena peak    ${digits(t.arenaBytes)} bytes (${r.name.toUpperCase()}_ARENA_BYTES, align ${t.arenaAlign}, packing ${t.strategy})`,
-    `lower bound   ${digits(t.lowerBound)} bytes live at once (${digits(t.lowerBoundNoAlias)} without in-place sharing)`,
+    `lower bound   ${digits(t.lowerBound)} bytes live at once (${digits(t.alignedLowerBound)} with sizes rounded to the alignment, ` +
+      `${digits(t.lowerBoundNoAlias)} without in-place sharing)`,
     `peak / bound  ${Number.isFinite(t.ratio) ? t.ratio.toFixed(3) : 'inf'}`,
     `inputs ${digits(t.inputBytes)} bytes, outputs ${digits(t.outputBytes)} bytes (caller's buffers, not in the arena)`,
   ];

@@ -31,6 +31,8 @@ describe('memory plan on every model test', () => {
     expect(r.totals.lowerBound).toBeLessThanOrEqual(r.totals.arenaBytes);
     expect(r.totals.lowerBound).toBe(Math.max(0, ...r.liveBytes));
     expect(r.totals.lowerBound).toBeLessThanOrEqual(r.totals.lowerBoundNoAlias);
+    expect(r.totals.lowerBound).toBeLessThanOrEqual(r.totals.alignedLowerBound);
+    expect(r.totals.alignedLowerBound).toBeLessThanOrEqual(r.totals.arenaBytes);
     if (r.totals.arenaBytes > r.totals.lowerBound * 1.05) expect(r.note, `${m.id}: ${r.totals.arenaBytes} vs ${r.totals.lowerBound}`).toMatch(/\w/);
     else expect(r.note).toBeUndefined();
     // Per-layer numbers add up to the totals, and each layer's output offset is its planned buffer's.
