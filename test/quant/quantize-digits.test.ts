@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadOnnxBytes } from '../../compiler/frontend/onnx/load.ts';
-import { encodeModel } from '../../compiler/frontend/onnx/writer.ts';
+import { encodeModel, type ModelDesc } from '../../compiler/frontend/onnx/writer.ts';
 import type { Graph } from '../../compiler/ir/graph.ts';
 import { Tensor } from '../../compiler/ir/tensor.ts';
 import { interpret } from '../../compiler/interpreter/interpret.ts';
@@ -163,10 +163,10 @@ describe('Conv + BatchNormalization folding', () => {
   it('the folded model computes what ORT computes with the BN', async () => {
     const w = Tensor.fromNumbers('f32', [3, 2, 3, 3], Array.from({ length: 54 }, (_, i) => Math.sin(i) * 0.5));
     const vec = (xs: number[]) => Tensor.fromNumbers('f32', [3], xs);
-    const desc = {
+    const desc: ModelDesc = {
       opsets: [{ domain: '', version: 17 }],
-      inputs: [{ name: 'x', dtype: 'f32' as const, shape: [1, 2, 5, 5] }],
-      outputs: [{ name: 'y', dtype: 'f32' as const, shape: [1, 3, 5, 5] }],
+      inputs: [{ name: 'x', dtype: 'f32', shape: [1, 2, 5, 5] }],
+      outputs: [{ name: 'y', dtype: 'f32', shape: [1, 3, 5, 5] }],
       initializers: [
         { name: 'w', tensor: w }, { name: 'b', tensor: vec([0.1, -0.2, 0.3]) }, { name: 'g', tensor: vec([1.5, 0.5, -1]) },
         { name: 'beta', tensor: vec([0, 1, -1]) }, { name: 'mean', tensor: vec([0.2, -0.1, 0]) }, { name: 'var', tensor: vec([1, 4, 0.25]) },
