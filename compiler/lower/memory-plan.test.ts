@@ -91,6 +91,16 @@ describe('packing', () => {
     expect([offsets.get(1), offsets.get(2), offsets.get(3), offsets.get(4)]).toEqual([0, 16, 32, 16]);
   });
 
+  it('best fit takes the smallest gap that holds the buffer', () => {
+    // 1, 3 and 5 stay live; 2 and 4 (step 0 only) leave gaps of 32 and 16 bytes for a buffer at steps 5..6.
+    const placed = [req(1, 16, 0, 9), req(2, 32, 0, 0), req(3, 16, 0, 9), req(4, 16, 0, 0), req(5, 16, 0, 9)];
+    const first = packFirstFit([...placed, req(6, 16, 5, 6)], 'first').offsets;
+    const best = packFirstFit([...placed, req(6, 16, 5, 6)], 'best').offsets;
+    expect([1, 2, 3, 4, 5].map((k) => first.get(k))).toEqual([0, 16, 48, 64, 80]);
+    expect(first.get(6)).toBe(16); // the first gap, 32 bytes wide
+    expect(best.get(6)).toBe(64); // the 16-byte gap fits exactly
+  });
+
   it('keeps the smaller of several orders and is never below the lower bound', () => {
     for (let seed = 1; seed <= 30; seed++) {
       let s = seed;

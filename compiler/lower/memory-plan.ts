@@ -150,9 +150,10 @@ const alignUp = (x: number, a: number): number => Math.ceil(x / a) * a;
 
 /**
  * First fit in the given order: each buffer goes to the lowest aligned offset that does not overlap a
- * placed buffer whose interval intersects its own. Zero-size buffers sit at offset 0.
+ * placed buffer whose interval intersects its own. Zero-size buffers sit at offset 0. `best` fit instead
+ * takes the smallest gap between busy buffers that holds it (lowest offset on ties), else the top.
  */
-export function packFirstFit(ordered: readonly BufferRequest[]): { offsets: Map<number, number>; arenaBytes: number } {
+export function packFirstFit(ordered: readonly BufferRequest[], fit: 'first' | 'best' = 'first'): { offsets: Map<number, number>; arenaBytes: number } {
   const placed: { start: number; end: number; lo: number; hi: number }[] = [];
   const offsets = new Map<number, number>();
   let arenaBytes = 0;
@@ -163,10 +164,15 @@ export function packFirstFit(ordered: readonly BufferRequest[]): { offsets: Map<
     }
     const busy = placed.filter((p) => p.start <= r.end && r.start <= p.end).sort((a, b) => a.lo - b.lo || a.hi - b.hi);
     let off = 0;
+    let best: { off: number; gap: number } | null = null;
     for (const p of busy) {
-      if (off + r.size <= p.lo) break;
+      if (off + r.size <= p.lo) {
+        if (fit === 'first') break;
+        if (!best || p.lo - off < best.gap) best = { off, gap: p.lo - off };
+      }
       if (p.hi > off) off = alignUp(p.hi, r.align);
     }
+    if (fit === 'best' && best) off = best.off;
     offsets.set(r.key, off);
     placed.push({ start: r.start, end: r.end, lo: off, hi: off + r.size });
     arenaBytes = Math.max(arenaBytes, off + r.size);
@@ -174,7 +180,7 @@ export function packFirstFit(ordered: readonly BufferRequest[]): { offsets: Map<
   return { offsets, arenaBytes };
 }
 
-/** Packing orders tried; the smallest arena wins, earlier orders win ties. All end with the key. */
+/** Packing orders tried (each with first fit, then best fit); the smallest arena wins, earlier ones win ties. All end with the key. */
 const ORDERS: readonly { name: string; cmp: (a: BufferRequest, b: BufferRequest) => number }[] = [
   { name: 'size-desc', cmp: (a, b) => b.size - a.size || a.start - b.start || a.key - b.key },
   { name: 'start-asc', cmp: (a, b) => a.start - b.start || b.size - a.size || a.key - b.key },
@@ -270,9 +276,11 @@ export function planMemory(graph: Graph, sched: Schedule, opts: PlanOptions): Me
   const aliases = decideAliases(graph, sched, reqs, opts.alias);
   const packed = groupRequests(reqs, aliases);
   let best: { name: string; offsets: Map<number, number>; arenaBytes: number } | null = null;
-  for (const o of ORDERS) {
-    const r = packFirstFit([...packed].sort(o.cmp));
-    if (!best || r.arenaBytes < best.arenaBytes) best = { name: o.name, ...r };
+  for (const fit of ['first', 'best'] as const) {
+    for (const o of ORDERS) {
+      const r = packFirstFit([...packed].sort(o.cmp), fit);
+      if (!best || r.arenaBytes < best.arenaBytes) best = { name: fit === 'first' ? o.name : `${o.name}/best-fit`, ...r };
+    }
   }
   const chosen = best!;
   const ext = new Set(aliases.externalViews.map((e) => e.key));
