@@ -58,23 +58,35 @@ typedef struct {
  */
 static inline void qcc_qg_epilogue_neon(const int32_t *acc, int32_t nr, int32_t rn, int32_t cn, const qcc_qg_epi *e,
                                         void *y, ptrdiff_t ldy) {
+  /* Fields in locals: the byte stores below may alias anything, so *e would be reloaded per row. */
+  const int32_t *const rowc = e->rowc, *const colc = e->colc, *const rowz = e->rowz, *const colsum = e->colsum;
+  const int32_t *const colz = e->colz, *const rowsum = e->rowsum;
+  const float *const srow = e->srow, *const scol = e->scol;
   const float32x4_t lo = vdupq_n_f32((float)(e->qmin - e->yzp));
   const float32x4_t hi = vdupq_n_f32((float)(e->qmax - e->yzp));
   const int32x4_t zp = vdupq_n_s32(e->yzp);
+  int32x4_t cc[2], cs[2], cz[2];
+  float32x4_t sc[2];
   int32_t i, j;
+  for (j = 0; j < nr; j += 4) {
+    cc[j >> 2] = colc ? vld1q_s32(colc + j) : vdupq_n_s32(0);
+    cs[j >> 2] = rowz ? vld1q_s32(colsum + j) : vdupq_n_s32(0);
+    cz[j >> 2] = colz ? vld1q_s32(colz + j) : vdupq_n_s32(0);
+    sc[j >> 2] = scol ? vld1q_f32(scol + j) : vdupq_n_f32(0.0f);
+  }
   for (i = 0; i < rn; i++) {
+    const int32x4_t rc = vdupq_n_s32(rowc ? rowc[i] : 0);
+    const int32x4_t rz = vdupq_n_s32(rowz ? rowz[i] : 0);
+    const int32x4_t rs = vdupq_n_s32(colz ? rowsum[i] : 0);
+    const float32x4_t sr = vdupq_n_f32(srow ? srow[i] : 0.0f);
     int32x4_t v[2];
     int8_t out[8];
     uint8_t *dst = (uint8_t *)y + (ptrdiff_t)i * ldy;
     for (j = 0; j < nr; j += 4) {
-      int32x4_t a = vld1q_s32(acc + i * nr + j);
-      float32x4_t s;
-      if (e->rowc) a = vaddq_s32(a, vdupq_n_s32(e->rowc[i]));
-      if (e->colc) a = vaddq_s32(a, vld1q_s32(e->colc + j));
-      if (e->rowz) a = vsubq_s32(a, vmulq_s32(vdupq_n_s32(e->rowz[i]), vld1q_s32(e->colsum + j)));
-      if (e->colz) a = vsubq_s32(a, vmulq_s32(vld1q_s32(e->colz + j), vdupq_n_s32(e->rowsum[i])));
-      s = e->srow ? vdupq_n_f32(e->srow[i]) : vld1q_f32(e->scol + j);
-      v[j >> 2] = qcc_requant_s32x4_neon(a, s, lo, hi, zp);
+      int32x4_t a = vaddq_s32(vaddq_s32(vld1q_s32(acc + i * nr + j), rc), cc[j >> 2]);
+      if (rowz) a = vsubq_s32(a, vmulq_s32(rz, cs[j >> 2]));
+      if (colz) a = vsubq_s32(a, vmulq_s32(cz[j >> 2], rs));
+      v[j >> 2] = qcc_requant_s32x4_neon(a, srow ? sr : sc[j >> 2], lo, hi, zp);
     }
     if (nr == 4) v[1] = v[0];
     /* In [qmin, qmax]: the truncating narrows are exact (u8 values keep their low byte). */
