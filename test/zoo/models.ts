@@ -12,7 +12,8 @@ export type { Act, Form } from './net.ts';
 
 /**
  * DS-CNN keyword spotter (MLPerf Tiny KWS): 1x49x10 MFCC input, conv 10x4 stride 2 ('same' padding),
- * four depthwise-separable blocks (dw 3x3 + pw 1x1, ReLU after each), global average pool, FC 12.
+ * four depthwise-separable blocks (dw 3x3 + pw 1x1, ReLU after each), average pool over the whole
+ * 25x5 map (Keras AveragePooling2D: QLinearAveragePool), FC 12, softmax (QLinearSoftmax).
  */
 export function dsCnn(width = 64, seed = 11): NetDesc {
   const b = new NetBuilder('ds_cnn', { name: 'input', shape: [1, 1, 49, 10] }, seed);
@@ -22,13 +23,13 @@ export function dsCnn(width = 64, seed = 11): NetDesc {
     x = b.conv(x, width, [3, 3], { group: width, act: 'relu' });
     x = b.conv(x, width, [1, 1], { act: 'relu' });
   }
-  return b.build(b.gemm(b.flatten(b.gap(x)), 12));
+  return b.build(b.softmax(b.gemm(b.flatten(b.avgpool(x, [25, 5])), 12)));
 }
 
 /**
  * ResNet-8 (MLPerf Tiny image classification): 3x32x32 input, conv 3x3 16, three stacks (16, 32, 64
  * filters; the second and third start with stride 2 and a 1x1 stride-2 projection shortcut), residual
- * add + ReLU, global average pool, FC 10.
+ * add + ReLU, global average pool, FC 10, softmax.
  */
 export function resnet8(hw = 32, seed = 12): NetDesc {
   const b = new NetBuilder('resnet8', { name: 'input', shape: [1, 3, hw, hw] }, seed);
@@ -38,7 +39,7 @@ export function resnet8(hw = 32, seed = 12): NetDesc {
     const shortcut = s === 1 ? x : b.conv(x, f, [1, 1], { stride: s, pads: [0, 0, 0, 0] });
     x = b.add(y, shortcut, 'relu');
   }
-  return b.build(b.gemm(b.flatten(b.gap(x)), 10));
+  return b.build(b.softmax(b.gemm(b.flatten(b.gap(x)), 10)));
 }
 
 /**

@@ -37,6 +37,10 @@ export type Layer =
   | { k: 'conv'; x: string; y: string; w: QWeight; bias: number[]; strides: number[]; pads: number[]; group: number; act: Activation }
   | { k: 'add'; a: string; b: string; y: string; act: Activation }
   | { k: 'gap'; x: string; y: string }
+  /** AveragePool without padding (Keras AveragePooling2D over the whole map, as in the MLPerf DS-CNN). */
+  | { k: 'avgpool'; x: string; y: string; kernel: number[]; strides: number[] }
+  /** Softmax on the last axis; its output range is fixed to [0, 1] (as ONNX Runtime's quantizer does). */
+  | { k: 'softmax'; x: string; y: string }
   | { k: 'flatten'; x: string; y: string }
   /** Gemm with transB = 1: w is [N, K], per-row (axis 0) scales. */
   | { k: 'gemm'; x: string; y: string; w: QWeight; bias: number[]; act: Activation }
@@ -145,6 +149,19 @@ export class NetBuilder {
     return y;
   }
 
+  avgpool(x: string, kernel: [number, number], stride = 1): string {
+    const [n, c, h, w] = this.shape(x) as [number, number, number, number];
+    const y = this.fresh('pool', [n, c, Math.floor((h - kernel[0]) / stride) + 1, Math.floor((w - kernel[1]) / stride) + 1]);
+    this.layers.push({ k: 'avgpool', x, y, kernel, strides: [stride, stride] });
+    return y;
+  }
+
+  softmax(x: string): string {
+    const y = this.fresh('softmax', this.shape(x));
+    this.layers.push({ k: 'softmax', x, y });
+    return y;
+  }
+
   flatten(x: string): string {
     const s = this.shape(x);
     const y = this.fresh('flat', [s[0]!, s.slice(1).reduce((p, d) => p * d, 1)]);
@@ -237,6 +254,12 @@ export function floatModel(net: NetDesc, allOutputs = false): ModelDesc {
       case 'gap':
         e.node('GlobalAveragePool', [l.x], l.y);
         break;
+      case 'avgpool':
+        e.node('AveragePool', [l.x], l.y, { kernel_shape: { ints: l.kernel }, strides: { ints: l.strides } });
+        break;
+      case 'softmax':
+        e.node('Softmax', [l.x], l.y, { axis: { i: -1 } });
+        break;
       case 'flatten':
         e.node('Flatten', [l.x], l.y, { axis: { i: 1 } });
         break;
@@ -322,7 +345,7 @@ export function tensorParams(net: NetDesc, ranges: Ranges, act: Act): Map<string
     return qparamsOf(x.min, x.max, act);
   };
   p.set(net.input.name, r(net.input.name));
-  for (const l of net.layers) p.set(l.y, l.k === 'flatten' ? p.get(l.x)! : r(l.y));
+  for (const l of net.layers) p.set(l.y, l.k === 'flatten' ? p.get(l.x)! : l.k === 'softmax' ? qparamsOf(0, 1, act) : r(l.y));
   return p;
 }
 
@@ -374,6 +397,14 @@ export function quantizedModel(net: NetDesc, ranges: Ranges, form: Form, act: Ac
         case 'gap':
           e.node('QLinearGlobalAveragePool', [q(l.x), ...sp(l.x), ...sp(l.y)], q(l.y), { channels_last: { i: 0 } }, MS);
           break;
+        case 'avgpool':
+          e.node('QLinearAveragePool', [q(l.x), ...sp(l.x), ...sp(l.y)], q(l.y), {
+            kernel_shape: { ints: l.kernel }, strides: { ints: l.strides }, pads: { ints: [0, 0, 0, 0] }, channels_last: { i: 0 },
+          }, MS);
+          break;
+        case 'softmax':
+          e.node('QLinearSoftmax', [q(l.x), ...sp(l.x), ...sp(l.y)], q(l.y), { axis: { i: -1 }, opset: { i: 13 } }, MS);
+          break;
         case 'flatten':
           e.node('Flatten', [q(l.x)], q(l.y), { axis: { i: 1 } });
           break;
@@ -422,6 +453,12 @@ export function quantizedModel(net: NetDesc, ranges: Ranges, form: Form, act: Ac
           break;
         case 'gap':
           qdq(e.node('GlobalAveragePool', [xq(l.x)], `${l.y}_gap`), l.y);
+          break;
+        case 'avgpool':
+          qdq(e.node('AveragePool', [xq(l.x)], `${l.y}_pool`, { kernel_shape: { ints: l.kernel }, strides: { ints: l.strides } }), l.y);
+          break;
+        case 'softmax':
+          qdq(e.node('Softmax', [xq(l.x)], `${l.y}_softmax`, { axis: { i: -1 } }), l.y);
           break;
         case 'flatten':
           qdq(e.node('Flatten', [xq(l.x)], `${l.y}_flat`, { axis: { i: 1 } }), l.y);
