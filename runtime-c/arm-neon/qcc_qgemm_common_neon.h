@@ -124,15 +124,17 @@ static inline void qcc_qg_im2col_row_neon(const qcc_qconv_params *p, const uint8
   const int32_t OH = p->out_sp[1], OW = p->out_sp[2];
   const int32_t kw = k % KW, kh = (k / KW) % KH, kd = (k / (KW * KH)) % KD, ci = k / (KW * KH * KD);
   const uint8_t *xc = x_img + (ptrdiff_t)(grp * p->c_per_group + ci) * ID * IH * IW;
-  const int32_t SW = p->strides[2];
+  const int32_t SW = p->strides[2], SD = p->strides[0], SH = p->strides[1];
+  const int32_t PD = p->pads[0], PH = p->pads[1], PW = p->pads[2];
+  const int32_t DD = p->dilations[0], DH = p->dilations[1], DW = p->dilations[2];
   int32_t lo, hi, pix = p0, done = 0;
   const int8_t zt = (int8_t)xzt;
-  qcc_qconv_range_(OW, IW, SW, p->dilations[2], p->pads[2], kw, &lo, &hi);
+  qcc_qconv_range_(OW, IW, SW, DW, PW, kw, &lo, &hi);
   while (done < n) {
     const int32_t od = pix / (OH * OW), oh = (pix / OW) % OH, ow = pix % OW;
     const int32_t run = (OW - ow) < (n - done) ? (OW - ow) : (n - done);
-    const int32_t id = od * p->strides[0] - p->pads[0] + kd * p->dilations[0];
-    const int32_t ih = oh * p->strides[1] - p->pads[1] + kh * p->dilations[1];
+    const int32_t id = od * SD - PD + kd * DD;
+    const int32_t ih = oh * SH - PH + kh * DH;
     int8_t *dst = row + done;
     if (id < 0 || id >= ID || ih < 0 || ih >= IH) {
       qcc_qg_fill_neon(dst, zt, run);
@@ -144,7 +146,7 @@ static inline void qcc_qg_im2col_row_neon(const qcc_qconv_params *p, const uint8
         qcc_qg_fill_neon(dst, zt, run);
       } else {
         cnt = b - a;
-        src = xc + ((ptrdiff_t)id * IH + ih) * IW + (ptrdiff_t)a * SW - p->pads[2] + (ptrdiff_t)kw * p->dilations[2];
+        src = xc + ((ptrdiff_t)id * IH + ih) * IW + (ptrdiff_t)a * SW - PW + (ptrdiff_t)kw * DW;
         if (a > ow) qcc_qg_fill_neon(dst, zt, a - ow);
         dst += a - ow;
         if (SW == 1) {
