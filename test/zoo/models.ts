@@ -116,14 +116,14 @@ export const ZOO_NAMES = Object.keys(ZOO) as ZooName[];
 export const FORMS: readonly Form[] = ['qop', 'qdq'];
 export const ACTS: readonly Act[] = ['u8', 'i8'];
 
-/** Calibration ranges by network (name, seed and input shape identify a generated network). */
+/** Calibration ranges by network: name, seed, input shape and every layer's kind, tensors and weight shape. */
 const calibrated = new Map<string, Ranges>();
-const netKey = (n: NetDesc) => `${n.name}/${n.seed}/${n.input.shape.join('x')}`;
+const netKey = (n: NetDesc) =>
+  JSON.stringify([n.name, n.seed, n.input.shape, n.layers.map((l) => [l.k, l.y, 'w' in l ? l.w.shape : []])]);
 
 /**
- * The quantized model of a network. Calibration runs once per network (cached by name, seed and input
- * shape). `calibrateWith` calibrates on another network of the same layers,
- * e.g. a lower-resolution copy of a 224x224 MobileNetV2, so big benchmark variants stay quick to build.
+ * The quantized model of a network. Calibration runs once per network (cached by its seed and
+ * structure). `calibrateWith` calibrates on another network of the same layers, e.g. a lower-resolution copy of a 224x224 MobileNetV2, so big benchmark variants stay quick to build.
  */
 export function quantize(net: NetDesc, form: Form, act: Act, calibrateWith: NetDesc = net): ModelDesc {
   let r = calibrated.get(netKey(calibrateWith));
