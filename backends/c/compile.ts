@@ -14,7 +14,7 @@ import { getOpDef, hasOpDef } from '../../compiler/ops/registry.ts';
 import { getTarget } from '../target.ts';
 import { aliasPolicy } from './alias.ts';
 import type { CEmitContext, CEmitter } from './emitter.ts';
-import { LITERAL_MACROS, arrayInitializer, floatLit, intLit } from './literals.ts';
+import { LITERAL_MACROS, arrayInitializer, cStringLit, floatLit, intLit } from './literals.ts';
 import { NameTable, cComment, cIdent } from './names.ts';
 
 export interface CompileOptions {
@@ -28,6 +28,20 @@ export interface CompileOptions {
   runtimeDirs?: readonly string[];
   /** Largest arena accepted, in bytes (E_LIMIT above it; `--max-arena`). Default 2 GiB - 1. */
   maxArenaBytes?: number;
+  /**
+   * Debug build (`qcc compare --target`): the output also declares `<name>_dump_fn`, `<name>_run_debug`
+   * and `<name>_run_debug_v`, which run the same node code as `<name>_run` and call the hook with every
+   * node output right after the node; the harness then takes a dump folder. Off: the output is unchanged.
+   */
+  debugDump?: boolean;
+}
+
+/** A node output the debug build dumps, in dump order (the harness's file index). */
+export interface DumpedValue {
+  index: number;
+  name: string;
+  type: TensorType;
+  bytes: number;
 }
 
 export interface ModelIO {
@@ -52,6 +66,8 @@ export interface CompiledModel {
   constants: EmittedConstant[];
   /** Number of `static const` scalars/parameter structs (constDecl), whose size is the C compiler's. */
   paramDecls: number;
+  /** With `debugDump`: the values `<name>_run_debug` passes to the hook, in call order. */
+  dumps?: DumpedValue[];
 }
 
 export interface EmittedConstant {
@@ -308,17 +324,27 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
   };
 
   const requested: string[] = [];
+  // Debug build: every node output, read through the same expression the kernels use, right after the node.
+  const dumps: DumpedValue[] = [];
+  const dumpCalls = (n: Node): { call: string }[] =>
+    !opts.debugDump
+      ? []
+      : n.outputs.map((v) => {
+          const bytes = shapeSize(v.type.shape) * DTYPES[v.type.dtype].bytes;
+          dumps.push({ index: dumps.length, name: v.name, type: v.type, bytes });
+          return { call: `qcc_dbg_fn(qcc_dbg_user, ${cStringLit(v.name)}, ${DTYPES[v.type.dtype].onnx}, (const void *)${ctx.ref(v)}, ${bytes}u);` };
+        });
   const steps = sched.steps.map((n) => {
     if (isViewNode(n)) {
       const what = `view: '${cComment(n.outputs[0]!.name)}' is the bytes of '${cComment(n.inputs[0]!.name)}' (no code)`;
-      return { nameComment: cComment(n.name), opComment: cComment(n.op), code: `    /* ${what} */` };
+      return { nameComment: cComment(n.name), opComment: cComment(n.op), code: `    /* ${what} */`, dumps: dumpCalls(n) };
     }
     current = n;
     const e = emitterOf(n);
     for (const r of e.runtime(n)) if (!requested.includes(r)) requested.push(r);
     const code = e.emit(n, ctx);
     current = null;
-    return { nameComment: cComment(n.name), opComment: cComment(n.op), code: indent(code, '    ') };
+    return { nameComment: cComment(n.name), opComment: cComment(n.op), code: indent(code, '    '), dumps: dumpCalls(n) };
   });
 
   // Outputs not written by a producer: copies at the end (constants, graph inputs, repeated outputs).
@@ -379,6 +405,8 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
     outputs: outs,
     runParams,
     runVArgs,
+    debug: opts.debugDump === true,
+    numDumps: dumps.length,
     nullChecks,
     unusedParams,
     steps,
@@ -389,7 +417,8 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
     literalMacros: LITERAL_MACROS,
     inputSlots: Math.max(1, ins.length),
     outputSlots: Math.max(1, outs.length),
-    argCount: 1 + ins.length + outs.length,
+    argCount: 1 + ins.length + outs.length + (opts.debugDump ? 1 : 0),
+    dumpArg: 1 + ins.length + outs.length,
     cc: target.toolchain.cc,
     cflags: target.toolchain.cflags.join(' '),
     ldflags: target.toolchain.ldflags.join(' '),
@@ -406,7 +435,7 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
   }
   files.set(`${prefix}_main.c`, t.main(data));
   files.set('Makefile', t.makefile(data));
-  return { name: prefix, target: target.name, files, arenaBytes: plan.arenaBytes, inputs, outputs, plan, constants, paramDecls };
+  return { name: prefix, target: target.name, files, arenaBytes: plan.arenaBytes, inputs, outputs, plan, constants, paramDecls, ...(opts.debugDump ? { dumps } : {}) };
 }
 
 /** Directory of this module (for tools that want to locate templates). */

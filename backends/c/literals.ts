@@ -184,3 +184,15 @@ export function arrayInitializer(dtype: DType, data: ArrayLike<number> | ArrayLi
   for (let i = 0, k = 0; i < n; i += perLine, k++) lines[k] = '  ' + parts.slice(i, i + perLine).join(', ');
   return lines.join(',\n');
 }
+
+/**
+ * C string literal of a model string (its UTF-8 bytes): printable ASCII as is, except `"`, `\` and `?`
+ * (no trigraphs), everything else as 3-digit octal escapes, which never run into the next character.
+ */
+export function cStringLit(s: string): string {
+  let out = '"';
+  for (const b of Buffer.from(s, 'utf8')) {
+    out += b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c && b !== 0x3f ? String.fromCharCode(b) : '\\' + b.toString(8).padStart(3, '0');
+  }
+  return out + '"';
+}
