@@ -34,7 +34,7 @@ function clip(s: string): string {
 }
 
 /** Runs a command; E_TOOLCHAIN when it cannot start, times out or fails. Returns stdout. */
-function exec(argv: readonly string[], cwd: string, what: string, timeoutMs: number, missingHint?: string): string {
+export function exec(argv: readonly string[], cwd: string, what: string, timeoutMs: number, missingHint?: string): string {
   const [cmd, ...args] = argv;
   const r = spawnSync(cmd!, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   if (r.error) {
