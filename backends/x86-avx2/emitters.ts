@@ -13,7 +13,7 @@ import { expand, intValues } from '../../compiler/ops/qparams.ts';
 import type { CEmitContext, CEmitter } from '../c/emitter.ts';
 import { GENERIC_EMITTERS } from '../c/ops/index.ts';
 import {
-  MR, NR, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose,
+  MR, NR, convGemmScratch, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose,
   u8s8Exact, type PackedFamily,
 } from './pack.ts';
 
@@ -84,7 +84,11 @@ const qlinearConv: CEmitter = {
     const p = planConv(node);
     if (p.kind === 'generic') return generic('qlinear_conv').scratchBytes?.(node) ?? 0;
     if (p.kind === 'dw') return p.scratch.bytes;
-    return p.nb * p.kpad * (p.family === 'u8s8' ? 1 : 2);
+    const { g } = p;
+    return convGemmScratch(p.family, {
+      kpad: p.kpad, nb: p.nb, cpg: g.cPerGroup, oh: g.outSp[1], ow: g.outSp[2], kh: g.kernel[1], kw: g.kernel[2],
+      sh: g.strides[1], sw: g.strides[2], dh: g.dilations[1], dw: g.dilations[2],
+    });
   },
   emit(node, ctx) {
     const p = planConv(node);

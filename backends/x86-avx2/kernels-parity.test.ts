@@ -18,7 +18,7 @@ import { qconvAccumulate, type QConvGeometry } from '../../compiler/ops/qgeometr
 import { outputSpatial } from '../../compiler/ops/conv-geometry.ts';
 import { rng } from '../../compiler/ops/nn-test-util.ts';
 import {
-  depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
+  convGemmScratch, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
   type PackedFamily,
 } from './pack.ts';
 
@@ -110,7 +110,8 @@ function convCase(o: {
     const wT = family === 'u8s8' ? 'int8_t' : 'int16_t';
     decls += `${cArr(wT, `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n${fArr(`s${id}`, pk.scale)}\n`;
     decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, o.k[0], o.k[1], o.s[0], o.s[1], d[0], d[1], o.p[0], o.p[1], group, cpg, mpg, kdim, kpad, pk.mblocks, nb, xs, xzp, ys, yzp, 0, 0, 0].join(',')}};`;
-    body = `run_case(${outBytes}, ${nb * kpad * (family === 'u8s8' ? 1 : 2)}, &p${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpconv_gemm_${family}_avx2, qcc_qpconv_gemm_${family});`;
+    const sbytes = convGemmScratch(family, { kpad, nb, cpg, oh, ow, kh: o.k[0], kw: o.k[1], sh: o.s[0], sw: o.s[1], dh: d[0], dw: d[1] });
+    body = `run_case(${outBytes}, ${sbytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpconv_gemm_${family}_avx2, qcc_qpconv_gemm_${family});`;
     o.label = `${o.label ?? 'conv'} ${family}`;
   }
   const label = `${o.label ?? 'conv'} #${id} ${o.xd}${o.wd}${o.yd} c${o.c} m${o.m} ${o.h}x${o.w} k${o.k} s${o.s} d${d} p${o.p} g${group} w:${o.wmode}`;
@@ -178,6 +179,14 @@ for (const [xd, wd, yd] of dts) {
     matmulCase({ batch: 1, m: ri(1, 9), k: ri(1, 70), n: ri(1, 40), ad: xd, bd: wd, yd, wmode });
     matmulCase({ batch: 2, m: ri(4, 9), k: ri(30, 90), n: ri(15, 33), ad: xd, bd: wd, yd, wmode });
   }
+}
+// Wide rows (the vectorised im2col's 16/32-element loops, deinterleaving for column stride 2), even kernel
+// widths with stride 2, row stride != column stride, pointwise over several pixel blocks.
+for (const [xd, wd, yd] of dts) {
+  const wmode = pick(['safe', 'full', 'extreme'] as const);
+  convCase({ c: ri(1, 4), m: ri(3, 9), h: ri(5, 9), w: ri(33, 80), k: [3, pick([2, 3, 4])], s: [pick([1, 2]), 2], p: [ri(0, 2), ri(0, 3), ri(0, 2), ri(0, 3)], xd, wd, yd, wmode, label: 'wide' });
+  convCase({ c: ri(1, 5), m: ri(2, 7), h: ri(4, 8), w: ri(40, 70), k: [pick([1, 3]), pick([1, 3, 5])], s: [2, 1], p: [1, ri(0, 2), 0, ri(0, 2)], xd, wd, yd, wmode, label: 'wide' });
+  convCase({ c: ri(9, 20), m: ri(5, 12), h: ri(6, 12), w: ri(20, 40), k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode, label: 'pointwise-blocks' });
 }
 // Saturation is visible: u8 x s8 forced onto weights whose pairs can saturate (w = 127 or -128 in pairs).
 const SAT_CONV = caseNo;

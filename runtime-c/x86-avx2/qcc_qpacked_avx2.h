@@ -32,6 +32,190 @@ static inline __m256i qcc_ld256_avx2_(const void *p) { return _mm256_loadu_si256
 #define QCC_DOT2_(acc, a, b) acc = _mm256_add_epi32(acc, _mm256_madd_epi16(a, b))
 
 /*
+ * Vectorised im2col for dilation 1 and column stride 1 or 2 (any kernel, row stride, padding), used by the
+ * conv GEMMs instead of the scalar qcc_qp_im2col_* of the twins; it writes the same panel bytes for every
+ * pixel < np (pixels np..16k-1 of the last panel hold pad values: their outputs are never stored). Three steps:
+ *   1. per image and group, once: the zero-point padded input as "phase planes": for channel ci and column
+ *      phase f (< sw), plane row r (input row r - ph) holds padded columns f, f + sw, f + 2 sw, ... So for tap
+ *      (ky, kx) the inputs of output row oh are the wj-long run at [ci][kx % sw][oh * sh + ky][kx / sw + ow].
+ *      u8 family: bytes x ^ flip, padding x_zp_u; s16 family: (x ^ flip) - x_zp_u, padding 0.
+ *   2. per pixel block: T[k][j] = the element of tap k for block pixel j: one contiguous copy per output row.
+ *   3. T interleaved into the panel layout [16 px][KG] with unpack instructions.
+ * Scratch after the panel block (sizes: backends/x86-avx2/pack.ts convGemmScratch, which must agree):
+ *   T (kpad x nb elements + 32 bytes slack) | planes (cpg x sw x ph_rows x wj elements + 32 bytes) | one padded
+ *   input row (pw_cols + 64 bytes). The slack lets the 32-byte copies of step 2 run past a run's end.
+ */
+static inline int32_t qcc_qp_fast_im2col_(const qcc_qpconv_params *p) {
+  return p->dh == 1 && p->dw == 1 && (p->sw == 1 || p->sw == 2);
+}
+static inline size_t qcc_qp_al32_(size_t b) { return (b + 31u) & ~(size_t)31u; }
+static inline int32_t qcc_qp_ph_rows_(const qcc_qpconv_params *p) { return (p->oh - 1) * p->sh + p->kh; }
+static inline int32_t qcc_qp_pw_cols_(const qcc_qpconv_params *p) { return (p->ow - 1) * p->sw + p->kw; }
+static inline int32_t qcc_qp_wj_(const qcc_qpconv_params *p) { return p->ow + (p->kw - 1) / p->sw; }
+
+/* d[i] = x[i - pw] ^ flip for i - pw in [0, W), else pad; i in [0, n). */
+static inline void qcc_qp_pad_row_avx2_(uint8_t *d, const uint8_t *xr, int32_t n, int32_t W, int32_t pw, uint8_t flip,
+                                        uint8_t pad) {
+  const __m256i f = _mm256_set1_epi8((char)flip);
+  const int32_t a = pw < n ? pw : n, b = pw + W < n ? pw + W : n;
+  int32_t i;
+  for (i = 0; i < a; i++) d[i] = pad;
+  for (; i + 32 <= b; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_xor_si256(qcc_ld256_avx2_(xr + i - pw), f));
+  for (; i < b; i++) d[i] = (uint8_t)(xr[i - pw] ^ flip);
+  for (; i < n; i++) d[i] = pad;
+}
+
+/* u8 family, sw = 2: e[j] = s[2j] (j < ne), o[j] = s[2j + 1] (j < no), o[no..ne) = pad. */
+static inline void qcc_qp_deint_u8_avx2_(uint8_t *e, uint8_t *o, const uint8_t *s, int32_t ne, int32_t no, uint8_t pad) {
+  const __m256i m = _mm256_set1_epi16(0xff);
+  int32_t j;
+  for (j = 0; j + 16 <= no; j += 16) {
+    const __m256i v = qcc_ld256_avx2_(s + 2 * j);
+    const __m256i pk = _mm256_permute4x64_epi64(_mm256_packus_epi16(_mm256_and_si256(v, m), _mm256_srli_epi16(v, 8)), 0xD8);
+    _mm_storeu_si128((__m128i *)(void *)(e + j), _mm256_castsi256_si128(pk));
+    _mm_storeu_si128((__m128i *)(void *)(o + j), _mm256_extracti128_si256(pk, 1));
+  }
+  {
+    int32_t i;
+    for (i = j; i < ne; i++) e[i] = s[2 * i];
+    for (i = j; i < no; i++) o[i] = s[2 * i + 1];
+    for (i = no; i < ne; i++) o[i] = pad;
+  }
+}
+
+/* s16 family, sw = 2: as above with e/o = byte - zpu (pad: 0). */
+static inline void qcc_qp_deint_s16_avx2_(int16_t *e, int16_t *o, const uint8_t *s, int32_t ne, int32_t no, int32_t zpu) {
+  const __m256i m = _mm256_set1_epi16(0xff), z = _mm256_set1_epi16((int16_t)zpu);
+  int32_t j;
+  for (j = 0; j + 16 <= no; j += 16) {
+    const __m256i v = qcc_ld256_avx2_(s + 2 * j);
+    _mm256_storeu_si256((__m256i *)(void *)(e + j), _mm256_sub_epi16(_mm256_and_si256(v, m), z));
+    _mm256_storeu_si256((__m256i *)(void *)(o + j), _mm256_sub_epi16(_mm256_srli_epi16(v, 8), z));
+  }
+  {
+    int32_t i;
+    for (i = j; i < ne; i++) e[i] = (int16_t)((int32_t)s[2 * i] - zpu);
+    for (i = j; i < no; i++) o[i] = (int16_t)((int32_t)s[2 * i + 1] - zpu);
+    for (i = no; i < ne; i++) o[i] = 0;
+  }
+}
+
+/* s16 family, sw = 1: d[i] = s[i] - zpu. */
+static inline void qcc_qp_widen_s16_avx2_(int16_t *d, const uint8_t *s, int32_t n, int32_t zpu) {
+  const __m256i z = _mm256_set1_epi16((int16_t)zpu);
+  int32_t i;
+  for (i = 0; i + 16 <= n; i += 16) {
+    const __m256i v = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+    _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_sub_epi16(v, z));
+  }
+  for (; i < n; i++) d[i] = (int16_t)((int32_t)s[i] - zpu);
+}
+
+/* Step 1 for one image and group: es = element size (1: u8 family, 2: s16 family). */
+static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t *xg, int32_t es, uint8_t *planes,
+                                       uint8_t *row) {
+  const int32_t S = p->sw, R = qcc_qp_ph_rows_(p), PWC = qcc_qp_pw_cols_(p), WJ = qcc_qp_wj_(p);
+  const uint8_t flip = p->x_signed ? 0x80u : 0u;
+  const int32_t zpu = p->x_signed ? p->xzp + 128 : p->xzp; /* a byte: padding is x_zp_u, so (pad - zpu) = 0 */
+  const ptrdiff_t hw = (ptrdiff_t)p->h * p->w, prow = (ptrdiff_t)WJ * es;
+  int32_t ci, r, f;
+  for (ci = 0; ci < p->cpg; ci++) {
+    for (r = 0; r < R; r++) {
+      const int32_t ih = r - p->ph;
+      uint8_t *d0 = planes + (((ptrdiff_t)ci * S) * R + r) * prow;
+      uint8_t *d1 = S == 2 ? d0 + (ptrdiff_t)R * prow : d0;
+      if (ih < 0 || ih >= p->h) {
+        for (f = 0; f < S; f++) {
+          uint8_t *d = f ? d1 : d0;
+          if (es == 1) memset(d, zpu, (size_t)WJ);
+          else memset(d, 0, (size_t)WJ * 2u);
+        }
+        continue;
+      }
+      {
+        const uint8_t *xr = xg + (ptrdiff_t)ci * hw + (ptrdiff_t)ih * p->w;
+        if (S == 1 && es == 1) {
+          qcc_qp_pad_row_avx2_(d0, xr, PWC, p->w, p->pw, flip, (uint8_t)zpu);
+        } else {
+          qcc_qp_pad_row_avx2_(row, xr, PWC, p->w, p->pw, flip, (uint8_t)zpu);
+          if (S == 1) qcc_qp_widen_s16_avx2_((int16_t *)(void *)d0, row, PWC, zpu);
+          else if (es == 1) qcc_qp_deint_u8_avx2_(d0, d1, row, WJ, PWC / 2, (uint8_t)zpu);
+          else qcc_qp_deint_s16_avx2_((int16_t *)(void *)d0, (int16_t *)(void *)d1, row, WJ, PWC / 2, zpu);
+        }
+      }
+    }
+  }
+}
+
+/* Copies n elements (es bytes each) with 32-byte moves; may write up to 31 bytes past d + n * es. */
+static inline void qcc_qp_run_copy_avx2_(uint8_t *d, const uint8_t *s, int32_t bytes) {
+  int32_t i;
+  for (i = 0; i < bytes; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), qcc_ld256_avx2_(s + i));
+}
+
+/* Steps 2 and 3 for pixels [p0, p0 + np) into the panel block blk. */
+static inline void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t es, const uint8_t *planes, int32_t p0,
+                                       int32_t np, uint8_t *T, uint8_t *blk) {
+  const int32_t S = p->sw, R = qcc_qp_ph_rows_(p), WJ = qcc_qp_wj_(p), OW = p->ow, KW = p->kw, KHW = p->kh * p->kw;
+  const int32_t nb = p->nb, npad = (np + 15) & ~15;
+  const int32_t zpu = p->x_signed ? p->xzp + 128 : p->xzp;
+  const ptrdiff_t trow = (ptrdiff_t)nb * es, rstep = (ptrdiff_t)p->sh * WJ * es;
+  const int contiguous = S == 1 && p->sh == 1 && WJ == OW; /* consecutive output rows are consecutive in a plane */
+  int32_t k, q, kg;
+  for (k = 0; k < p->kpad; k++) {
+    uint8_t *d = T + k * trow;
+    int32_t j = 0;
+    if (k < p->kdim) {
+      const int32_t ci = k / KHW, rr = k % KHW, ky = rr / KW, kx = rr % KW;
+      const uint8_t *base = planes + ((((ptrdiff_t)ci * S + kx % S) * R + ky) * WJ + kx / S) * es;
+      int32_t oh = p0 / OW, ow = p0 % OW;
+      if (contiguous) {
+        qcc_qp_run_copy_avx2_(d, base + ((ptrdiff_t)oh * WJ + ow) * es, np * es);
+        j = np;
+      }
+      while (j < np) {
+        const int32_t seg = OW - ow < np - j ? OW - ow : np - j;
+        qcc_qp_run_copy_avx2_(d + (ptrdiff_t)j * es, base + oh * rstep + (ptrdiff_t)ow * es, seg * es);
+        j += seg;
+        ow = 0;
+        oh++;
+      }
+    }
+    if (es == 1) memset(d + j, zpu, (size_t)(npad - j));
+    else memset(d + (ptrdiff_t)j * 2, 0, (size_t)(npad - j) * 2u);
+  }
+  if (es == 1) {
+    for (q = 0; q * 16 < np; q++) {
+      uint8_t *o = blk + (ptrdiff_t)q * p->kpad * 16;
+      const uint8_t *t = T + q * 16;
+      for (kg = 0; kg < p->kpad / 4; kg++, o += 64, t += 4 * trow) {
+        const __m128i a0 = _mm_loadu_si128((const __m128i *)(const void *)t);
+        const __m128i a1 = _mm_loadu_si128((const __m128i *)(const void *)(t + trow));
+        const __m128i a2 = _mm_loadu_si128((const __m128i *)(const void *)(t + 2 * trow));
+        const __m128i a3 = _mm_loadu_si128((const __m128i *)(const void *)(t + 3 * trow));
+        const __m128i l01 = _mm_unpacklo_epi8(a0, a1), h01 = _mm_unpackhi_epi8(a0, a1);
+        const __m128i l23 = _mm_unpacklo_epi8(a2, a3), h23 = _mm_unpackhi_epi8(a2, a3);
+        _mm_storeu_si128((__m128i *)(void *)o, _mm_unpacklo_epi16(l01, l23));
+        _mm_storeu_si128((__m128i *)(void *)(o + 16), _mm_unpackhi_epi16(l01, l23));
+        _mm_storeu_si128((__m128i *)(void *)(o + 32), _mm_unpacklo_epi16(h01, h23));
+        _mm_storeu_si128((__m128i *)(void *)(o + 48), _mm_unpackhi_epi16(h01, h23));
+      }
+    }
+  } else {
+    for (q = 0; q * 16 < np; q++) {
+      uint8_t *o = blk + (ptrdiff_t)q * p->kpad * 32;
+      const uint8_t *t = T + q * 32;
+      for (kg = 0; kg < p->kpad / 2; kg++, o += 64, t += 2 * trow) {
+        const __m256i a0 = qcc_ld256_avx2_(t), a1 = qcc_ld256_avx2_(t + trow);
+        const __m256i lo = _mm256_unpacklo_epi16(a0, a1), hi = _mm256_unpackhi_epi16(a0, a1);
+        _mm256_storeu_si256((__m256i *)(void *)o, _mm256_permute2x128_si256(lo, hi, 0x20));
+        _mm256_storeu_si256((__m256i *)(void *)(o + 32), _mm256_permute2x128_si256(lo, hi, 0x31));
+      }
+    }
+  }
+}
+
+/*
  * 4 output rows x 16 pixels. panel: per k-group 64 bytes (16 px x KG), w: per k-group MR x KG elements
  * (16 bytes for u8s8, 16 bytes for s16 pairs), acc initialised with the rows' bias.
  */
@@ -70,16 +254,24 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
   static inline void NAME(const qcc_qpconv_params *p, const void *x, const WT *wp, const int32_t *bias,         \
                           const float *scale, void *y, uint8_t *scratch) {                                     \
     const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;                                 \
-    const int32_t nkg = p->kpad / KG;                                                                          \
+    const int32_t nkg = p->kpad / KG, fast = qcc_qp_fast_im2col_(p), es = (int32_t)sizeof(T);                  \
+    uint8_t *tb = NULL, *planes = NULL, *prow = NULL;                                                          \
     const qcc_rq_avx2 rq = qcc_rq_init_avx2(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);          \
     T *blk = (T *)(void *)scratch;                                                                             \
     int32_t n, g, p0, q, mb, r;                                                                                \
     for (n = 0; n < p->n; n++) {                                                                               \
       for (g = 0; g < p->group; g++) {                                                                         \
         const uint8_t *xg = (const uint8_t *)x + (n * qcc_qp_in_img_(p) + (ptrdiff_t)g * p->cpg * hw);          \
+        if (fast) {                                                                                            \
+          tb = scratch + qcc_qp_al32_((size_t)p->nb * p->kpad * es);                                           \
+          planes = tb + qcc_qp_al32_((size_t)p->kpad * p->nb * es + 32u);                                      \
+          prow = planes + qcc_qp_al32_((size_t)p->cpg * p->sw * qcc_qp_ph_rows_(p) * qcc_qp_wj_(p) * es + 32u); \
+          qcc_qp_planes_avx2_(p, xg, es, planes, prow);                                                        \
+        }                                                                                                      \
         for (p0 = 0; p0 < plane; p0 += p->nb) {                                                                \
           const int32_t np = (int32_t)(plane - p0 < p->nb ? plane - p0 : p->nb);                               \
-          IM2COL;                                                                                              \
+          if (fast) qcc_qp_gather_avx2_(p, es, planes, (int32_t)p0, np, tb, scratch);                          \
+          else IM2COL;                                                                                         \
           for (q = 0; q * QCC_QP_NR < np; q++) {                                                               \
             const uint8_t *panel = (const uint8_t *)(blk + (ptrdiff_t)q * p->kpad * QCC_QP_NR);                \
             const int32_t nq = np - q * QCC_QP_NR < QCC_QP_NR ? np - q * QCC_QP_NR : QCC_QP_NR;               \
