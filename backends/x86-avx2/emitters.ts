@@ -12,6 +12,7 @@ import { qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMu
 import { expand, intValues } from '../../compiler/ops/qparams.ts';
 import type { CEmitContext, CEmitter } from '../c/emitter.ts';
 import { GENERIC_EMITTERS } from '../c/ops/index.ts';
+import { QLINEAR_BINARY_AVX2 } from './qlinear-binary.ts';
 import {
   MR, NR, convGemmScratch, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose,
   u8s8Exact, type PackedFamily,
@@ -170,5 +171,5 @@ const qlinearMatMul: CEmitter = {
   },
 };
 
-export const X86_AVX2_EMITTERS: CEmitter[] = [qlinearConv, qlinearMatMul];
+export const X86_AVX2_EMITTERS: CEmitter[] = [qlinearConv, qlinearMatMul, ...QLINEAR_BINARY_AVX2];
 export { MR };
