@@ -123,7 +123,8 @@ const netKey = (n: NetDesc) =>
 
 /**
  * The quantized model of a network. Calibration runs once per network (cached by its seed and
- * structure). `calibrateWith` calibrates on another network of the same layers, e.g. a lower-resolution copy of a 224x224 MobileNetV2, so big benchmark variants stay quick to build.
+ * structure). `calibrateWith` calibrates on another network of the same layers, e.g. a lower-resolution
+ * copy of a 224x224 MobileNetV2, so big benchmark variants stay quick to build.
  */
 export function quantize(net: NetDesc, form: Form, act: Act, calibrateWith: NetDesc = net): ModelDesc {
   let r = calibrated.get(netKey(calibrateWith));
