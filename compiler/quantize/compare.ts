@@ -22,6 +22,21 @@ export interface LayerRow {
   maxErr: number;
   /** SQNR fell by more than `dropDb` from the layer before (or is below `floorDb`): accuracy is lost here. */
   lost: boolean;
+  /**
+   * Only when comparing compiled C (`CompareOptions.compiled`): the C tensor equalled the interpreter's
+   * byte for byte on every input set (false: it differed, or the debug build did not dump it).
+   */
+  cExact?: boolean;
+}
+
+/** What the compiled-C comparison checked besides the rows: every intermediate of the quantized graph. */
+export interface CompiledCheck {
+  /** (tensor, input set) pairs compared byte for byte. */
+  checked: number;
+  /** Quantized-graph tensors whose C bytes differ from the interpreter's, in graph order. */
+  differing: string[];
+  /** Node outputs the interpreter produced that the debug build did not dump. */
+  missing: string[];
 }
 
 const OUT_PARAMS: Record<string, [number, number]> = {
@@ -58,6 +73,17 @@ function asFloat(t: Tensor, v: Value): Float32Array | null {
 export interface CompareOptions {
   dropDb?: number;
   floorDb?: number;
+  /**
+   * The compiled C's node outputs of the quantized graph for an input set (a debug build, see
+   * backends/run-dumps.ts): the rows are computed from these instead of the interpreter's, and every
+   * one is held to the interpreter's bytes (rows get `cExact`; `check` receives the totals).
+   */
+  compiled?: (sample: Sample) => ReadonlyMap<string, Tensor>;
+  check?: CompiledCheck;
+}
+
+function sameBytes(a: Tensor, b: Tensor): boolean {
+  return a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]) && Buffer.compare(Buffer.from(a.bytes()), Buffer.from(b.bytes())) === 0;
 }
 
 export function compareModels(floatGraph: Graph, quantGraph: Graph, samples: readonly Sample[], opts: CompareOptions = {}): LayerRow[] {
@@ -67,13 +93,27 @@ export function compareModels(floatGraph: Graph, quantGraph: Graph, samples: rea
   for (const n of floatGraph.nodes) for (const o of n.outputs) if (o.type.dtype === 'f32') order.push({ tensor: o.name, node: n.name, op: n.op });
   const wanted = new Set(order.map((o) => o.tensor));
   const stats = new Map<string, { err: ErrorStats; matched: string }>();
+  const differing = new Set<string>();
+  const missing = new Set<string>();
+  let checked = 0;
   for (const s of samples) {
     const ref = new Map<string, Float32Array>();
     interpret(floatGraph, s, { onNode: (_n, outs) => { for (const { value, tensor } of outs) if (wanted.has(value.name)) ref.set(value.name, tensor.data as Float32Array); } });
     const seen = new Set<string>();
+    const c = opts.compiled?.(s);
     interpret(quantGraph, s, {
       onNode: (_n, outs) => {
-        for (const { value, tensor } of outs) {
+        for (const { value, tensor: interpreted } of outs) {
+          let tensor = interpreted;
+          if (c) {
+            const ct = c.get(value.name);
+            if (!ct) missing.add(value.name);
+            else {
+              checked++;
+              if (!sameBytes(ct, interpreted)) differing.add(value.name);
+              tensor = ct;
+            }
+          }
           const name = floatNameOf(value.name);
           const f = ref.get(name);
           if (!f || seen.has(name) || tensor.size !== f.length) continue;
@@ -93,24 +133,32 @@ export function compareModels(floatGraph: Graph, quantGraph: Graph, samples: rea
     const st = stats.get(o.tensor);
     if (!st) continue;
     const sqnr = st.err.sqnr;
-    rows.push({ ...o, matched: st.matched, sqnr, maxErr: st.err.maxAbs, lost: sqnr < floorDb || (Number.isFinite(prev) && prev - sqnr > dropDb) });
+    const row: LayerRow = { ...o, matched: st.matched, sqnr, maxErr: st.err.maxAbs, lost: sqnr < floorDb || (Number.isFinite(prev) && prev - sqnr > dropDb) };
+    if (opts.compiled) row.cExact = !differing.has(st.matched) && !missing.has(st.matched);
+    rows.push(row);
     prev = sqnr;
   }
+  if (opts.check) Object.assign(opts.check, { checked, differing: [...differing], missing: [...missing] });
   return rows;
 }
 
 export function formatCompare(rows: readonly LayerRow[]): string {
-  const head = ['layer (float tensor)', 'op', 'SQNR', 'max error', ''];
-  const body = rows.map((r) => [r.tensor, r.op, formatDb(r.sqnr), r.maxErr.toPrecision(4), r.lost ? '<-- accuracy lost here' : '']);
+  const withC = rows.some((r) => r.cExact !== undefined);
+  const head = ['layer (float tensor)', 'op', 'SQNR', 'max error', ...(withC ? ['C == interpreter'] : []), ''];
+  const body = rows.map((r) => [r.tensor, r.op, formatDb(r.sqnr), r.maxErr.toPrecision(4), ...(withC ? [cExactText(r)] : []), r.lost ? '<-- accuracy lost here' : '']);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(w[i]!)).join('  ').trimEnd();
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...body.map(line)].join('\n');
 }
 
+function cExactText(r: LayerRow): string {
+  return r.cExact === undefined ? '' : r.cExact ? 'bytes equal' : 'DIFFERS (qcc bug)';
+}
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** A standalone HTML page: an inline SVG plot of SQNR per layer, and the table. */
-export function compareHtml(rows: readonly LayerRow[], title: string): string {
+export function compareHtml(rows: readonly LayerRow[], title: string, note = ''): string {
   const W = 60 + rows.length * 48;
   const H = 260;
   const finite = rows.map((r) => (Number.isFinite(r.sqnr) ? r.sqnr : 0));
@@ -123,11 +171,13 @@ export function compareHtml(rows: readonly LayerRow[], title: string): string {
       `<text x="${x + 16}" y="${H - 45}" font-size="9" text-anchor="end" transform="rotate(-40 ${x + 16} ${H - 45})">${esc(r.tensor.slice(-24))}</text>`;
   }).join('');
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="40" y="${y(f * top) + 3}" font-size="10" text-anchor="end">${(f * top).toFixed(0)}</text><line x1="45" x2="${W}" y1="${y(f * top)}" y2="${y(f * top)}" stroke="#ddd"/>`).join('');
-  const table = rows.map((r) => `<tr${r.lost ? ' style="background:#fbe3e2"' : ''}><td>${esc(r.tensor)}</td><td>${esc(r.op)}</td><td>${esc(formatDb(r.sqnr))}</td><td>${r.maxErr.toPrecision(4)}</td><td>${r.lost ? 'accuracy lost here' : ''}</td></tr>`).join('\n');
+  const withC = rows.some((r) => r.cExact !== undefined);
+  const cCell = (r: LayerRow) => (withC ? `<td${r.cExact === false ? ' style="background:#d9534f;color:#fff;font-weight:bold"' : ''}>${cExactText(r)}</td>` : '');
+  const table = rows.map((r) => `<tr${r.lost ? ' style="background:#fbe3e2"' : ''}><td>${esc(r.tensor)}</td><td>${esc(r.op)}</td><td>${esc(formatDb(r.sqnr))}</td><td>${r.maxErr.toPrecision(4)}</td>${cCell(r)}<td>${r.lost ? 'accuracy lost here' : ''}</td></tr>`).join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title></head><body style="font-family:sans-serif">
-<h1>${esc(title)}</h1><p>SQNR (dB) of each layer's quantized output against the float model; red: accuracy is lost there.</p>
+<h1>${esc(title)}</h1><p>SQNR (dB) of each layer's quantized output against the float model; red: accuracy is lost there.</p>${note ? `\n<p>${esc(note)}</p>` : ''}
 <svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="SQNR per layer">${ticks}${bars}</svg>
-<table border="1" cellspacing="0" cellpadding="4"><tr><th>layer</th><th>op</th><th>SQNR</th><th>max error</th><th></th></tr>
+<table border="1" cellspacing="0" cellpadding="4"><tr><th>layer</th><th>op</th><th>SQNR</th><th>max error</th>${withC ? '<th>C == interpreter</th>' : ''}<th></th></tr>
 ${table}
 </table></body></html>
 `;
