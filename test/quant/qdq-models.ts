@@ -201,6 +201,15 @@ export function qdqCases(act: Act): QdqCase[] {
       x = chain(x, 'Flatten', [], { axis: { i: 2 } });
       return [x];
     });
+  // A Reshape whose target shape comes from Shape -> Gather -> Concat (folded once shapes are static):
+  // the DQ/Q pair around it drops as for a constant shape.
+  add('reshape with a Shape -> Gather -> Concat shape', ['quantize_linear', 'reshape', 'dequantize_linear'], (b) => {
+    const x = b.qdq(b.input('x', [2, 3, 4]), act, 0.03, mid(act) + 1);
+    const shape = b.op('Shape', [x]);
+    const n = b.op('Gather', [shape, b.init('i0', Tensor.fromNumbers('i64', [1], [0]))], { axis: { i: 0 } });
+    const target = b.op('Concat', [n, b.init('rest', Tensor.fromNumbers('i64', [1], [-1]))], { axis: { i: 0 } });
+    return [b.dq(b.q(b.op('Reshape', [x, target]), act, 0.03, mid(act) + 1), act, 0.03, mid(act) + 1)];
+  });
   // One DequantizeLinear feeding two convs and a graph output.
   add('multi-consumer DQ', ['dequantize_linear', 'dequantize_linear', 'dequantize_linear', 'quantize_linear', 'qlinear_conv', 'qlinear_conv'], (b) => {
     const xq = b.q(b.input('x', [1, 2, 5, 5]), act, S, mid(act));
