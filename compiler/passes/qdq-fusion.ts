@@ -63,8 +63,9 @@ function dqQPattern(need: readonly number[], opt: readonly number[] = [], qOptio
     for (const i of need) if (!dqs[i]) return `input ${i} ('${node.inputs[i]?.name}') does not come from a DequantizeLinear`;
     for (const i of opt) if (node.inputs[i] && !dqs[i]) return `input ${i} ('${node.inputs[i]!.name}') is float, not a DequantizeLinear of int32`;
     const q = soleQ(graph, node);
-    // ORT's CheckQDQNodes: a group without Q (QGemm with a float output) may end in a graph output.
-    if (!q && qOptional && node.outputs[0]!.users.length === 0) return { node, dqs, q };
+    // ORT's CheckQDQNodes: a group without Q (QGemm / MatMulIntegerToFloat with a float output) may feed
+    // anything, graph outputs included, but not a mix of Q and other consumers.
+    if (!q && qOptional && !node.outputs[0]!.users.some((u) => u.op === 'quantize_linear')) return { node, dqs, q };
     if (graph.outputs.includes(node.outputs[0]!)) return 'its output is a graph output (ONNX Runtime does not fuse it either)';
     if (!q) return qOptional ? 'its output goes to other nodes than one QuantizeLinear' : 'its output does not go to a single QuantizeLinear';
     return { node, dqs, q };
@@ -191,6 +192,62 @@ function matmulPlan(m: QdqMatch): GemmPlan | string {
   const y = perTensor8(m.q!, 'the output');
   if (typeof y === 'string') return y;
   return activationCheck(x, w, y) ?? { x, w, y };
+}
+
+/**
+ * DQ -> MatMul with no QuantizeLinear after it: ORT runs MatMulIntegerToFloat, float(acc) * (a_scale *
+ * b_scale[n]), which is QGemm's float output with alpha = 1 (measured identical on onnxruntime-web; the
+ * float simulation differs by up to ~4e-5 relative). A of rank > 2 is flattened to 2-D around it.
+ */
+const matmulToFloat: QdqRule = {
+  name: 'matmul-integer-to-float',
+  ops: ['matmul'],
+  pattern(graph, node) {
+    const m = dqQPattern([0, 1], [], true)(graph, node);
+    if (typeof m === 'string') return m;
+    return m.q ? 'it has a QuantizeLinear after it' : m;
+  },
+  check(graph, m) {
+    if (!hasOpDef('qgemm')) return 'no integer Gemm kind (qgemm) is available';
+    if (m.node.inputs[1]!.type.shape.length !== 2) return 'B is not 2-D';
+    if (m.node.inputs[0]!.type.shape.length < 2) return 'A is 1-D';
+    const plan = matmulFloatPlan(m);
+    if (typeof plan === 'string') return plan;
+    return null;
+  },
+  rewrite(graph, m) {
+    const plan = matmulFloatPlan(m) as GemmPlan;
+    const a = dqIn(m, 0);
+    const as = a.type.shape;
+    const k = as[as.length - 1]!;
+    const rows = as.slice(0, -1).reduce((p, d) => p * d, 1);
+    const name = m.node.name;
+    const n = m.node.inputs[1]!.type.shape[1]!;
+    let a2 = a;
+    if (as.length > 2) {
+      a2 = graph.addValue(`${name}_a2d`, { dtype: a.type.dtype, shape: [rows, k] });
+      graph.addNode('reshape', `${name}_flatten`, [a], [a2], { shape: [rows, k] }, m.node);
+    }
+    const ins = gemmInputs(graph, { ...m, dqs: [m.dqs[0]!, m.dqs[1]!, null] }, plan, false).map((v, i) => (i === 0 ? a2 : v));
+    const attrs: Attrs = { alpha: 1, transA: 0, transB: 0 };
+    if (as.length === 2) {
+      fuse(graph, m, 'qgemm', ins, attrs);
+      return;
+    }
+    const y2 = graph.addValue(`${name}_y2d`, { dtype: 'f32', shape: [rows, n] });
+    graph.addNode('qgemm', name, ins, [y2], attrs, m.node);
+    const remove = [m.node, ...m.dqs.filter((d): d is Node => d !== null)];
+    replaceGroup(graph, m.node.outputs[0]!, 'reshape', `${name}_unflatten`, [y2], { shape: [...m.node.outputs[0]!.type.shape] }, m.node, remove);
+  },
+};
+
+function matmulFloatPlan(m: QdqMatch): GemmPlan | string {
+  const x = perTensor8(m.dqs[0]!, 'input A');
+  if (typeof x === 'string') return x;
+  const w = weightParams(m, 1, 1, 'B operand');
+  if (typeof w === 'string') return w;
+  if (m.node.outputs[0]!.type.dtype !== 'f32') return 'the output is not f32';
+  return activationCheck(x, w, null) ?? { x, w, y: null };
 }
 
 // Gemm -> com.microsoft QGemm (ORT's GemmReplaceWithQuant). Without a Q after it, QGemm has a float output.
@@ -484,7 +541,7 @@ const cancelDqQ: QdqRule = {
 
 /** The rules, in the order they are tried on each node. */
 export const QDQ_RULES: readonly QdqRule[] = [
-  reluClipIntoQ, conv, matmul, gemm, binary('add'), binary('mul'), averagePool, globalAveragePool, sigmoid, leakyRelu,
+  reluClipIntoQ, conv, matmulToFloat, matmul, gemm, binary('add'), binary('mul'), averagePool, globalAveragePool, sigmoid, leakyRelu,
   softmax, concat, dropQdq, clampRule, cancelDqQ,
 ];
 

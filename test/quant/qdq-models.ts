@@ -157,6 +157,15 @@ export function qdqCases(act: Act): QdqCase[] {
     const w = b.weight([10, 4], 1);
     return [b.op('Gemm', [x, w.out, b.bias(4, S, w.scales)])];
   });
+  // DQ -> MatMul with a float output: ORT's MatMulIntegerToFloat, which is QGemm's float output.
+  add('matmul, float output', ['quantize_linear', 'qgemm'], (b) => {
+    const x = b.qdq(b.input('x', [5, 16]), act, S, mid(act) - 1);
+    return [b.op('MatMul', [x, b.weight([16, 6], 1).out])];
+  });
+  add('batched matmul, float output, then Relu', ['quantize_linear', 'reshape', 'qgemm', 'reshape', 'relu'], (b) => {
+    const x = b.qdq(b.input('x', [2, 3, 9]), act, S, mid(act) + 2);
+    return [b.op('Relu', [b.op('MatMul', [x, b.weight([9, 4], 1, 'i8', false).out])])];
+  });
   for (const [op, kind] of [['Add', 'qlinear_add'], ['Mul', 'qlinear_mul']] as const) {
     add(`residual ${op}`, ['quantize_linear', 'quantize_linear', kind, 'dequantize_linear'], (b) => {
       const x = b.qdq(b.input('x', [1, 3, 4, 5]), act, S, mid(act) - 7);
