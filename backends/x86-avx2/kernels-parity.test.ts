@@ -172,7 +172,7 @@ for (const [xd, wd, yd] of dts) {
     for (const K of [3, 5]) {
       for (const S of [1, 2]) {
         const pad = pick([0, (K - 1) / 2, K - 1]);
-        convCase({ c, m: c, group: c, h: ri(K, 19), w: ri(K, 37), k: [K, K], s: [S, S], p: [pad, pad, pick([0, pad]), pad], xd, wd, yd, wmode, dw: true, label: 'depthwise' });
+        convCase({ n: pick([1, 2]), c, m: c, group: c, h: ri(K, 19), w: ri(K, 37), k: [K, K], s: [S, S], p: [pad, pad, pick([0, pad]), pad], xd, wd, yd, wmode, dw: true, label: 'depthwise' });
       }
     }
     convCase({ c: 3, m: 6, group: 3, h: 7, w: 9, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, label: 'dw-multiplier' });

@@ -100,15 +100,16 @@ static inline void qcc_qp_deint_s16_avx2_(int16_t *e, int16_t *o, const uint8_t 
   }
 }
 
-/* s16 family, sw = 1: d[i] = s[i] - zpu. */
-static inline void qcc_qp_widen_s16_avx2_(int16_t *d, const uint8_t *s, int32_t n, int32_t zpu) {
+/* s16 family, sw = 1: d[i] = (s[i] ^ flip) - zpu. */
+static inline void qcc_qp_widen_s16_avx2_(int16_t *d, const uint8_t *s, ptrdiff_t n, uint8_t flip, int32_t zpu) {
   const __m256i z = _mm256_set1_epi16((int16_t)zpu);
-  int32_t i;
+  const __m128i f = _mm_set1_epi8((char)flip);
+  ptrdiff_t i;
   for (i = 0; i + 16 <= n; i += 16) {
-    const __m256i v = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+    const __m256i v = _mm256_cvtepu8_epi16(_mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), f));
     _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_sub_epi16(v, z));
   }
-  for (; i < n; i++) d[i] = (int16_t)((int32_t)s[i] - zpu);
+  for (; i < n; i++) d[i] = (int16_t)((int32_t)(uint8_t)(s[i] ^ flip) - zpu);
 }
 
 /* Step 1 for one image and group: es = element size (1: u8 family, 2: s16 family). */
@@ -119,6 +120,19 @@ static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t
   const int32_t zpu = p->x_signed ? p->xzp + 128 : p->xzp; /* a byte: padding is x_zp_u, so (pad - zpu) = 0 */
   const ptrdiff_t hw = (ptrdiff_t)p->h * p->w, prow = (ptrdiff_t)WJ * es;
   int32_t ci, r, f;
+  if (S == 1 && p->ph == 0 && p->pw == 0 && R == p->h && PWC == p->w) {
+    /* no padding, every input row used once per tap row: the planes are the group's input, converted in one run */
+    const ptrdiff_t n = (ptrdiff_t)p->cpg * hw;
+    if (es == 2) {
+      qcc_qp_widen_s16_avx2_((int16_t *)(void *)planes, xg, n, flip, zpu);
+    } else {
+      const __m256i fv = _mm256_set1_epi8((char)flip);
+      ptrdiff_t i;
+      for (i = 0; i + 32 <= n; i += 32) _mm256_storeu_si256((__m256i *)(void *)(planes + i), _mm256_xor_si256(qcc_ld256_avx2_(xg + i), fv));
+      for (; i < n; i++) planes[i] = (uint8_t)(xg[i] ^ flip);
+    }
+    return;
+  }
   for (ci = 0; ci < p->cpg; ci++) {
     for (r = 0; r < R; r++) {
       const int32_t ih = r - p->ph;
@@ -138,7 +152,7 @@ static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t
           qcc_qp_pad_row_avx2_(d0, xr, PWC, p->w, p->pw, flip, (uint8_t)zpu);
         } else {
           qcc_qp_pad_row_avx2_(row, xr, PWC, p->w, p->pw, flip, (uint8_t)zpu);
-          if (S == 1) qcc_qp_widen_s16_avx2_((int16_t *)(void *)d0, row, PWC, zpu);
+          if (S == 1) qcc_qp_widen_s16_avx2_((int16_t *)(void *)d0, row, PWC, 0u, zpu);
           else if (es == 1) qcc_qp_deint_u8_avx2_(d0, d1, row, WJ, PWC / 2, (uint8_t)zpu);
           else qcc_qp_deint_s16_avx2_((int16_t *)(void *)d0, (int16_t *)(void *)d1, row, WJ, PWC / 2, zpu);
         }
@@ -308,29 +322,29 @@ QCC_QPCONV_GEMM_AVX2_DEF_(qcc_qpconv_gemm_s16_avx2, int16_t, int16_t, 2, qcc_qp_
  * broadcast weight pair. For stride 2, P itself read as int32 at 2 * ow + kx is that pair vector. The sizes
  * (computed by the emitter) cover ceil(ow / 8) * 8 outputs, so the vector loads stay inside scratch.
  */
-static inline void qcc_qpconv_dw_plane_avx2_(const qcc_qpconv_params *p, const uint8_t *xc, int16_t *P) {
+/*
+ * P for one channel. The padding of P (rows outside [ph, ph + h), columns outside [pw, pw + w), slack) is the
+ * same zero for every channel, so only the first channel (all = 1) writes it; later ones write the h x w
+ * values only.
+ */
+static inline void qcc_qpconv_dw_plane_avx2_(const qcc_qpconv_params *p, const uint8_t *xc, int16_t *P, int32_t all) {
   const int32_t H = p->h, W = p->w, SW = p->sp_w, top = p->ph;
-  const __m256i zp = _mm256_set1_epi16((int16_t)p->xzp);
+  const __m256i zp = _mm256_set1_epi16((int16_t)p->xzp), z = _mm256_setzero_si256();
   int32_t r, i;
-  for (r = 0; r < p->sp_h; r++) {
-    int16_t *pr = P + (ptrdiff_t)r * SW;
-    const int32_t ih = r - top;
-    if (ih < 0 || ih >= H) {
-      memset(pr, 0, (size_t)SW * sizeof(int16_t));
-      continue;
+  if (all) {
+    for (r = 0; r < p->sp_h; r++) {
+      for (i = 0; i < SW; i += 16) _mm256_storeu_si256((__m256i *)(void *)(P + (ptrdiff_t)r * SW + i), z);
     }
-    {
-      const uint8_t *xr = xc + (ptrdiff_t)ih * W;
-      int16_t *d = pr + p->pw;
-      for (i = 0; i < p->pw; i++) pr[i] = 0;
-      for (i = 0; i + 16 <= W; i += 16) {
-        const __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(xr + i));
-        const __m256i v = p->x_signed ? _mm256_cvtepi8_epi16(b) : _mm256_cvtepu8_epi16(b);
-        _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_sub_epi16(v, zp));
-      }
-      for (; i < W; i++) d[i] = qcc_qp_s16v_(xr[i], p->x_signed, p->xzp);
-      for (i = p->pw + W; i < SW; i++) pr[i] = 0;
+  }
+  for (r = top; r < p->sp_h && r - top < H; r++) {
+    const uint8_t *xr = xc + (ptrdiff_t)(r - top) * W;
+    int16_t *d = P + (ptrdiff_t)r * SW + p->pw;
+    for (i = 0; i + 16 <= W; i += 16) {
+      const __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(xr + i));
+      const __m256i v = p->x_signed ? _mm256_cvtepi8_epi16(b) : _mm256_cvtepu8_epi16(b);
+      _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_sub_epi16(v, zp));
     }
+    for (; i < W && p->pw + i < SW; i++) d[i] = qcc_qp_s16v_(xr[i], p->x_signed, p->xzp);
   }
 }
 
@@ -355,9 +369,11 @@ static inline void qcc_qpconv_dw_s16_avx2(const qcc_qpconv_params *p, const void
         w[ky][1] = qcc_bcast32_avx2_(wc + ky * KP + 2);
         w[ky][2] = K == 5 ? qcc_bcast32_avx2_(wc + ky * KP + 4) : _mm256_setzero_si256();
       }
-      qcc_qpconv_dw_plane_avx2_(p, xc, P);
+      qcc_qpconv_dw_plane_avx2_(p, xc, P, n == 0 && c == 0);
       if (S == 1) {
-        for (r = 0; r < p->sp_h; r++) {
+        /* Q rows of P's zero rows stay zero after the first channel */
+        const int32_t r0 = n == 0 && c == 0 ? 0 : p->ph, r1 = n == 0 && c == 0 ? p->sp_h : p->ph + p->h;
+        for (r = r0; r < r1 && r < p->sp_h; r++) {
           const int16_t *pr = P + (ptrdiff_t)r * p->sp_w;
           int32_t *qr = Q + (ptrdiff_t)r * p->q_w;
           for (j = 0; j < p->q_w; j += 16) {
