@@ -33,7 +33,7 @@ export function floatNodes(graph: Graph, ctx: PassContext): FloatNode[] {
       const fromDq = n.inputs.some((v) => v?.producer?.op === 'dequantize_linear');
       if (!FUSABLE.has(n.op)) reason = `qcc has no integer form of ${n.op}${fromDq ? ' (it runs on dequantized values)' : ''}`;
       else if (!fromDq) reason = 'its inputs are float (not from a DequantizeLinear)';
-      else reason = 'no fusion rule matched';
+      else reason = 'not fused: no fusion rule examined it (is the qdq-fusion pass disabled?)';
     }
     out.push({ name: n.name, op: n.op, reason });
   }
