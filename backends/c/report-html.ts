@@ -42,7 +42,8 @@ function timeline(r: MemoryReport): string {
     const y0 = y(b.offset + b.size), y1 = y(b.offset);
     const h = Math.max(1, y1 - y0);
     const cls = b.kind === 'scratch' ? 'scratch' : b.how ? `shared ${b.how}` : 'value';
-    const fill = b.kind === 'scratch' ? '#bbb' : `hsl(${hue(b.name)},55%,${b.how ? 72 : 62}%)`;
+    // A storage group (a tensor and those written over it or viewing it) shares one hue.
+    const fill = b.kind === 'scratch' ? '#bbb' : `hsl(${hue(b.group)},55%,${b.how ? 72 : 62}%)`;
     const tip = `${b.kind === 'scratch' ? 'scratch of ' : ''}${b.name}: [${b.offset}, ${b.offset + b.size}) ${b.size} bytes, layers ${b.start}..${b.end}` +
       (b.how ? ` (${b.how}: shares bytes with an earlier tensor)` : '');
     const label = x1 - x0 > 46 && h > 12 ? `<text x="${(x0 + 3).toFixed(1)}" y="${(y0 + Math.min(h - 3, 12)).toFixed(1)}" class="lbl">${esc(b.name.slice(0, Math.floor((x1 - x0) / 6.5)))}</text>` : '';

@@ -56,6 +56,8 @@ export interface TimelineBox {
   start: number;
   end: number;
   how?: 'view' | 'in-place';
+  /** Name of the storage group's first tensor (the buffer itself unless it shares bytes). */
+  group: string;
 }
 
 export interface MemoryReport {
@@ -175,6 +177,7 @@ export function memoryReport(graph: Graph, model: CompiledModel): MemoryReport {
   const buffers: TimelineBox[] = plan.buffers.map((b) => ({
     name: b.name, kind: b.kind, offset: b.offset, size: b.size, start: b.start, end: b.end,
     ...(b.view ? { how: b.view.how ?? 'view' } : {}),
+    group: b.view ? (byKey.get(b.view.of)?.name ?? b.name) : b.name,
   }));
   const io = (vs: readonly Value[]) => [...new Set(vs)].filter((v) => !v.const).reduce((s, v) => s + ref(v).bytes, 0);
   const note = explain(plan);
