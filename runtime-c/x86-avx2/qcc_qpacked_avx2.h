@@ -68,7 +68,7 @@ static inline void qcc_qp_pad_row_avx2_(uint8_t *d, const uint8_t *xr, int32_t n
 /* u8 family, sw = 2: e[j] = s[2j] (j < ne), o[j] = s[2j + 1] (j < no), o[no..ne) = pad. */
 static inline void qcc_qp_deint_u8_avx2_(uint8_t *e, uint8_t *o, const uint8_t *s, int32_t ne, int32_t no, uint8_t pad) {
   const __m256i m = _mm256_set1_epi16(0xff);
-  int32_t j;
+  ptrdiff_t j;
   for (j = 0; j + 16 <= no; j += 16) {
     const __m256i v = qcc_ld256_avx2_(s + 2 * j);
     const __m256i pk = _mm256_permute4x64_epi64(_mm256_packus_epi16(_mm256_and_si256(v, m), _mm256_srli_epi16(v, 8)), 0xD8);
@@ -76,27 +76,31 @@ static inline void qcc_qp_deint_u8_avx2_(uint8_t *e, uint8_t *o, const uint8_t *
     _mm_storeu_si128((__m128i *)(void *)(o + j), _mm256_extracti128_si256(pk, 1));
   }
   {
-    int32_t i;
-    for (i = j; i < ne; i++) e[i] = s[2 * i];
-    for (i = j; i < no; i++) o[i] = s[2 * i + 1];
-    for (i = no; i < ne; i++) o[i] = pad;
+    ptrdiff_t i;
+    const uint8_t *sp = s + 2 * j;
+    for (i = j; i < ne; i++, sp += 2) {
+      e[i] = sp[0];
+      o[i] = i < no ? sp[1] : pad; /* sp[1] is read only below 2 * no <= pw_cols */
+    }
   }
 }
 
 /* s16 family, sw = 2: as above with e/o = byte - zpu (pad: 0). */
 static inline void qcc_qp_deint_s16_avx2_(int16_t *e, int16_t *o, const uint8_t *s, int32_t ne, int32_t no, int32_t zpu) {
   const __m256i m = _mm256_set1_epi16(0xff), z = _mm256_set1_epi16((int16_t)zpu);
-  int32_t j;
+  ptrdiff_t j;
   for (j = 0; j + 16 <= no; j += 16) {
     const __m256i v = qcc_ld256_avx2_(s + 2 * j);
     _mm256_storeu_si256((__m256i *)(void *)(e + j), _mm256_sub_epi16(_mm256_and_si256(v, m), z));
     _mm256_storeu_si256((__m256i *)(void *)(o + j), _mm256_sub_epi16(_mm256_srli_epi16(v, 8), z));
   }
   {
-    int32_t i;
-    for (i = j; i < ne; i++) e[i] = (int16_t)((int32_t)s[2 * i] - zpu);
-    for (i = j; i < no; i++) o[i] = (int16_t)((int32_t)s[2 * i + 1] - zpu);
-    for (i = no; i < ne; i++) o[i] = 0;
+    ptrdiff_t i;
+    const uint8_t *sp = s + 2 * j;
+    for (i = j; i < ne; i++, sp += 2) {
+      e[i] = (int16_t)((int32_t)sp[0] - zpu);
+      o[i] = (int16_t)(i < no ? (int32_t)sp[1] - zpu : 0);
+    }
   }
 }
 
@@ -384,7 +388,34 @@ static inline void qcc_qpconv_dw_s16_avx2(const qcc_qpconv_params *p, const void
           }
         }
       }
-      for (oh = 0; oh < p->oh; oh++) {
+      oh = 0;
+      if (K == 3 && S == 1) {
+        /* two output rows per pass: they share Q rows oh + 1 and oh + 2; weights stay in registers */
+        const __m256i w00 = w[0][0], w01 = w[0][1], w10 = w[1][0], w11 = w[1][1], w20 = w[2][0], w21 = w[2][1];
+        for (; oh + 2 <= p->oh; oh += 2) {
+          const int32_t *q0 = Q + (ptrdiff_t)oh * p->q_w, *q1 = q0 + p->q_w, *q2 = q1 + p->q_w, *q3 = q2 + p->q_w;
+          uint8_t *y0 = yc + (ptrdiff_t)oh * OW;
+          for (ow = 0; ow < OW; ow += 8) {
+            const __m256i a1 = qcc_ld256_avx2_(q1 + ow), a1b = qcc_ld256_avx2_(q1 + ow + 2);
+            const __m256i a2 = qcc_ld256_avx2_(q2 + ow), a2b = qcc_ld256_avx2_(q2 + ow + 2);
+            __m256i u = _mm256_add_epi32(b0, _mm256_madd_epi16(qcc_ld256_avx2_(q0 + ow), w00));
+            __m256i u2 = _mm256_madd_epi16(qcc_ld256_avx2_(q0 + ow + 2), w01);
+            __m256i v = _mm256_add_epi32(b0, _mm256_madd_epi16(a1, w00));
+            __m256i v2 = _mm256_madd_epi16(a1b, w01);
+            u = _mm256_add_epi32(u, _mm256_madd_epi16(a1, w10));
+            u2 = _mm256_add_epi32(u2, _mm256_madd_epi16(a1b, w11));
+            v = _mm256_add_epi32(v, _mm256_madd_epi16(a2, w10));
+            v2 = _mm256_add_epi32(v2, _mm256_madd_epi16(a2b, w11));
+            u = _mm256_add_epi32(u, _mm256_madd_epi16(a2, w20));
+            u2 = _mm256_add_epi32(u2, _mm256_madd_epi16(a2b, w21));
+            v = _mm256_add_epi32(v, _mm256_madd_epi16(qcc_ld256_avx2_(q3 + ow), w20));
+            v2 = _mm256_add_epi32(v2, _mm256_madd_epi16(qcc_ld256_avx2_(q3 + ow + 2), w21));
+            qcc_store8_q8_avx2(y0 + ow, qcc_requant8_avx2(_mm256_add_epi32(u, u2), s, &rq), OW - ow, p->y_signed);
+            qcc_store8_q8_avx2(y0 + OW + ow, qcc_requant8_avx2(_mm256_add_epi32(v, v2), s, &rq), OW - ow, p->y_signed);
+          }
+        }
+      }
+      for (; oh < p->oh; oh++) {
         for (ow = 0; ow < OW; ow += 8) {
           __m256i acc = b0, acc2 = _mm256_setzero_si256();
           for (ky = 0; ky < K; ky++) {
