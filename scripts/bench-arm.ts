@@ -7,7 +7,9 @@
  * Each layer is one QLinearConv / QLinearMatMul node (u8 activations, symmetric s8 weights in [-127, 127],
  * per-channel scales), compiled like `qcc compile --target T`, linked with a driver that runs it R times;
  * instructions per run = count(R = 2) - count(R = 1), which removes process start-up and I/O.
- * Usage: npm run bench:arm [-- --quick] [--markdown]   (--quick: the 224x224 first layer at 112x112)
+ * Usage: npm run bench:arm [-- --quick] [--markdown] [--only <substring>] [--targets c,arm-neon,arm-neon-dotprod] [--top N]
+ *   (--quick: the 224x224 first layer at 112x112; --only: the layers whose label contains the substring;
+ *   --targets: a subset of the three columns, the others print '-')
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const markdown = process.argv.includes('--markdown');
 const fl = quick ? 112 : 224;
+const argAfter = (flag: string): string | undefined => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const only = argAfter('--only');
+const wanted = argAfter('--targets')?.split(',');
+const top = Number(argAfter('--top') ?? 0);
 
 const layers: BuiltCase[] = [
   convCase({ label: `conv 3->32 3x3 s2 p1 @${fl}x${fl}`, xd: 'u8', wd: 'i8', yd: 'u8', c: 3, m: 32, sp: [fl, fl], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: 'random', symmetricWeights: true, seed: 1 }),
@@ -57,10 +66,15 @@ try {
   };
   const rows: string[][] = [];
   for (const [li, layer] of layers.entries()) {
+    if (only && !layer.label.includes(only)) continue;
     const node = layer.graph.nodes[0]!;
     const macs = getOpDef(node.op).macs!(node);
     const row = [layer.label, (macs / 1e6).toFixed(1)];
     for (const { target, cpu } of TARGETS) {
+      if (wanted && !wanted.includes(target)) {
+        row.push('-');
+        continue;
+      }
       const model = compileModel(layer.graph, { target, name: 'bench' });
       const dir = join(work, `${li}-${target}`);
       mkdirSync(dir, { recursive: true });
@@ -84,6 +98,7 @@ int main(int argc, char **argv) {
       sh([ARM_CC, ...tc.cflags, '-static', '-I.', '-o', 'bench', 'bench.c', 'driver.c'], dir);
       const exe = join(dir, 'bench');
       const per = count(exe, cpu, 2) - count(exe, cpu, 1);
+      if (top > 0) console.log(`${layer.label} / ${target}:\n${sh([ARM_QEMU, '-cpu', cpu, '-d', 'plugin', '-plugin', `${plugin},top=${top}`, exe, '1'], work)}`);
       row.push((per / macs).toFixed(3));
     }
     rows.push(row);

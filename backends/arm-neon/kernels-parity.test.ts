@@ -14,6 +14,7 @@ import type { Tensor } from '../../compiler/ir/tensor.ts';
 import '../target.ts';
 import { buildBatch, requireArmTools, runBatch, type Batch, type BatchRun } from './testing/batch.ts';
 import { parityCases, type BuiltCase } from './testing/cases.ts';
+import { DOTPROD_GEMM, armMatMulPlan } from './ops.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qcc-arm-parity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,10 +65,23 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
       const n = base.models[2 * i + 1]!.files.get(`n${i}.c`)!;
       const d = dot.models[i]!.files.get(`d${i}.c`)!;
       const op = c.graph.nodes[0]!.op;
-      const want = op === 'qlinear_matmul' ? /qcc_qlinear_matmul_s8_/ : /qcc_qlinear_(dw)?conv_s8_/;
+      const want = op === 'qlinear_matmul' ? /qcc_qlinear_matmul_s8_/ : /qcc_qlinear_(dw)?conv_(implicit_)?s8_/;
       expect(n, c.label).toMatch(want);
       expect(d, c.label).toMatch(want);
     });
+  });
+
+  it('exercises the dotprod implicit-GEMM conv and the interleaved GEMV on labelled cases', () => {
+    const dotC = (label: string) => dot.models[cases.findIndex((c) => c.label === label)]!.files.get(`d${cases.findIndex((c) => c.label === label)}.c`)!;
+    for (const c of cases.filter((k) => k.label.startsWith('implicit '))) expect(dotC(c.label), c.label).toMatch(/qcc_qlinear_conv_implicit_s8_dotprod/);
+    expect(dotC('pointwise 1x1 19 -> 13, 9x7')).toMatch(/qcc_qlinear_conv_s8_dotprod/);
+    // B interleaved for the GEMV tile (M < 8) vs panels (M >= 8): the packed arrays differ in layout only.
+    const gemv = cases.find((k) => k.label.startsWith('gemv 3x77'))!;
+    const node = gemv.graph.nodes[0]!;
+    const il = armMatMulPlan(node, DOTPROD_GEMM)!.packed;
+    const panels = armMatMulPlan(node, { ...DOTPROD_GEMM, gemvInterleaved: false })!.packed;
+    expect(il).not.toEqual(panels);
+    expect([...il].sort()).toEqual([...panels].sort());
   });
 
   it.each(cases.map((c, i) => [i, c.label] as const))('case %i: %s', (i) => {

@@ -11,7 +11,7 @@ import type { QConvGeometry } from '../../compiler/ops/qgeometry.ts';
 import { qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMulScales } from '../../compiler/ops/qlinear.ts';
 import { expand, intValues, qRange } from '../../compiler/ops/qparams.ts';
 import type { CEmitContext, CEmitter } from '../c/emitter.ts';
-import { correctionConstants, foldRows, normalS8, packPanels, padTo, roundUp, type PanelLayout, type Q8Dtype } from '../simd/qgemm-pack.ts';
+import { correctionConstants, foldRows, normalS8, type FoldedRows, packPanels, padTo, roundUp, type PanelLayout, type Q8Dtype } from '../simd/qgemm-pack.ts';
 import { selectQConvKernel } from '../simd/qconv-select.ts';
 
 /** One ISA's GEMM tile: suffix of the C functions, its header, tile rows (L) x columns (R), k group. */
@@ -21,10 +21,16 @@ export interface ArmGemmIsa {
   readonly mr: number;
   readonly nr: number;
   readonly group: number;
+  /** R panels (of nr columns) of the one-row GEMV tile: constant B is padded to w1 * nr columns. */
+  readonly w1: number;
+  /** The GEMV tile reads B interleaved (gemvInterleave) when every row uses it (M < mr). */
+  readonly gemvInterleaved: boolean;
+  /** Stride-1 2-D convs with more than one tap go to the implicit-GEMM kernel (implicitEligible). */
+  readonly implicitConv: boolean;
 }
 
-export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qgemm_neon.h', mr: 4, nr: 4, group: 16 };
-export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4 };
+export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qgemm_neon.h', mr: 4, nr: 4, group: 16, w1: 2, gemvInterleaved: false, implicitConv: false };
+export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4, w1: 4, gemvInterleaved: true, implicitConv: true };
 const DW_HEADER = 'arm-neon/qcc_qdwconv_neon.h';
 /** Pixels per im2col tile: QCC_QG_TP in qcc_qgemm_common_neon.h. */
 export const ARM_PIXEL_TILE = 64;
@@ -62,6 +68,15 @@ interface ConvGemmPlan {
   scale: Float32Array;
   pair: boolean;
 }
+/** Implicit GEMM (dotprod, 2-D stride 1): weights in qcc_qlinear_conv_implicit_s8_dotprod's layout. */
+interface ConvImplicitPlan {
+  kind: 'implicit';
+  g: QConvGeometry;
+  packed: Int8Array;
+  rowc: Int32Array;
+  scale: Float32Array;
+  pair: boolean;
+}
 interface ConvDwPlan {
   kind: 'depthwise';
   g: QConvGeometry;
@@ -76,7 +91,7 @@ interface ConvCommon {
   ydtype: Q8Dtype;
   yzp: number;
 }
-type ConvPlan = (ConvGemmPlan | ConvDwPlan) & ConvCommon;
+type ConvPlan = (ConvGemmPlan | ConvImplicitPlan | ConvDwPlan) & ConvCommon;
 
 /** The kernel plan of a QLinearConv node, or null when the generic kernel must do it. */
 export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
@@ -97,6 +112,10 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
   if (selectQConvKernel(g) === 'depthwise' && folded.rowz.every((z) => z === 0)) {
     return { kind: 'depthwise', g, weights: folded.values, rowc, scale, pair, ...common };
   }
+  if (isa.implicitConv && implicitEligible(g) && folded.rowz.every((z) => z === 0)) {
+    const { packed, rowc: rowcP, scale: scaleP } = implicitConvWeights(g, folded, rowc, scale);
+    return { kind: 'implicit', g, packed, rowc: rowcP, scale: scaleP, pair, ...common };
+  }
   const layout: PanelLayout = { rows: isa.mr, group: isa.group };
   const kp = roundUp(K, isa.group);
   const mpgp = roundUp(g.mPerGroup, isa.mr);
@@ -115,9 +134,49 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
   return { kind: 'gemm', g, kp, packed, rowc: rowcP, rowz, scale: scaleP, pair, ...common };
 }
 
+/**
+ * Convolutions the dotprod implicit-GEMM kernel takes: 2-D, stride 1, no dilation, a window of more than one
+ * tap (1x1 convs read the input rows in place in the im2col kernel, which is cheaper for them).
+ */
+export function implicitEligible(g: QConvGeometry): boolean {
+  return g.inSp[0] === 1 && g.kernel[0] === 1 && g.strides.every((s) => s === 1) && g.dilations.every((d) => d === 1) &&
+    g.kernel[1] * g.kernel[2] > 1;
+}
+
+/**
+ * Weights of qcc_qlinear_conv_implicit_s8_dotprod: [group][8-row block][channel group of 4][tap][8 rows][4
+ * channels], zeros for padded rows and channels; rowc and scale padded per group to the 8-row blocks.
+ */
+export function implicitConvWeights(g: QConvGeometry, f: FoldedRows, rowc: Int32Array, scale: Float32Array): { packed: Int8Array; rowc: Int32Array; scale: Float32Array } {
+  const T = g.kernel[1] * g.kernel[2];
+  const cg = Math.ceil(g.cPerGroup / 4);
+  const mpgp = roundUp(g.mPerGroup, 8);
+  const K = g.cPerGroup * T;
+  const packed = new Int8Array(g.group * mpgp * cg * T * 4);
+  const rowcP = new Int32Array(g.group * mpgp);
+  const scaleP = new Float32Array(g.group * mpgp);
+  for (let grp = 0; grp < g.group; grp++) {
+    for (let r = 0; r < g.mPerGroup; r++) {
+      const m = grp * g.mPerGroup + r;
+      const pr = grp * mpgp + r;
+      rowcP[pr] = rowc[m]!;
+      scaleP[pr] = scale[m]!;
+      const blk = Math.floor(pr / 8) * cg * T * 32 + (r % 8) * 4;
+      for (let c = 0; c < g.cPerGroup; c++) {
+        for (let t = 0; t < T; t++) packed[blk + (Math.floor(c / 4) * T + t) * 32 + (c % 4)] = f.values[m * K + c * T + t]!;
+      }
+    }
+  }
+  return { packed, rowc: rowcP, scale: scaleP };
+}
+
 /** Scratch bytes of the arm conv kernels (see the C headers). */
 function convScratch(plan: ConvPlan, isa: ArmGemmIsa): number {
   const g = plan.g;
+  if (plan.kind === 'implicit') {
+    const wp = roundUp(g.outSp[2], 8) + g.kernel[2] - 1;
+    return Math.ceil(g.cPerGroup / 4) * (g.outSp[1] + g.kernel[1] - 1) * wp * 4;
+  }
   if (plan.kind === 'depthwise') {
     const wp = Math.ceil(g.outSp[2] / 16) * 16 * g.strides[2] + g.kernel[2] + 32;
     return ((g.outSp[1] - 1) * g.strides[1] + g.kernel[1]) * wp;
@@ -163,8 +222,9 @@ export function armMatMulPlan(node: Node, isa: ArmGemmIsa): MatMulPlan | null {
   const bzp = Array.from({ length: g.n }, (_, j) => bzpAll[qo + j]!);
   const folded = foldRows(g.n, g.k, (j, k) => b[bo + k * g.n + j]!, bzp, bd);
   const azt = normalS8(intValues(inConst(node, 2, 'a_zero_point'))[0]!, ad);
-  const npad = roundUp(Math.max(g.n, 1), 2 * isa.nr);
-  const packed = packPanels(folded, 0, g.n, npad, { rows: isa.nr, group: isa.group });
+  const npad = roundUp(Math.max(g.n, 1), isa.w1 * isa.nr);
+  const panels = packPanels(folded, 0, g.n, npad, { rows: isa.nr, group: isa.group });
+  const packed = isa.gemvInterleaved && g.m < isa.mr ? gemvInterleave(panels, roundUp(g.k, isa.group), isa.nr, isa.w1) : panels;
   const scales = qlinearMatMulScales(plan, inConst(node, 1, 'a_scale'), inConst(node, 4, 'b_scale'), inConst(node, 6, 'y_scale'));
   if (clampNeedsGeneric(node, scales)) return null;
   const make32 = (n: number) => new Int32Array(n);
@@ -181,6 +241,37 @@ export function armMatMulPlan(node: Node, isa: ArmGemmIsa): MatMulPlan | null {
 
 function matmulScratch(p: MatMulPlan, isa: ArmGemmIsa): number {
   return roundUp(p.m * roundUp(p.k, isa.group), 16) + 4 * p.m;
+}
+
+/**
+ * Rearranges panels of `nr` columns x kp bytes (groups of 4 k, packPanels layout) into the layout of the
+ * dotprod GEMV tile (qcc_qg_tile_1x32_dotprod with rs == 0): per block of w1 panels, per 16 k the w1 panels'
+ * 4 * 4 * nr bytes in turn, then per remaining k group of 4 the w1 panels' 4 * nr bytes in turn.
+ */
+export function gemvInterleave(panels: Int8Array, kp: number, nr: number, w1: number): Int8Array {
+  const out = new Int8Array(panels.length);
+  const gb = 4 * nr;
+  const kg = kp / 4;
+  const full = Math.floor(kg / 4);
+  const panelBytes = kp * nr;
+  let o = 0;
+  for (let b = 0; b * w1 * panelBytes < panels.length; b++) {
+    for (let s = 0; s < full; s++) {
+      for (let q = 0; q < w1; q++) {
+        const src = (b * w1 + q) * panelBytes + s * 4 * gb;
+        out.set(panels.subarray(src, src + 4 * gb), o);
+        o += 4 * gb;
+      }
+    }
+    for (let t = 4 * full; t < kg; t++) {
+      for (let q = 0; q < w1; q++) {
+        const src = (b * w1 + q) * panelBytes + t * gb;
+        out.set(panels.subarray(src, src + gb), o);
+        o += gb;
+      }
+    }
+  }
+  return out;
 }
 
 /** Plans are computed once per node and emitter (scratchBytes, runtime and emit all ask). */
@@ -229,6 +320,11 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
         const w = ctx.constArray('qconv_dw_weights', 'i8', p.weights);
         return `${header(node, ctx, `depthwise ${p.g.kernel[1]}x${p.g.kernel[2]}, neon`)}\n` +
           `qcc_qlinear_dwconv_s8_neon(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${tail}, (int8_t *)${ctx.scratch()});`;
+      }
+      if (p.kind === 'implicit') {
+        const w = ctx.constArray('qconv_packed_weights', 'i8', p.packed);
+        return `${header(node, ctx, `implicit GEMM ${p.g.kernel[1]}x${p.g.kernel[2]}, 8x8 ${isa.suffix} tiles`)}\n` +
+          `qcc_qlinear_conv_implicit_s8_${isa.suffix}(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}, ${ctx.scratch()});`;
       }
       const w = ctx.constArray('qconv_packed_weights', 'i8', p.packed);
       const rowz = p.rowz ? ctx.constArray('qconv_rowz', 'i32', p.rowz) : 'NULL';

@@ -235,14 +235,16 @@ static inline void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, 
 /*
  * Drivers shared by the two ISAs, instantiated by each ISA header with its tile kernels:
  *   TILE(kg, l, r, acc, pair): MR x NR raw sums of L panel l and R panel r over kg groups of G.
- *   TILE1(kg, l, r0, r1, acc, pair): one plain row l times two R panels (2 * NR columns).
+ *   TILE1(kg, l, r, rstride, acc, pair): one plain row l times W1 consecutive R panels (r, r + rstride, ...;
+ *   W1 * NR columns, acc[q * NR + j] for panel q). ILV = 1: when M < MR (no row uses TILE), the compiler
+ *   packed B's W1-panel blocks interleaved for TILE1, which is then called with rstride 0.
  *
  * Convolution (NCHW): C[m][pixel] = W[m][k] * im2col[k][pixel]; W is L (packed at compile time per group,
  * [group][MR-row block][k group][MR][G], rows padded to a multiple of MR with zeros, rowc/rowz/scale padded
  * the same way), the im2col tile of QCC_QG_TP pixels is R (packed here). Scratch: Kp * TP + G * TP + 4 * TP.
  * x is the raw input (u8 or i8 bytes), flip 0x80 for u8; xzt the input zero point in normal form.
  */
-#define QCC_QG_DRIVERS_DEF_(ISA, MR, NR, G, TILE, TILE1)                                                         \
+#define QCC_QG_DRIVERS_DEF_(ISA, MR, NR, G, TILE, TILE1, W1, ILV)                                                         \
   static inline void qcc_qlinear_conv_s8_##ISA(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip,         \
                                                int32_t xzt, const int8_t *wp, const int32_t *rowc,               \
                                                const int32_t *rowz, int32_t pair, const float *scale,            \
@@ -319,7 +321,7 @@ static inline void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, 
                                                                                                                  \
   /*                                                                                                             \
    * MatMul: C[i][j] = A[i][k] * B[k][j]; A is L (packed here: full MR-row blocks as panels, remaining rows     \
-   * plain, Kp bytes each), B is R (packed at compile time into panels of NR columns, N padded to 2 * NR).      \
+   * plain, Kp bytes each), B is R (packed at compile time into panels of NR columns, N padded to W1 * NR).     \
    * colc/colz/scale hold N padded entries. Scratch: M * Kp (rounded up to 16) + 4 * M.                          \
    */                                                                                                            \
   static inline void qcc_qlinear_matmul_s8_##ISA(const qcc_qmatmul_params *p, const int32_t *a_off,                \
@@ -331,8 +333,8 @@ static inline void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, 
     const int32_t KG = (K + (G)-1) / (G), Kp = KG * (G), mfull = M / (MR) * (MR);                                \
     int8_t *lp = (int8_t *)scratch;                                                                              \
     int32_t *rowsum = (int32_t *)(void *)(scratch + (((ptrdiff_t)M * Kp + 15) & ~(ptrdiff_t)15));               \
-    int32_t acc[2 * (MR) * (NR) > 2 * (NR) ? (MR) * (NR) : 2 * (NR)];                                            \
-    int32_t t, i, k, cb;                                                                                         \
+    int32_t acc[(MR) * (NR) > (W1) * (NR) ? (MR) * (NR) : (W1) * (NR)];                                          \
+    int32_t t, i, k, cb, q;                                                                                      \
     qcc_qg_epi e;                                                                                                \
     e.rowc = NULL;                                                                                               \
     e.rowz = NULL;                                                                                               \
@@ -377,19 +379,15 @@ static inline void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, 
       }                                                                                                          \
       for (; i < M; i++) {                                                                                       \
         e.rowsum = rowsum + i;                                                                                   \
-        for (cb = 0; cb * (NR) < N; cb += 2) {                                                                   \
-          const int32_t c0 = cb * (NR), cn0 = N - c0 < (NR) ? N - c0 : (NR), cn1 = N - c0 - (NR);               \
-          TILE1(KG, lp + (ptrdiff_t)i * Kp, bp + (ptrdiff_t)cb * Kp * (NR), bp + (ptrdiff_t)(cb + 1) * Kp * (NR),  \
+        for (cb = 0; cb * (NR) < N; cb += (W1)) {                                                                \
+          TILE1(KG, lp + (ptrdiff_t)i * Kp, bp + (ptrdiff_t)cb * Kp * (NR), (ILV) && mfull == 0 ? 0 : (ptrdiff_t)Kp * (NR), \
                 acc, pair);                                                                                      \
-          e.colc = colc + c0;                                                                                    \
-          e.colz = colz ? colz + c0 : NULL;                                                                      \
-          e.scol = scale + c0;                                                                                   \
-          qcc_qg_epilogue_neon(acc, (NR), 1, cn0, &e, yt + (ptrdiff_t)i * N + c0, N);                            \
-          if (cn1 > 0) {                                                                                         \
-            e.colc += (NR);                                                                                      \
-            if (e.colz) e.colz += (NR);                                                                          \
-            e.scol += (NR);                                                                                      \
-            qcc_qg_epilogue_neon(acc + (NR), (NR), 1, cn1 < (NR) ? cn1 : (NR), &e, yt + (ptrdiff_t)i * N + c0 + (NR), N); \
+          for (q = 0; q < (W1) && (cb + q) * (NR) < N; q++) {                                                    \
+            const int32_t c0 = (cb + q) * (NR), cn = N - c0 < (NR) ? N - c0 : (NR);                              \
+            e.colc = colc + c0;                                                                                  \
+            e.colz = colz ? colz + c0 : NULL;                                                                    \
+            e.scol = scale + c0;                                                                                 \
+            qcc_qg_epilogue_neon(acc + q * (NR), (NR), 1, cn, &e, yt + (ptrdiff_t)i * N + c0, N);                \
           }                                                                                                      \
         }                                                                                                        \
       }                                                                                                          \

@@ -69,9 +69,10 @@ static inline void qcc_qg_tile_4x4_neon(int32_t kg, const int8_t *l, const int8_
     r1 += 64;                                                                                                    \
   }
 
-/* One plain row l (kg * 16 bytes) times two R panels: acc[0..3] from r0, acc[4..7] from r1. */
-static inline void qcc_qg_tile_1x8_neon(int32_t kg, const int8_t *l, const int8_t *r0, const int8_t *r1, int32_t *acc,
+/* One plain row l (kg * 16 bytes) times two R panels: acc[0..3] from r, acc[4..7] from r + rs. */
+static inline void qcc_qg_tile_1x8_neon(int32_t kg, const int8_t *l, const int8_t *r, ptrdiff_t rs, int32_t *acc,
                                         int32_t pair) {
+  const int8_t *r0 = r, *r1 = r + rs;
   int32x4_t c0 = vdupq_n_s32(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
   int32_t q;
   if (pair) {
@@ -83,6 +84,6 @@ static inline void qcc_qg_tile_1x8_neon(int32_t kg, const int8_t *l, const int8_
   vst1q_s32(acc + 4, vpaddq_s32(vpaddq_s32(c4, c5), vpaddq_s32(c6, c7)));
 }
 
-QCC_QG_DRIVERS_DEF_(neon, 4, 4, 16, qcc_qg_tile_4x4_neon, qcc_qg_tile_1x8_neon)
+QCC_QG_DRIVERS_DEF_(neon, 4, 4, 16, qcc_qg_tile_4x4_neon, qcc_qg_tile_1x8_neon, 2, 0)
 
 #endif /* QCC_QGEMM_NEON_H */

@@ -180,6 +180,13 @@ export function parityCases(randomCount: number): BuiltCase[] {
     { label: 'heavy output saturation and int32 bias wrap', xd: 'u8', wd: 'i8', yd: 'u8', c: 7, m: 9, sp: [6, 6], k: [3, 3], bias: 'huge', ySpread: 0.05, seed: 21 },
     { label: 'exact requant ties (scale 0.5)', xd: 'i8', wd: 'i8', yd: 'i8', c: 2, m: 5, sp: [6, 7], k: [1, 1], xzp: 0, wzp: 0, yzp: 3, seed: 22 },
     { label: 'large K 40 -> 17, 3x3, 10x10', xd: 'u8', wd: 'i8', yd: 'u8', c: 40, m: 17, sp: [10, 10], k: [3, 3], pads: [1, 1, 1, 1], seed: 23 },
+    // dotprod implicit GEMM (stride 1, more than one tap): widths not multiples of 8, channels not of 4,
+    // asymmetric pads, other windows, groups, batches, saturating weights and activations.
+    { label: 'implicit 3x3 s1 p1 13 -> 19, 7x29', xd: 'u8', wd: 'i8', yd: 'u8', c: 13, m: 19, sp: [7, 29], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', xFill: 'extreme', seed: 31 },
+    { label: 'implicit 3x3 s1 asymmetric pads, batch 2, i8', xd: 'i8', wd: 'i8', yd: 'i8', n: 2, c: 6, m: 8, sp: [9, 12], k: [3, 3], pads: [0, 2, 1, 0], bias: 'random', seed: 32 },
+    { label: 'implicit 5x5 s1 p2 saturating: weights -128/127, activations 0/255, zp ends', xd: 'u8', wd: 'i8', yd: 'u8', c: 9, m: 17, sp: [8, 11], k: [5, 5], pads: [2, 2, 2, 2], wFill: 'extreme', xFill: 'extreme', xzp: 255, yzp: 0, seed: 33 },
+    { label: 'implicit 3x3 grouped 12 -> 10, group 2, u8 weights', xd: 'u8', wd: 'u8', yd: 'i8', c: 12, m: 10, group: 2, sp: [6, 17], k: [3, 3], pads: [1, 1, 1, 1], wzp: 128, seed: 34 },
+    { label: 'implicit 2x3 window, pads 1,0 / 0,2, 64 ch', xd: 'i8', wd: 'i8', yd: 'u8', c: 64, m: 9, sp: [5, 8], k: [2, 3], pads: [1, 0, 0, 2], bias: 'huge', ySpread: 0.05, seed: 35 },
     { label: 'kernel 5x5 general 4 -> 5', xd: 'u8', wd: 'u8', yd: 'u8', c: 4, m: 5, sp: [9, 11], k: [5, 5], pads: [2, 2, 2, 2], wzp: 'perChannel', seed: 24 },
   ];
   const mm: MatMulSpec[] = [
@@ -188,6 +195,8 @@ export function parityCases(randomCount: number): BuiltCase[] {
     { label: 'matmul 17x100 x 100x40 u8 x u8 per column', ad: 'u8', bd: 'u8', yd: 'u8', a: [17, 100], n: 40, perColumn: true, seed: 103 },
     { label: 'matmul batched 2x3x5 x 5x7', ad: 'u8', bd: 'i8', yd: 'i8', a: [2, 3, 5], n: 7, seed: 104 },
     { label: 'matmul 1x1030 x 1030x9 (long k, k groups not a multiple of 4)', ad: 'u8', bd: 'i8', yd: 'u8', a: [1, 1030], n: 9, seed: 108 },
+    { label: 'gemv 3x77 x 77x70 (interleaved B, N not a multiple of 32, k tail)', ad: 'u8', bd: 'i8', yd: 'u8', a: [3, 77], n: 70, perColumn: true, seed: 109 },
+    { label: 'gemv 1x64 x 64x33 saturating -128/127 weights, -128/127 activations', ad: 'i8', bd: 'i8', yd: 'i8', a: [1, 64], n: 33, bFill: 'extreme', aFill: 'extreme', azp: 127, seed: 110 },
     { label: 'matmul 8x1 x 1x1', ad: 'i8', bd: 'u8', yd: 'u8', a: [8, 1], n: 1, seed: 105 },
     { label: 'matmul saturating -128/127 weights, 0/255 activations', ad: 'u8', bd: 'i8', yd: 'u8', a: [12, 33], n: 19, bFill: 'extreme', aFill: 'extreme', azp: 255, yzp: 0, seed: 106 },
     { label: 'matmul saturating u8 weights 0/255 zp 0, i8 activations -128/127', ad: 'i8', bd: 'u8', yd: 'i8', a: [5, 24], n: 9, bFill: 'extreme', aFill: 'extreme', bzp: 0, azp: -128, seed: 107 },
