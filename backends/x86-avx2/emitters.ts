@@ -13,6 +13,7 @@ import { expand, intValues } from '../../compiler/ops/qparams.ts';
 import type { CEmitContext, CEmitter } from '../c/emitter.ts';
 import { GENERIC_EMITTERS } from '../c/ops/index.ts';
 import { QLINEAR_BINARY_AVX2 } from './qlinear-binary.ts';
+import { QUANTIZE_LINEAR_AVX2 } from './quant.ts';
 import {
   MR, NR, convGemmScratch, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose,
   u8s8Exact, type PackedFamily,
@@ -171,5 +172,5 @@ const qlinearMatMul: CEmitter = {
   },
 };
 
-export const X86_AVX2_EMITTERS: CEmitter[] = [qlinearConv, qlinearMatMul, ...QLINEAR_BINARY_AVX2];
+export const X86_AVX2_EMITTERS: CEmitter[] = [qlinearConv, qlinearMatMul, ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2];
 export { MR };

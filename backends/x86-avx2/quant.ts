@@ -1,0 +1,24 @@
+/**
+ * x86-avx2 QuantizeLinear float32 -> u8 / i8 (runtime-c/x86-avx2/qcc_quant_avx2.h): the generic emitter's
+ * call with the function name switched to the AVX2 twin, which takes the same parameters (one source for
+ * the baked scales and zero points). Other input/output types keep the generic kernel.
+ */
+import type { CEmitter } from '../c/emitter.ts';
+import { GENERIC_EMITTERS } from '../c/ops/index.ts';
+
+export const QUANT_AVX2_RUNTIME = 'x86-avx2/qcc_quant_avx2.h';
+
+const generic = (): CEmitter => {
+  const g = GENERIC_EMITTERS.get('quantize_linear');
+  if (!g) throw new Error('internal: no generic emitter for quantize_linear');
+  return g;
+};
+
+export const QUANTIZE_LINEAR_AVX2: CEmitter = {
+  kind: 'quantize_linear',
+  runtime: (node) => [...generic().runtime(node), QUANT_AVX2_RUNTIME],
+  emit(node, ctx) {
+    const src = generic().emit(node, ctx);
+    return src.replace(/\bqcc_quantize_linear_f32_(u8|i8)\(/, 'qcc_quantize_linear_f32_$1_avx2(');
+  },
+};
