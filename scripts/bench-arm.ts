@@ -9,6 +9,7 @@
  * instructions per run = count(R = 2) - count(R = 1), which removes process start-up and I/O.
  * Usage: npm run bench:arm [-- --quick] [--markdown] [--only <substring>] [--targets c,arm-neon,arm-neon-dotprod] [--top N]
  *   (--quick: the 224x224 first layer at 112x112; --only: the layers whose label contains the substring;
+ *   --no-models: without the whole zoo models, which follow the layers with instructions per inference;
  *   --targets: a subset of the three columns, the others print '-')
  */
 import { spawnSync } from 'node:child_process';
@@ -19,8 +20,11 @@ import { fileURLToPath } from 'node:url';
 import { compileModel } from '../backends/c/compile.ts';
 import { getTarget } from '../backends/target.ts';
 import { ARM_CC, ARM_QEMU } from '../backends/arm-neon/target.ts';
-import { convCase, matmulCase, type BuiltCase } from '../backends/arm-neon/testing/cases.ts';
-import { getOpDef } from '../compiler/ops/registry.ts';
+import { convCase, matmulCase, prng, type BuiltCase } from '../backends/arm-neon/testing/cases.ts';
+import { getOpDef, hasOpDef } from '../compiler/ops/registry.ts';
+import { loadOnnxBytes } from '../compiler/frontend/onnx/load.ts';
+import { encodeModel } from '../compiler/frontend/onnx/writer.ts';
+import { Tensor, shapeSize } from '../compiler/ir/tensor.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -42,6 +46,28 @@ const layers: BuiltCase[] = [
   matmulCase({ label: 'matmul 1x1024x1024', ad: 'u8', bd: 'i8', yd: 'u8', a: [1, 1024], n: 1024, perColumn: true, symmetricWeights: true, seed: 5 }),
   matmulCase({ label: 'matmul 64x1024x1024', ad: 'u8', bd: 'i8', yd: 'u8', a: [64, 1024], n: 1024, perColumn: true, symmetricWeights: true, seed: 6 }),
 ];
+/**
+ * Whole models of the zoo (test/zoo/models.ts: MLPerf-Tiny-like networks and a small MobileNetV2, QOperator
+ * form, u8 activations, per-channel s8 weights, float input quantized by the model), at their test sizes.
+ * Loaded lazily like bench/run.ts: without the zoo there are no model rows.
+ */
+async function zooCases(): Promise<BuiltCase[]> {
+  let zoo: typeof import('../test/zoo/models.ts');
+  try {
+    zoo = await import('../test/zoo/models.ts');
+  } catch {
+    console.log('(test/zoo/models.ts not available: no whole-model rows)');
+    return [];
+  }
+  return zoo.ZOO_NAMES.map((name, i) => {
+    const graph = loadOnnxBytes(encodeModel(zoo.zooModel(name, 'qop', 'u8')), { name });
+    const r = prng(7000 + i);
+    const inputs = graph.inputs.map((v) => Tensor.fromNumbers(v.type.dtype, v.type.shape as number[], Array.from({ length: shapeSize(v.type.shape as number[]) }, () => r() * 2 - 1)));
+    return { label: `model ${name} (zoo test size, qop u8)`, graph, inputs };
+  });
+}
+if (!process.argv.includes('--no-models')) layers.push(...(await zooCases()));
+
 const TARGETS: { target: string; cpu: string }[] = [
   { target: 'c', cpu: 'max' },
   { target: 'arm-neon', cpu: 'max' },
@@ -67,8 +93,7 @@ try {
   const rows: string[][] = [];
   for (const [li, layer] of layers.entries()) {
     if (only && !layer.label.includes(only)) continue;
-    const node = layer.graph.nodes[0]!;
-    const macs = getOpDef(node.op).macs!(node);
+    const macs = layer.graph.nodes.reduce((a, n) => a + (hasOpDef(n.op) ? (getOpDef(n.op).macs?.(n) ?? 0) : 0), 0);
     const row = [layer.label, (macs / 1e6).toFixed(1)];
     for (const { target, cpu } of TARGETS) {
       if (wanted && !wanted.includes(target)) {
@@ -99,7 +124,7 @@ int main(int argc, char **argv) {
       const exe = join(dir, 'bench');
       const per = count(exe, cpu, 2) - count(exe, cpu, 1);
       if (top > 0) console.log(`${layer.label} / ${target}:\n${sh([ARM_QEMU, '-cpu', cpu, '-d', 'plugin', '-plugin', `${plugin},top=${top}`, exe, '1'], work)}`);
-      row.push((per / macs).toFixed(3));
+      row.push(layer.label.startsWith('model ') ? `${(per / macs).toFixed(3)} (${(per / 1e6).toFixed(2)} M/inf)` : (per / macs).toFixed(3));
     }
     rows.push(row);
     if (!markdown) console.log(row.join('  |  '));
