@@ -3,37 +3,16 @@
  * run -> outputs byte-identical to the interpreter. Cases whose ops have no importer or no C kernel yet
  * are skipped (listed in the test output); the test fails if too few cases ran.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isQccError } from '../../compiler/errors.ts';
 import { interpret } from '../../compiler/interpreter/interpret.ts';
-import { loadOnnxModel } from '../../compiler/frontend/onnx/load.ts';
-import { readInputsDir } from '../../compiler/io/test-data.ts';
-import type { Graph } from '../../compiler/ir/graph.ts';
-import { tensorsIdentical, type Tensor } from '../../compiler/ir/tensor.ts';
-import { getOpDef, hasOpDef } from '../../compiler/ops/registry.ts';
+import { tensorsIdentical } from '../../compiler/ir/tensor.ts';
 import { compileModel } from '../../backends/c/compile.ts';
 import { runCompiled } from '../../backends/run.ts';
-
-/**
- * Node tests feed scales and zero points as graph inputs; a deployed model has them as initializers.
- * Turn graph inputs that some node needs constant into constants holding the test data.
- */
-function freezeConstInputs(g: Graph, feeds: Map<string, Tensor>): void {
-  for (const n of g.nodes) {
-    if (!hasOpDef(n.op)) continue;
-    for (const i of getOpDef(n.op).constInputs ?? []) {
-      const v = n.inputs[i];
-      if (!v || v.const || !g.inputs.includes(v)) continue;
-      v.const = feeds.get(v.name)!;
-      g.inputs = g.inputs.filter((x) => x !== v);
-      feeds.delete(v.name);
-    }
-  }
-}
-
-const ROOT = join(import.meta.dirname, '..', 'data', 'onnx-node-tests');
+import { NODE_TESTS_DIR } from '../util/models.ts';
+import { freezeConstInputs, loadNodeTestCase } from '../util/node-tests.ts';
 
 /** One or two cases per op family, with corners (int8/uint8, per-axis, padding, strides, broadcasting). */
 const CASES = [
@@ -79,8 +58,7 @@ describe('ONNX node tests through the C backend driver', () => {
     const skipped: string[] = [];
     const failures: string[] = [];
     for (const c of CASES) {
-      const dir = join(ROOT, c);
-      if (!existsSync(join(dir, 'model.onnx'))) {
+      if (!existsSync(join(NODE_TESTS_DIR, c, 'model.onnx'))) {
         skipped.push(`${c}: missing`);
         continue;
       }
@@ -88,9 +66,9 @@ describe('ONNX node tests through the C backend driver', () => {
       let feeds;
       let want;
       try {
-        const g = loadOnnxModel(join(dir, 'model.onnx'));
-        const set = readdirSync(dir).filter((d) => d.startsWith('test_data_set_')).sort()[0]!;
-        feeds = readInputsDir(join(dir, set), g);
+        const loaded = loadNodeTestCase(c);
+        const g = loaded.graph;
+        feeds = loaded.feeds;
         want = interpret(g, feeds);
         freezeConstInputs(g, feeds);
         model = compileModel(g, { target: 'c', name: c });

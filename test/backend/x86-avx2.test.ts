@@ -6,8 +6,7 @@
  * points at the ends): the packer must pick the exact s16 kernels there and the u8 x s8 kernels where no pair
  * can saturate, and both must equal the interpreter. Also: the CPU check returns the error code.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../backends/c/compile.ts';
 import { runCompiled } from '../../backends/run.ts';
@@ -17,34 +16,30 @@ import { loadOnnxBytes, loadOnnxModel } from '../../compiler/frontend/onnx/load.
 import { encodeModel, type ModelDesc } from '../../compiler/frontend/onnx/writer.ts';
 import { interpret } from '../../compiler/interpreter/interpret.ts';
 import { randomInputs } from '../../compiler/io/random-inputs.ts';
-import { readInputsDir } from '../../compiler/io/test-data.ts';
 import type { Graph } from '../../compiler/ir/graph.ts';
 import { Tensor, tensorsIdentical } from '../../compiler/ir/tensor.ts';
 import { rng } from '../../compiler/ops/nn-test-util.ts';
-import { getOpDef, hasOpDef } from '../../compiler/ops/registry.ts';
 import { bindRandomConstInputs } from '../../compiler/verify.ts';
-import { NODE_TESTS_DIR, REAL_MODELS, modelFilesOnDisk } from '../util/models.ts';
+import { REAL_MODELS, modelFilesOnDisk } from '../util/models.ts';
+import { freezeConstInputs, loadNodeTestCase, nodeTestCases } from '../util/node-tests.ts';
 
-function freezeConstInputs(g: Graph, feeds: Map<string, Tensor>): void {
-  for (const n of g.nodes) {
-    if (!hasOpDef(n.op)) continue;
-    for (const i of getOpDef(n.op).constInputs ?? []) {
-      const v = n.inputs[i];
-      if (!v || v.const || !g.inputs.includes(v)) continue;
-      v.const = feeds.get(v.name)!;
-      g.inputs = g.inputs.filter((x) => x !== v);
-      feeds.delete(v.name);
-    }
+
+const hostHasVnni = (() => {
+  try {
+    const f = readFileSync('/proc/cpuinfo', 'utf8');
+    return /\bavx512_vnni\b/.test(f) && /\bavx512vl\b/.test(f);
+  } catch {
+    return false;
   }
-}
+})();
 
 const ident = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 
 /** Compiles for x86-avx2, runs with gcc and clang, compares to the interpreter. Returns the generated model C. */
-function checkAvx2(label: string, g: Graph, feeds: Map<string, Tensor>, ccs: readonly string[] = ['gcc', 'clang']): string {
+function checkAvx2(label: string, g: Graph, feeds: Map<string, Tensor>, ccs: readonly string[] = ['gcc', 'clang'], target = 'x86-avx2'): string {
   const want = interpret(g, feeds);
   freezeConstInputs(g, feeds);
-  const model = compileModel(g, { target: 'x86-avx2', name: ident(label) });
+  const model = compileModel(g, { target, name: ident(label) });
   for (const cc of ccs) {
     const got = runCompiled(model, feeds, { cc });
     for (const [name, t] of want) {
@@ -95,17 +90,15 @@ describe('target x86-avx2', () => {
 
   const FAMILY = /^test_(qlinearconv|qlinearmatmul|convinteger|matmulinteger|quantizelinear|dequantizelinear)/;
   const UNSUPPORTED = /_(int4|uint4|int2|uint2|e4m3fn|e5m2|float4e2m1|blocked|expanded|float8)/;
-  const nodeCases = existsSync(NODE_TESTS_DIR) ? readdirSync(NODE_TESTS_DIR).filter((n) => FAMILY.test(n) && !UNSUPPORTED.test(n)).sort() : [];
+  const nodeCases = nodeTestCases(FAMILY, UNSUPPORTED);
   it(`quantized ONNX node tests (${nodeCases.length})`, () => {
     let ran = 0;
     for (const c of nodeCases) {
-      const dir = join(NODE_TESTS_DIR, c);
-      const probe = loadOnnxModel(join(dir, 'model.onnx'));
-      const pf = readInputsDir(join(dir, 'test_data_set_0'), probe);
-      freezeConstInputs(probe, pf);
-      if (!compilesForC(probe, 'probe')) continue;
-      const g = loadOnnxModel(join(dir, 'model.onnx'));
-      checkAvx2(c, g, readInputsDir(join(dir, 'test_data_set_0'), g), ['gcc']);
+      const probe = loadNodeTestCase(c);
+      freezeConstInputs(probe.graph, probe.feeds);
+      if (!compilesForC(probe.graph, 'probe')) continue;
+      const { graph: g, feeds } = loadNodeTestCase(c);
+      checkAvx2(c, g, feeds, ['gcc']);
       ran++;
     }
     expect(ran).toBeGreaterThanOrEqual(10);
@@ -224,15 +217,50 @@ describe('target x86-avx2', () => {
     expect(model.files.get('cpucheck.h')).toContain('int cpucheck_cpu_supported(void);');
     expect(model.files.get('cpucheck.h')).toContain('CPUCHECK_ERR_CPU');
     expect(() => runCompiled(model, feeds, { extraCflags: ['-DQCC_CPU_ASSUME_NO_AVX2'] })).toThrow(/lacks AVX2 and FMA/);
-    // and a model without packed kernels needs no check
-    const plainDesc: ModelDesc = {
+    // a model whose only SIMD kernel is QuantizeLinear is checked too; one without SIMD kernels needs no check
+    const quantDesc: ModelDesc = {
       opsets: [{ domain: '', version: 13 }],
       inputs: [{ name: 'x', dtype: 'f32', shape: [5] }],
       outputs: [{ name: 'y' }],
       initializers: [{ name: 's', tensor: f32([], [0.1]) }, { name: 'z', tensor: q('u8', [], [3]) }],
       nodes: [{ op: 'QuantizeLinear', inputs: ['x', 's', 'z'], outputs: ['y'] }],
     };
+    const quant = compileModel(loadOnnxBytes(encodeModel(quantDesc)), { target: 'x86-avx2', name: 'quant' });
+    expect(quant.files.get('quant.h')).toContain('QUANT_ERR_CPU');
+    const xf = new Map([['x', f32([5], [0.5, -1, 2, 0, 3])]]);
+    expect(() => runCompiled(quant, xf, { extraCflags: ['-DQCC_CPU_ASSUME_NO_AVX2'] })).toThrow(/lacks AVX2 and FMA/);
+    const plainDesc: ModelDesc = {
+      opsets: [{ domain: '', version: 13 }],
+      inputs: [{ name: 'x', dtype: 'f32', shape: [5] }],
+      outputs: [{ name: 'y' }],
+      initializers: [],
+      nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+    };
     const plain = compileModel(loadOnnxBytes(encodeModel(plainDesc)), { target: 'x86-avx2', name: 'plain' });
     expect(plain.files.get('plain.h')).not.toContain('PLAIN_ERR_CPU');
+  });
+
+  it.skipIf(!hostHasVnni)('x86-avx512vnni (needs an AVX-512 VNNI CPU): real models and layers built to saturate vpmaddubsw: u8 x s8 VNNI kernels, == interpreter', () => {
+    let ran = 0;
+    for (const m of REAL_MODELS) {
+      const load = () => {
+        const g = loadOnnxModel(m.path, m.inputShapes ? { inputShapes: { ...m.inputShapes } } : {});
+        bindRandomConstInputs(g, 3);
+        return g;
+      };
+      if (!compilesForC(load(), 'probe')) continue;
+      const g = load();
+      checkAvx2(`vnni_${m.id}`, g, randomInputs(g, 3), ['gcc'], 'x86-avx512vnni');
+      ran++;
+    }
+    expect(ran).toBeGreaterThanOrEqual(12);
+    for (const l of layers.slice(0, 3)) {
+      for (const [x, w, y] of dtypes) {
+        const g = convModel({ ...l, x, w, y, mode: 'sat', xzp: lo(x), yzp: hi(y) });
+        const src = checkAvx2(`vnni_${l.name}_${x}${w}${y}`, g, extremeInput(g, x), ['gcc'], 'x86-avx512vnni');
+        // s8 weights (zero point 0) fit s8 after the zero point: the VNNI u8 x s8 kernel, saturating pairs and all
+        if (w === 'i8') expect(src).toContain('qcc_qpconv_gemm_u8s8_vnni(');
+      }
+    }
   });
 });

@@ -9,10 +9,10 @@ import { loadOnnxBytes, loadOnnxModel } from '../../compiler/frontend/onnx/load.
 import type { Graph } from '../../compiler/ir/graph.ts';
 import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { randomInputs } from '../../compiler/io/random-inputs.ts';
-import { getOpDef, hasOpDef } from '../../compiler/ops/registry.ts';
 import { prepareGraph } from '../../compiler/passes/pipeline.ts';
 import { generatedCnns } from '../util/gen-cnn.ts';
 import { REAL_MODELS, REPO_ROOT } from '../util/models.ts';
+import { freezeConstInputs } from '../util/node-tests.ts';
 
 export interface PlannedModel {
   id: string;
@@ -21,19 +21,6 @@ export interface PlannedModel {
   model: CompiledModel;
 }
 
-/** Graph inputs that a node needs constant become constants with their seeded values. */
-function freezeConstInputs(g: Graph, feeds: Map<string, Tensor>): void {
-  for (const n of g.nodes) {
-    if (!hasOpDef(n.op)) continue;
-    for (const i of getOpDef(n.op).constInputs ?? []) {
-      const v = n.inputs[i];
-      if (!v || v.const || !g.inputs.includes(v)) continue;
-      v.const = feeds.get(v.name)!;
-      g.inputs = g.inputs.filter((x) => x !== v);
-      feeds.delete(v.name);
-    }
-  }
-}
 
 const cName = (id: string) => id.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 24);
 

@@ -14,27 +14,13 @@ import { loadOnnxBytes, loadOnnxModel } from '../../compiler/frontend/onnx/load.
 import { encodeModel, type ModelDesc } from '../../compiler/frontend/onnx/writer.ts';
 import { interpret } from '../../compiler/interpreter/interpret.ts';
 import { randomInputs } from '../../compiler/io/random-inputs.ts';
-import { readInputsDir } from '../../compiler/io/test-data.ts';
 import type { Graph } from '../../compiler/ir/graph.ts';
 import { Tensor, tensorsIdentical } from '../../compiler/ir/tensor.ts';
 import { f32ToF16Bits } from '../../compiler/numerics/f16.ts';
-import { getOpDef, hasOpDef } from '../../compiler/ops/registry.ts';
 import { rng } from '../../compiler/ops/nn-test-util.ts';
-import { MODELS_DIR, NODE_TESTS_DIR, REAL_MODELS } from '../util/models.ts';
+import { MODELS_DIR, REAL_MODELS } from '../util/models.ts';
+import { freezeConstInputs, loadNodeTestCase, nodeTestCases } from '../util/node-tests.ts';
 
-/** Graph inputs that a node needs constant (scales, zero points, weights) become constants with the test data. */
-function freezeConstInputs(g: Graph, feeds: Map<string, Tensor>): void {
-  for (const n of g.nodes) {
-    if (!hasOpDef(n.op)) continue;
-    for (const i of getOpDef(n.op).constInputs ?? []) {
-      const v = n.inputs[i];
-      if (!v || v.const || !g.inputs.includes(v)) continue;
-      v.const = feeds.get(v.name)!;
-      g.inputs = g.inputs.filter((x) => x !== v);
-      feeds.delete(v.name);
-    }
-  }
-}
 
 function checkC(label: string, g: Graph, feeds: Map<string, Tensor>): void {
   const want = interpret(g, feeds);
@@ -51,7 +37,7 @@ function checkC(label: string, g: Graph, feeds: Map<string, Tensor>): void {
 
 const FAMILY = /^test_(quantizelinear|dequantizelinear|dynamicquantizelinear|qlinearconv|qlinearmatmul|convinteger|matmulinteger)/;
 const UNSUPPORTED = /_(int4|uint4|int2|uint2|e4m3fn|e5m2|float4e2m1|blocked|expanded)/;
-const nodeCases = existsSync(NODE_TESTS_DIR) ? readdirSync(NODE_TESTS_DIR).filter((n) => FAMILY.test(n) && !UNSUPPORTED.test(n)).sort() : [];
+const nodeCases = nodeTestCases(FAMILY, UNSUPPORTED);
 
 describe('quantized family through the C backend', () => {
   it('found the node tests and models', () => {
@@ -60,9 +46,8 @@ describe('quantized family through the C backend', () => {
   });
   for (const c of nodeCases) {
     it(`node test ${c}`, () => {
-      const dir = join(NODE_TESTS_DIR, c);
-      const g = loadOnnxModel(join(dir, 'model.onnx'));
-      checkC(c, g, readInputsDir(join(dir, 'test_data_set_0'), g));
+      const { graph, feeds } = loadNodeTestCase(c);
+      checkC(c, graph, feeds);
     });
   }
   for (const f of existsSync(join(MODELS_DIR, 'migraphx')) ? readdirSync(join(MODELS_DIR, 'migraphx')).filter((x) => x.endsWith('.onnx')).sort() : []) {
