@@ -14,12 +14,13 @@ import type { Tensor } from '../../compiler/ir/tensor.ts';
 import '../target.ts';
 import { buildBatch, requireArmTools, runBatch, type Batch, type BatchRun } from './testing/batch.ts';
 import { parityCases, type BuiltCase } from './testing/cases.ts';
+import { qbinaryCase } from './testing/qbin-case.ts';
 import { DOTPROD_GEMM, armMatMulPlan } from './ops.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qcc-arm-parity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cases: BuiltCase[] = parityCases(90);
+const cases: BuiltCase[] = [...parityCases(90), qbinaryCase(0x0add)];
 const expected: Tensor[][] = cases.map((c) => {
   const feeds = new Map(c.graph.inputs.map((v, i) => [v.name, c.inputs[i]!] as const));
   const out = interpret(c.graph, feeds);
@@ -65,10 +66,18 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
       const n = base.models[2 * i + 1]!.files.get(`n${i}.c`)!;
       const d = dot.models[i]!.files.get(`d${i}.c`)!;
       const op = c.graph.nodes[0]!.op;
-      const want = op === 'qlinear_matmul' ? /qcc_qlinear_matmul_s8_/ : /qcc_qlinear_(dw)?conv_(implicit_)?s8_/;
+      const want = op === 'qlinear_matmul' ? /qcc_qlinear_matmul_s8_/
+        : op === 'qlinear_add' || op === 'qlinear_mul' ? /qcc_qlinear_(add|mul)_(u8|i8)_neon\(/ : /qcc_qlinear_(dw)?conv_(implicit_)?s8_/;
       expect(n, c.label).toMatch(want);
       expect(d, c.label).toMatch(want);
     });
+  });
+
+  it('runs every QLinearAdd / QLinearMul variant on the NEON kernel, some in place', () => {
+    const i = cases.findIndex((c) => c.label.startsWith('qlinear add/mul'));
+    const src = base.models[2 * i + 1]!.files.get(`n${i}.c`)!;
+    for (const f of ['add_u8', 'add_i8', 'mul_u8', 'mul_i8']) expect(src).toContain(`qcc_qlinear_${f}_neon(`);
+    expect(src).not.toMatch(/qcc_qlinear_(add|mul)_(u8|i8)\(/);
   });
 
   it('exercises the dotprod implicit-GEMM conv and the interleaved GEMV on labelled cases', () => {
