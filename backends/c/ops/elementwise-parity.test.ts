@@ -21,19 +21,14 @@ import { expf, sigmoidf, tanhf } from '../../../compiler/numerics/math.ts';
 import { LITERAL_MACROS, floatLit, intLit } from '../literals.ts';
 import type { CEmitContext } from '../emitter.ts';
 import { emitters } from './elementwise.ts';
+import { COMPILERS, buildC } from '../../../test/util/c-driver.ts';
 
-const RUNTIME_DIR = new URL('../../../runtime-c/', import.meta.url).pathname;
-const CFLAGS = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
-const COMPILERS = ['gcc', 'clang'];
 const dir = mkdtempSync(join(tmpdir(), 'qcc-ew-parity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function build(name: string, src: string, cc: string): string {
-  const c = join(dir, `${name}.c`);
-  const exe = join(dir, `${name}-${cc}`);
-  writeFileSync(c, src);
-  execFileSync(cc, [...CFLAGS, '-I', RUNTIME_DIR, c, '-o', exe], { stdio: 'pipe' });
-  return exe;
+  writeFileSync(join(dir, `${name}.c`), src);
+  return buildC(dir, cc, `${name}.c`, `${name}-${cc}`);
 }
 
 function runExe(exe: string, input: Uint8Array): Uint8Array {

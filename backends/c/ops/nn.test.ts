@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DTYPES, type DType } from '../../../compiler/ir/dtype.ts';
 import type { Attrs, Value } from '../../../compiler/ir/graph.ts';
@@ -19,9 +19,8 @@ import { oneNode, rng } from '../../../compiler/ops/nn-test-util.ts';
 import type { CEmitContext } from '../emitter.ts';
 import { LITERAL_MACROS, floatLit } from '../literals.ts';
 import { emitters } from './nn.ts';
+import { CFLAGS, DUMP_C, RUNTIME_DIR, buildAndRunDriver, bytesInit, hexBytes as hex } from '../../../test/util/c-driver.ts';
 
-const RUNTIME_DIR = resolve(import.meta.dirname, '../../../runtime-c');
-const CFLAGS = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
 const EMITTERS = new Map(emitters.map((e) => [e.kind, e]));
 
 const r = rng(0x5eed);
@@ -122,9 +121,6 @@ function makeCases(): Case[] {
   return cs;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-const bytesInit = (b: Uint8Array) => (b.length ? Array.from(b).join(',') : '0');
-
 /** Builds the driver: one function per case, each printing a "case hex" line. */
 function buildDriver(cases: Case[]): { src: string; expected: string[] } {
   const top: string[] = [
@@ -182,17 +178,8 @@ function buildDriver(cases: Case[]): { src: string; expected: string[] } {
     expected.push(`${ci} ${hex(out!.bytes())}`);
     funcs.push(`static void case${ci}(void) {\n${body.join('\n')}\n}`);
   });
-  const dump = [
-    'static void dump(int c, const void *p, size_t n) {',
-    '  const uint8_t *b = (const uint8_t *)p;',
-    '  size_t i;',
-    '  printf("%d ", c);',
-    '  for (i = 0; i < n; i++) printf("%02x", b[i]);',
-    '  printf("\\n");',
-    '}',
-  ];
   const main = ['int main(void) {', ...cases.map((_, i) => `  case${i}();`), '  return 0;', '}'];
-  return { src: [...top, '', ...dump, '', ...funcs, '', ...main, ''].join('\n'), expected };
+  return { src: [...top, '', ...DUMP_C, '', ...funcs, '', ...main, ''].join('\n'), expected };
 }
 
 describe('nn family C kernels match the interpreter byte for byte', () => {
@@ -221,9 +208,7 @@ describe('nn family C kernels match the interpreter byte for byte', () => {
 
   for (const cc of ['gcc', 'clang']) {
     it(`${cc}: ${cases.length} random cases`, () => {
-      const exe = join(dir, `main-${cc}`);
-      execFileSync(cc, [...CFLAGS, '-I', RUNTIME_DIR, join(dir, 'main.c'), '-o', exe], { stdio: 'pipe' });
-      const got = execFileSync(exe, { encoding: 'utf8', maxBuffer: 64 << 20 }).trim().split('\n');
+      const got = buildAndRunDriver(dir, cc);
       expect(got.length).toBe(expected.length);
       for (let i = 0; i < expected.length; i++) {
         if (got[i] !== expected[i]) {

@@ -6,10 +6,9 @@
  * compiled with gcc and clang (-std=c99 -O2 -Wall -Wextra -Werror -ffp-contract=off) and run; every
  * output's bytes must equal the interpreter's.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DTYPES, type DType } from '../../../compiler/ir/dtype.ts';
 import type { Attrs, Value } from '../../../compiler/ir/graph.ts';
@@ -23,9 +22,8 @@ import type { CEmitContext, CEmitter } from '../emitter.ts';
 import { LITERAL_MACROS, floatLit } from '../literals.ts';
 import { emitters as quantEmitters } from './quant.ts';
 import { emitters as qlinearEmitters } from './qlinear.ts';
+import { DUMP_C, buildAndRunDriver, bytesInit, hexBytes as hex } from '../../../test/util/c-driver.ts';
 
-const RUNTIME_DIR = resolve(import.meta.dirname, '../../../runtime-c');
-const CFLAGS = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
 const EMITTERS = new Map<string, CEmitter>([...quantEmitters, ...qlinearEmitters].map((e) => [e.kind, e]));
 
 const r = rng(0x9a11);
@@ -212,9 +210,6 @@ function tieCases(): Case[] {
   return cs;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-const bytesInit = (b: Uint8Array) => (b.length ? Array.from(b).join(',') : '0');
-
 function buildDriver(cases: Case[]): { src: string; expected: string[] } {
   const top: string[] = ['#include <stdio.h>', '#include <string.h>', '#include "qcc_quant.h"', '#include "qcc_qconv.h"', '#include "qcc_qmatmul.h"', LITERAL_MACROS, ''];
   const funcs: string[] = [];
@@ -271,17 +266,8 @@ function buildDriver(cases: Case[]): { src: string; expected: string[] } {
     });
     funcs.push(`static void case${ci}(void) {\n${body.join('\n')}\n}`);
   });
-  const dump = [
-    'static void dump(int c, const void *p, size_t n) {',
-    '  const uint8_t *b = (const uint8_t *)p;',
-    '  size_t i;',
-    '  printf("%d ", c);',
-    '  for (i = 0; i < n; i++) printf("%02x", b[i]);',
-    '  printf("\\n");',
-    '}',
-  ];
   const main = ['int main(void) {', ...cases.map((_, i) => `  case${i}();`), '  return 0;', '}'];
-  return { src: [...top, '', ...dump, '', ...funcs, '', ...main, ''].join('\n'), expected };
+  return { src: [...top, '', ...DUMP_C, '', ...funcs, '', ...main, ''].join('\n'), expected };
 }
 
 describe('quantized family C kernels match the interpreter byte for byte', () => {
@@ -307,9 +293,7 @@ describe('quantized family C kernels match the interpreter byte for byte', () =>
   });
   for (const cc of ['gcc', 'clang']) {
     it(`${cc}: ${cases.length} random cases`, () => {
-      const exe = join(dir, `main-${cc}`);
-      execFileSync(cc, [...CFLAGS, '-I', RUNTIME_DIR, join(dir, 'main.c'), '-o', exe], { stdio: 'pipe' });
-      const got = execFileSync(exe, { encoding: 'utf8', maxBuffer: 64 << 20 }).trim().split('\n');
+      const got = buildAndRunDriver(dir, cc);
       expect(got.length).toBe(expected.length);
       for (let i = 0; i < expected.length; i++) {
         if (got[i] !== expected[i]) {

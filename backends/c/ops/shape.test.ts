@@ -3,10 +3,9 @@
  * emitted with the real emitters into one C driver (a stand-in emit context declares the buffers),
  * compiled with gcc and clang, run, and its output bytes compared with the interpreter's.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DTYPES, allocData, type DType } from '../../../compiler/ir/dtype.ts';
 import type { Attrs, Value } from '../../../compiler/ir/graph.ts';
@@ -16,9 +15,8 @@ import { clampSlice } from '../../../compiler/ops/shape.ts';
 import { oneNode } from '../../../compiler/ops/shape-testing.ts';
 import type { CEmitContext } from '../emitter.ts';
 import { emitters } from './shape.ts';
+import { buildAndRunDriver, bytesInit, hexBytes as hex } from '../../../test/util/c-driver.ts';
 
-const RUNTIME_DIR = resolve(import.meta.dirname, '../../../runtime-c');
-const CFLAGS = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
 const EMITTERS = new Map(emitters.map((e) => [e.kind, e]));
 
 // xorshift32, seeded: the cases are the same on every run
@@ -142,9 +140,6 @@ function makeCases(): Case[] {
   return cs;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-const bytesInit = (b: Uint8Array) => (b.length ? Array.from(b).join(',') : '0');
-
 /** Builds the driver: one function per case, each printing "case out hex" lines. */
 function buildDriver(cases: Case[]): { src: string; expected: string[] } {
   const top: string[] = ['#include <stdio.h>', '#include "qcc_shape.h"', ''];
@@ -232,9 +227,7 @@ describe('shape family C kernels match the interpreter byte for byte', () => {
 
   for (const cc of ['gcc', 'clang']) {
     it(`${cc}: ${cases.length} random cases`, () => {
-      const exe = join(dir, `main-${cc}`);
-      execFileSync(cc, [...CFLAGS, '-I', RUNTIME_DIR, join(dir, 'main.c'), '-o', exe], { stdio: 'pipe' });
-      const got = execFileSync(exe, { encoding: 'utf8', maxBuffer: 64 << 20 }).trim().split('\n');
+      const got = buildAndRunDriver(dir, cc);
       expect(got.length).toBe(expected.length);
       for (let i = 0; i < expected.length; i++) {
         if (got[i] !== expected[i]) {
