@@ -8,6 +8,7 @@ import {
   frexp, multiplyByQuantizedMultiplier, quantizeMultiplier, requantizeFixed, roundingDivideByPOT, srdhm,
 } from './requant-fixed.ts';
 import { requantizeF32, requantizer } from './requant.ts';
+import { xorshift32 } from '../../test/util/prng.ts';
 
 const MIN = -2147483648;
 const MAX = 2147483647;
@@ -137,17 +138,7 @@ function refMbqm(acc: number, mult: number, shift: number): number {
 }
 
 /** Deterministic generator (xorshift32) for the random cases. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
+const rng = xorshift32;
 
 interface Cases {
   acc: Int32Array;

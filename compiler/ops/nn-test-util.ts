@@ -4,6 +4,7 @@ import { Graph, type Attrs, type Node } from '../ir/graph.ts';
 import { Tensor, type Shape } from '../ir/tensor.ts';
 import { getOpDef } from './registry.ts';
 import './index.ts';
+import { mulberry32 } from '../../test/util/prng.ts';
 
 export type Operand = Tensor | { dtype: DType; shape: Shape } | null;
 
@@ -35,16 +36,7 @@ export function run1(op: string, operands: (Tensor | null)[], attrs: Attrs = {})
 export const f32 = (shape: Shape, values: ArrayLike<number>) => Tensor.fromNumbers('f32', shape, values);
 
 /** Seeded PRNG (mulberry32) for random shapes and data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Random float32 data in [-2, 2) with a fine mantissa (so sums really round). */
 export function randomF32(r: () => number, shape: Shape): Tensor {

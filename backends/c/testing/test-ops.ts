@@ -13,6 +13,7 @@ import { Tensor, shapeSize, type Shape } from '../../../compiler/ir/tensor.ts';
 import { attrFloat } from '../../../compiler/ops/op-def.ts';
 import { defineOp } from '../../../compiler/ops/registry.ts';
 import { DEFAULT_RUNTIME_DIR } from '../compile.ts';
+import { xorshift32 } from '../../../test/util/prng.ts';
 
 const f = Math.fround;
 const count = (n: Node, i = 0): number => shapeSize(n.outputs[i]!.type.shape);
@@ -190,15 +191,7 @@ export function node(g: Graph, op: string, name: string, inputs: (Value | null)[
 
 /** Deterministic pseudo-random tensor (xorshift), including extreme values for integer dtypes. */
 export function seeded(dtype: DType, shape: Shape, seed: number): Tensor {
-  let s = seed >>> 0 || 1;
-  const next = (): number => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
+  const next = xorshift32(seed);
   const n = shapeSize(shape);
   const t = new Tensor(dtype, shape);
   const info = DTYPES[dtype];

@@ -10,18 +10,9 @@ import { Tensor, shapeSize } from '../../../compiler/ir/tensor.ts';
 import { outputSpatial } from '../../../compiler/ops/conv-geometry.ts';
 import { getOpDef } from '../../../compiler/ops/registry.ts';
 import '../../../compiler/ops/index.ts';
+import { xorshift32Unit } from '../../../test/util/prng.ts';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
+const rng = xorshift32Unit;
 
 const Q8: readonly DType[] = ['u8', 'i8'];
 

@@ -10,18 +10,9 @@ import { Graph, type Attrs, type Value } from '../../../compiler/ir/graph.ts';
 import { Tensor } from '../../../compiler/ir/tensor.ts';
 import { getOpDef } from '../../../compiler/ops/registry.ts';
 import '../../../compiler/ops/index.ts';
+import { xorshift32Unit } from '../../../test/util/prng.ts';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
+const rng = xorshift32Unit;
 
 export function residualCnn(seed = 7): Graph {
   const r = rng(seed);
