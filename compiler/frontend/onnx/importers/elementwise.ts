@@ -216,10 +216,11 @@ importer('', 'CastLike', 15, (ctx) => {
 // ---- ReduceSum / ReduceMax ------------------------------------------------------------------------
 
 /**
- * Axes from the attribute (older opsets) or the constant `axes` input; negative axes normalised, sorted.
- * Empty axes reduce everything, or nothing when noop_with_empty_axes=1 (the input itself).
+ * Imports an ONNX Reduce* node as `kind` (also used by float-extra.ts for ReduceMean / ReduceMin).
+ * Axes from the attribute (older opsets, `axesFromInput` false) or the constant `axes` input; negative axes
+ * normalised, sorted. Empty axes reduce everything, or nothing when noop_with_empty_axes=1 (the input itself).
  */
-function reduce(ctx: ImportContext, kind: string, axesFromInput: boolean): void {
+export function importReduce(ctx: ImportContext, kind: string, axesFromInput: boolean): void {
   ctx.rejectAttrsExcept(axesFromInput ? ['keepdims', 'noop_with_empty_axes'] : ['axes', 'keepdims']);
   const x = ctx.requireInput(0, 'data');
   const rank = x.type.shape.length;
@@ -253,7 +254,7 @@ function reduce(ctx: ImportContext, kind: string, axesFromInput: boolean): void 
   ctx.emit(kind, [x], { axes: sorted, keepdims });
 }
 
-importer('', 'ReduceSum', 1, (ctx) => reduce(ctx, 'reduce_sum', false));
-importer('', 'ReduceSum', 13, (ctx) => reduce(ctx, 'reduce_sum', true));
-importer('', 'ReduceMax', 1, (ctx) => reduce(ctx, 'reduce_max', false));
-importer('', 'ReduceMax', 18, (ctx) => reduce(ctx, 'reduce_max', true));
+importer('', 'ReduceSum', 1, (ctx) => importReduce(ctx, 'reduce_sum', false));
+importer('', 'ReduceSum', 13, (ctx) => importReduce(ctx, 'reduce_sum', true));
+importer('', 'ReduceMax', 1, (ctx) => importReduce(ctx, 'reduce_max', false));
+importer('', 'ReduceMax', 18, (ctx) => importReduce(ctx, 'reduce_max', true));

@@ -11,6 +11,7 @@
  */
 import type { Value } from '../../../ir/graph.ts';
 import { importer, type ImportContext } from '../importer.ts';
+import { importReduce } from './elementwise.ts';
 
 function importBatchNorm(ctx: ImportContext): void {
   ctx.rejectAttrsExcept(['epsilon', 'momentum', 'spatial', 'is_test', 'consumed_inputs', 'training_mode']);
@@ -26,38 +27,9 @@ function importBatchNorm(ctx: ImportContext): void {
 }
 for (const v of [1, 6, 7, 9, 14, 15]) importer('', 'BatchNormalization', v, importBatchNorm);
 
-function reduce(ctx: ImportContext, kind: string, axesFromInput: boolean): void {
-  ctx.rejectAttrsExcept(axesFromInput ? ['keepdims', 'noop_with_empty_axes'] : ['axes', 'keepdims']);
-  const x = ctx.requireInput(0, 'data');
-  const rank = x.type.shape.length;
-  let axes: number[];
-  if (axesFromInput) {
-    const t = ctx.optConstInput(1, 'axes');
-    if (t && t.dtype !== 'i64') throw ctx.error(`axes must be int64, not ${t.dtype}`, 'E_MODEL');
-    axes = t ? t.toNumbers() : [];
-    if (axes.length === 0 && ctx.attrInt('noop_with_empty_axes', 0) !== 0) {
-      ctx.bind(0, x);
-      return;
-    }
-  } else {
-    axes = ctx.attrInts('axes', []);
-  }
-  if (axes.length === 0) axes = x.type.shape.map((_, i) => i);
-  const norm = axes.map((a) => {
-    if (!Number.isInteger(a) || a < -rank || a >= rank) throw ctx.error(`axis ${a} is out of range for rank ${rank}`, 'E_ATTR');
-    return a < 0 ? a + rank : a;
-  });
-  const sorted = [...new Set(norm)].sort((a, b) => a - b);
-  if (sorted.length !== norm.length) throw ctx.error(`axes [${axes.join(',')}] repeat an axis`, 'E_ATTR');
-  if (sorted.length === 0) {
-    ctx.bind(0, x); // a scalar: reducing over no axes is the identity
-    return;
-  }
-  ctx.emit(kind, [x], { axes: sorted, keepdims: ctx.attrInt('keepdims', 1) !== 0 });
-}
 for (const [op, kind] of [['ReduceMean', 'reduce_mean'], ['ReduceMin', 'reduce_min']] as const) {
-  importer('', op, 1, (ctx) => reduce(ctx, kind, false));
-  importer('', op, 18, (ctx) => reduce(ctx, kind, true));
+  importer('', op, 1, (ctx) => importReduce(ctx, kind, false));
+  importer('', op, 18, (ctx) => importReduce(ctx, kind, true));
 }
 
 importer('', 'Pow', 1, (ctx) => {
