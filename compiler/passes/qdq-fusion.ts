@@ -55,6 +55,89 @@ export interface QdqRule {
 
 const dqOf = (v: Value | null | undefined): Node | null => (isDq(v) ? v.producer : null);
 
+// ---- ONNX Runtime's int8 -> uint8 QDQ conversion ---------------------------------------------------
+
+/*
+ * onnxruntime-web (like every non-ARM build) does not allow int8 activations in its QDQ Conv/MatMul fusion:
+ * QDQIsInt8Allowed() is false unless MLAS_TARGET_ARM_ANY (qdq_selector_action_transformer.h), and
+ * ConvNodeGroupSelector/MatMulNodeGroupSelector reject an int8 input (`if (!int8_allowed_ || ...) return
+ * false`). Before the selectors, QDQS8ToU8Transformer (qdq_s8_to_u8.cc, Level 2, only when int8 is not
+ * allowed) rewrites int8 QuantizeLinear -> DequantizeLinear pairs to uint8 (zero point + 128), but only a
+ * Q that passes optimizer_utils::CheckOutputEdges(graph, q, 1): not a graph output and exactly one output
+ * edge, to a DQ with three inputs, both zero points constant int8 scalars of one value. The edges are
+ * counted after EnsureUniqueDQForNodeUnit (Level 1) gave every consumer of a shared DQ its own copy, so
+ * the Q of a tensor read by two nodes (a residual branch, the stem of a ResNet) keeps int8 and the Conv
+ * that writes or reads it stays in float, while the groups around converted pairs fuse in uint8 (which
+ * gives the int8 result exactly for every kind but average pooling, see fuseInU8Domain).
+ *
+ * The conversion is decided once per Q, on the graph as imported (fusion removes the Q/DQ nodes it is
+ * decided on), and remembered for the Q and its DQ: ortType() is the type ORT's selectors then see.
+ */
+const decided = new WeakSet<Node>();
+const convertedToU8 = new WeakSet<Node>();
+
+/** Edges of a value as ORT counts them once each consumer of a DQ has a DQ of its own. */
+function ortEdges(graph: Graph, v: Value): number {
+  let n = 0;
+  for (const u of v.users) {
+    if (u.op !== 'dequantize_linear') {
+      n++;
+      continue;
+    }
+    const e = u.outputs[0]!.users.length;
+    const graphOut = graph.outputs.includes(u.outputs[0]!);
+    n += e === 0 ? 1 : e + (graphOut ? 1 : 0);
+  }
+  return n;
+}
+
+function int8ScalarZp(v: Value | null | undefined): number | null {
+  if (!v?.const || v.type.dtype !== 'i8' || v.const.size !== 1) return null;
+  return v.const.toNumbers()[0]!;
+}
+
+/** Whether QDQS8ToU8Transformer converts this QuantizeLinear and its DequantizeLinear. */
+function ortConvertsS8ToU8(graph: Graph, q: Node): Node | null {
+  const out = q.outputs[0]!;
+  if (graph.outputs.includes(out) || ortEdges(graph, out) !== 1) return null;
+  const dq = out.users[0]!;
+  if (dq.op !== 'dequantize_linear' || q.inputs.length < 3 || dq.inputs.length < 3) return null;
+  const a = int8ScalarZp(q.inputs[2]);
+  const b = int8ScalarZp(dq.inputs[2]);
+  return a !== null && a === b ? dq : null;
+}
+
+/** Decides every QuantizeLinear not seen yet (all of them on the first run, before any fusion). */
+export function markS8ToU8(graph: Graph): void {
+  for (const n of graph.nodes) {
+    if (n.op !== 'quantize_linear' || decided.has(n)) continue;
+    decided.add(n);
+    const dq = ortConvertsS8ToU8(graph, n);
+    if (dq) {
+      convertedToU8.add(n);
+      convertedToU8.add(dq);
+    }
+  }
+}
+
+/** The integer type ONNX Runtime's QDQ selectors see on a Q's output or a DQ's input. */
+function ortType(n: Node, p: QParams): string {
+  return p.dtype === 'i8' && convertedToU8.has(n) ? 'u8' : p.dtype;
+}
+
+/** Why ORT leaves a Conv/MatMul group with activations x (from dq) and output y (from q) in float, if it does. */
+function ortInt8Check(dq: Node, x: QParams, q: Node | null, y: QParams | null): string | null {
+  const tx = ortType(dq, x);
+  if (q && y) {
+    const ty = ortType(q, y);
+    if (tx !== ty) {
+      return `ONNX Runtime sees ${tx} input and ${ty} output: it converts an int8 QuantizeLinear -> DequantizeLinear pair to uint8 only when the Q has a single consumer (QDQS8ToU8Transformer), which one side's Q has not`;
+    }
+  }
+  if (tx === 'i8') return 'int8 activations: ONNX Runtime off ARM does not fuse an int8 Conv/MatMul (QDQIsInt8Allowed() is false) and its QuantizeLinear was not converted to uint8 (it has other consumers or is a graph input/output)';
+  return null;
+}
+
 /** DQ on inputs `need` (required) and `opt` (optional), then a single Q after the root. */
 function dqQPattern(need: readonly number[], opt: readonly number[] = [], qOptional = false) {
   return (graph: Graph, node: Node): QdqMatch | string => {
@@ -83,6 +166,10 @@ function uniform8(m: QdqMatch, idx: readonly number[]): { ins: QParams[]; out: Q
   const out = perTensor8(m.q!, 'the output');
   if (typeof out === 'string') return out;
   if (ins.some((p) => p.dtype !== out.dtype)) return `inputs (${ins.map((p) => p.dtype).join(', ')}) and output (${out.dtype}) types differ`;
+  const seen = [...idx.map((i, k) => ortType(m.dqs[i]!, ins[k]!)), ortType(m.q!, out)];
+  if (seen.some((t) => t !== seen[0])) {
+    return `ONNX Runtime sees inputs (${seen.slice(0, -1).join(', ')}) and output (${seen[seen.length - 1]}): only int8 QuantizeLinear -> DequantizeLinear pairs whose Q has a single consumer become uint8 (QDQS8ToU8Transformer)`;
+  }
   return { ins, out };
 }
 
@@ -148,7 +235,7 @@ function convPlan(m: QdqMatch): GemmPlan | string {
   if (typeof w === 'string') return w;
   const y = perTensor8(m.q!, 'the output');
   if (typeof y === 'string') return y;
-  return activationCheck(x, w, y) ?? biasParams(m, 2) ?? { x, w, y };
+  return activationCheck(x, w, y) ?? ortInt8Check(m.dqs[0]!, x, m.q, y) ?? biasParams(m, 2) ?? { x, w, y };
 }
 
 /** qlinear_conv / qlinear_matmul inputs: x, x_s, x_zp, w, w_s, w_zp, y_s, y_zp (, bias). */
@@ -191,7 +278,7 @@ function matmulPlan(m: QdqMatch): GemmPlan | string {
   if (w.perAxis && rankB !== 2) return 'B is quantized per column but is not 2-D';
   const y = perTensor8(m.q!, 'the output');
   if (typeof y === 'string') return y;
-  return activationCheck(x, w, y) ?? { x, w, y };
+  return activationCheck(x, w, y) ?? ortInt8Check(m.dqs[0]!, x, m.q, y) ?? { x, w, y };
 }
 
 /**
@@ -247,7 +334,7 @@ function matmulFloatPlan(m: QdqMatch): GemmPlan | string {
   const w = weightParams(m, 1, 1, 'B operand');
   if (typeof w === 'string') return w;
   if (m.node.outputs[0]!.type.dtype !== 'f32') return 'the output is not f32';
-  return activationCheck(x, w, null) ?? { x, w, y: null };
+  return activationCheck(x, w, null) ?? ortInt8Check(m.dqs[0]!, x, null, null) ?? { x, w, y: null };
 }
 
 // Gemm -> com.microsoft QGemm (ORT's GemmReplaceWithQuant). Without a Q after it, QGemm has a float output.
@@ -277,6 +364,10 @@ function gemmPlan(m: QdqMatch): GemmPlan | string {
     const p = perTensor8(m.q, 'the output');
     if (typeof p === 'string') return p;
     y = p;
+  }
+  // GemmNodeGroupSelector has no int8 restriction, but A and Y must have one type as ORT sees them.
+  if (m.q && y && ortType(m.dqs[0]!, x) !== ortType(m.q, y)) {
+    return `ONNX Runtime sees ${ortType(m.dqs[0]!, x)} input A and ${ortType(m.q, y)} output: an int8 QuantizeLinear -> DequantizeLinear pair becomes uint8 only when the Q has a single consumer (QDQS8ToU8Transformer)`;
   }
   if (m.dqs[2] && m.node.attrs['beta'] !== 1) return `beta is ${String(m.node.attrs['beta'])}; ONNX Runtime fuses a biased Gemm only with beta = 1`;
   return activationCheck(x, w, y) ?? biasParams(m, 2) ?? { x, w, y };
@@ -329,7 +420,7 @@ function contribRule(name: string, ops: readonly string[], kind: string, nIn: (n
     },
     rewrite(graph, m) {
       const p = plan(m) as Exclude<ReturnType<typeof plan>, string>;
-      if (u8Domain && p.out.dtype === 'i8') fuseInU8Domain(graph, m, kind, build(graph, m, p.ins, p.out, false), p.attrs);
+      if (u8Domain && p.out.dtype === 'i8' && ortType(m.q!, p.out) === 'u8') fuseInU8Domain(graph, m, kind, build(graph, m, p.ins, p.out, false), p.attrs);
       else fuse(graph, m, kind, build(graph, m, p.ins, p.out, false), p.attrs);
     },
   };
@@ -571,5 +662,8 @@ export function runQdqRules(graph: Graph, ctx: PassContext, rules: readonly QdqR
 
 export const qdqFusion: Pass = {
   name: 'qdq-fusion',
-  run: (graph, ctx) => runQdqRules(graph, ctx, QDQ_RULES),
+  run: (graph, ctx) => {
+    markS8ToU8(graph);
+    return runQdqRules(graph, ctx, QDQ_RULES);
+  },
 };
