@@ -48,8 +48,8 @@ export function reduceGeometry(shape: Shape, axes: readonly number[]): ReduceGeo
   return { outShape, outStrides, redShape, redStrides };
 }
 
-/** Flat input offsets of a strided walk over `shape`, row-major. */
-function offsets(shape: readonly number[], strides: readonly number[]): Int32Array {
+/** Flat input offsets of a strided walk over `shape`, row-major (the C kernel's odometer). */
+export function walkOffsets(shape: readonly number[], strides: readonly number[]): Int32Array {
   const n = shapeSize(shape);
   const res = new Int32Array(n);
   const ctr = new Array<number>(shape.length).fill(0);
@@ -67,7 +67,8 @@ function offsets(shape: readonly number[], strides: readonly number[]): Int32Arr
   return res;
 }
 
-function reduceOut(node: Node): { shape: number[]; axes: readonly number[] } {
+/** Output shape of a reduction node and its `axes` attribute (sorted, distinct, in range, non-empty: E_ATTR otherwise). */
+export function reduceOut(node: Node): { shape: number[]; axes: readonly number[] } {
   const x = inType(node, 0);
   const axes = attrInts(node, 'axes');
   const r = x.shape.length;
@@ -93,8 +94,8 @@ for (const kind of ['reduce_sum', 'reduce_max'] as const) {
       const { shape, axes } = reduceOut(node);
       const out = new Tensor(x!.dtype, shape);
       const g = reduceGeometry(x!.shape, axes);
-      const outer = offsets(g.outShape, g.outStrides);
-      const inner = shapeSize(x!.shape) === 0 ? new Int32Array(0) : offsets(g.redShape, g.redStrides);
+      const outer = walkOffsets(g.outShape, g.outStrides);
+      const inner = shapeSize(x!.shape) === 0 ? new Int32Array(0) : walkOffsets(g.redShape, g.redStrides);
       const n = shapeSize(shape);
       const info = DTYPES[x!.dtype];
       const max = kind === 'reduce_max';

@@ -15,10 +15,10 @@ import { typeToString, type Node } from '../ir/graph.ts';
 import { Tensor, shapeSize, type Shape } from '../ir/tensor.ts';
 import { powf } from '../numerics/logf.ts';
 import { roundHalfEvenF32 } from '../numerics/round.ts';
-import { attrFloat, attrInts, inType, opError } from './op-def.ts';
+import { attrFloat, inType, opError } from './op-def.ts';
 import { defineOp } from './registry.ts';
 import { NUMERIC_TYPES, broadcastIndex, numView } from './elementwise-util.ts';
-import { reduceGeometry } from './elementwise-reduce.ts';
+import { reduceGeometry, reduceOut, walkOffsets } from './elementwise-reduce.ts';
 
 const f = Math.fround;
 
@@ -75,36 +75,6 @@ defineOp({
 
 // ---- reduce_mean / reduce_min: attributes `axes` (sorted, non-negative, non-empty), `keepdims`. -------
 
-function reduceShape(node: Node): { shape: number[]; axes: readonly number[] } {
-  const x = inType(node, 0);
-  const axes = attrInts(node, 'axes');
-  const r = x.shape.length;
-  if (axes.length === 0 || axes.some((a, i) => !Number.isInteger(a) || a < 0 || a >= r || (i > 0 && a <= axes[i - 1]!))) {
-    throw opError(node, `axes [${axes.join(',')}] must be sorted, distinct and in range for ${typeToString(x)}`, 'E_ATTR');
-  }
-  const keep = node.attrs['keepdims'] !== false;
-  return { shape: keep ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i)), axes };
-}
-
-/** Input offsets of a row-major walk (the C kernel's odometer). */
-function walk(shape: readonly number[], strides: readonly number[]): number[] {
-  const n = shapeSize(shape);
-  const out: number[] = [];
-  const ctr = new Array<number>(shape.length).fill(0);
-  let off = 0;
-  for (let i = 0; i < n; i++) {
-    out.push(off);
-    for (let d = shape.length - 1; d >= 0; d--) {
-      ctr[d]!++;
-      off += strides[d]!;
-      if (ctr[d]! < shape[d]!) break;
-      off -= ctr[d]! * strides[d]!;
-      ctr[d] = 0;
-    }
-  }
-  return out;
-}
-
 for (const kind of ['reduce_mean', 'reduce_min'] as const) {
   defineOp({
     kind,
@@ -112,13 +82,13 @@ for (const kind of ['reduce_mean', 'reduce_min'] as const) {
       const x = inType(node, 0);
       const ok = kind === 'reduce_mean' ? ['f32'] : NUMERIC_TYPES.filter((d) => !DTYPES[d].isBig);
       if (!ok.includes(x.dtype)) throw opError(node, `dtype ${x.dtype} is not supported (supported: ${ok.join(', ')})`, 'E_UNSUPPORTED');
-      return [{ dtype: x.dtype, shape: reduceShape(node).shape }];
+      return [{ dtype: x.dtype, shape: reduceOut(node).shape }];
     },
     interpret(node, [x]) {
-      const { shape, axes } = reduceShape(node);
+      const { shape, axes } = reduceOut(node);
       const g = reduceGeometry(x!.shape, axes);
-      const outer = walk(g.outShape, g.outStrides);
-      const inner = shapeSize(x!.shape) === 0 ? [] : walk(g.redShape, g.redStrides);
+      const outer = walkOffsets(g.outShape, g.outStrides);
+      const inner = shapeSize(x!.shape) === 0 ? new Int32Array(0) : walkOffsets(g.redShape, g.redStrides);
       const out = new Tensor(x!.dtype, shape);
       const xv = numView(x!);
       const o = numView(out);
