@@ -25,7 +25,8 @@ export const QLINEAR_BINARY_AVX2: CEmitter[] = (['qlinear_add', 'qlinear_mul'] a
   if (!g) throw new Error(`internal: no generic emitter for ${kind}`);
   return {
     kind,
-    runtime: (node) => (vectorisable(node) ? [...g.runtime(node), QBIN_AVX2_RUNTIME] : g.runtime(node)),
+    // qcc_qpacked_avx2.h is listed so that the target's CPU check (keyed on it) guards this kernel too
+    runtime: (node) => (vectorisable(node) ? [...g.runtime(node), 'x86-avx2/qcc_qpacked_avx2.h', QBIN_AVX2_RUNTIME] : g.runtime(node)),
     alias: () => ({ kind: 'in-place', inputs: [0, 3] }),
     emit(node, ctx) {
       const src = g.emit(node, ctx);

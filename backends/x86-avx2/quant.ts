@@ -16,7 +16,8 @@ const generic = (): CEmitter => {
 
 export const QUANTIZE_LINEAR_AVX2: CEmitter = {
   kind: 'quantize_linear',
-  runtime: (node) => [...generic().runtime(node), QUANT_AVX2_RUNTIME],
+  // qcc_qpacked_avx2.h is listed so that the target's CPU check (keyed on it) guards this kernel too
+  runtime: (node) => [...generic().runtime(node), 'x86-avx2/qcc_qpacked_avx2.h', QUANT_AVX2_RUNTIME],
   emit(node, ctx) {
     const src = generic().emit(node, ctx);
     return src.replace(/\bqcc_quantize_linear_f32_(u8|i8)\(/, 'qcc_quantize_linear_f32_$1_avx2(');

@@ -63,7 +63,7 @@ static inline void qcc_qbin_st8_avx2_(void *dst, __m256i v, int32_t is_signed) {
       if (vec) {                                                                                                 \
         /* B broadcast along the axis: its scaled value is one vector for the whole run */                      \
         const __m256 vb0 = _mm256_mul_ps(bsv, _mm256_cvtepi32_ps(_mm256_set1_epi32((int32_t)b[ob] - p->bz)));    \
-        for (; i + 8 <= n; i += 8) {                                                                             \
+        for (; i < (n & ~7); i += 8) {                                                                           \
           const __m256 va = _mm256_mul_ps(asv, qcc_qbin_ld8_avx2_(a + oa + i, SIGNED, azv));                     \
           const __m256 vb = lb ? _mm256_mul_ps(bsv, qcc_qbin_ld8_avx2_(b + ob + i, SIGNED, bzv)) : vb0;           \
           qcc_qbin_st8_avx2_(y + i, qcc_qbin8_avx2_(va, vb, MUL, csv, lo, hi, czf), SIGNED);                     \

@@ -60,16 +60,21 @@ static inline void qcc_qp_pad_row_avx2_(uint8_t *d, const uint8_t *xr, int32_t n
   const int32_t a = pw < n ? pw : n, b = pw + W < n ? pw + W : n;
   int32_t i;
   for (i = 0; i < a; i++) d[i] = pad;
-  for (; i + 32 <= b; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_xor_si256(qcc_ld256_avx2_(xr + i - pw), f));
-  for (; i < b; i++) d[i] = (uint8_t)(xr[i - pw] ^ flip);
-  for (; i < n; i++) d[i] = pad;
+  /* vector part [a, bv), then scalar tails: explicit bounds keep GCC's loop analysis (-Werror) quiet */
+  {
+    const int32_t bv = a + ((b - a) & ~31);
+    for (; i < bv; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_xor_si256(qcc_ld256_avx2_(xr + i - pw), f));
+    for (i = bv; i < b; i++) d[i] = (uint8_t)(xr[i - pw] ^ flip);
+    for (i = b > a ? b : a; i < n; i++) d[i] = pad;
+  }
 }
 
 /* u8 family, sw = 2: e[j] = s[2j] (j < ne), o[j] = s[2j + 1] (j < no), o[no..ne) = pad. */
 static inline void qcc_qp_deint_u8_avx2_(uint8_t *e, uint8_t *o, const uint8_t *s, int32_t ne, int32_t no, uint8_t pad) {
   const __m256i m = _mm256_set1_epi16(0xff);
   ptrdiff_t j;
-  for (j = 0; j + 16 <= no; j += 16) {
+  const ptrdiff_t nov = no > 0 ? (ptrdiff_t)(no & ~15) : 0;
+  for (j = 0; j < nov; j += 16) {
     const __m256i v = qcc_ld256_avx2_(s + 2 * j);
     const __m256i pk = _mm256_permute4x64_epi64(_mm256_packus_epi16(_mm256_and_si256(v, m), _mm256_srli_epi16(v, 8)), 0xD8);
     _mm_storeu_si128((__m128i *)(void *)(e + j), _mm256_castsi256_si128(pk));
@@ -77,8 +82,8 @@ static inline void qcc_qp_deint_u8_avx2_(uint8_t *e, uint8_t *o, const uint8_t *
   }
   {
     ptrdiff_t i;
-    const uint8_t *sp = s + 2 * j;
-    for (i = j; i < ne; i++, sp += 2) {
+    const uint8_t *sp = s + 2 * nov;
+    for (i = nov; i < ne; i++, sp += 2) {
       e[i] = sp[0];
       o[i] = i < no ? sp[1] : pad; /* sp[1] is read only below 2 * no <= pw_cols */
     }
@@ -89,15 +94,16 @@ static inline void qcc_qp_deint_u8_avx2_(uint8_t *e, uint8_t *o, const uint8_t *
 static inline void qcc_qp_deint_s16_avx2_(int16_t *e, int16_t *o, const uint8_t *s, int32_t ne, int32_t no, int32_t zpu) {
   const __m256i m = _mm256_set1_epi16(0xff), z = _mm256_set1_epi16((int16_t)zpu);
   ptrdiff_t j;
-  for (j = 0; j + 16 <= no; j += 16) {
+  const ptrdiff_t nov = no > 0 ? (ptrdiff_t)(no & ~15) : 0;
+  for (j = 0; j < nov; j += 16) {
     const __m256i v = qcc_ld256_avx2_(s + 2 * j);
     _mm256_storeu_si256((__m256i *)(void *)(e + j), _mm256_sub_epi16(_mm256_and_si256(v, m), z));
     _mm256_storeu_si256((__m256i *)(void *)(o + j), _mm256_sub_epi16(_mm256_srli_epi16(v, 8), z));
   }
   {
     ptrdiff_t i;
-    const uint8_t *sp = s + 2 * j;
-    for (i = j; i < ne; i++, sp += 2) {
+    const uint8_t *sp = s + 2 * nov;
+    for (i = nov; i < ne; i++, sp += 2) {
       e[i] = (int16_t)((int32_t)sp[0] - zpu);
       o[i] = (int16_t)(i < no ? (int32_t)sp[1] - zpu : 0);
     }
@@ -109,11 +115,12 @@ static inline void qcc_qp_widen_s16_avx2_(int16_t *d, const uint8_t *s, ptrdiff_
   const __m256i z = _mm256_set1_epi16((int16_t)zpu);
   const __m128i f = _mm_set1_epi8((char)flip);
   ptrdiff_t i;
-  for (i = 0; i + 16 <= n; i += 16) {
+  const ptrdiff_t nv = n > 0 ? n & ~(ptrdiff_t)15 : 0;
+  for (i = 0; i < nv; i += 16) {
     const __m256i v = _mm256_cvtepu8_epi16(_mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), f));
     _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_sub_epi16(v, z));
   }
-  for (; i < n; i++) d[i] = (int16_t)((int32_t)(uint8_t)(s[i] ^ flip) - zpu);
+  for (i = nv; i < n; i++) d[i] = (int16_t)((int32_t)(uint8_t)(s[i] ^ flip) - zpu);
 }
 
 /* Step 1 for one image and group: es = element size (1: u8 family, 2: s16 family). */
@@ -132,8 +139,9 @@ static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t
     } else {
       const __m256i fv = _mm256_set1_epi8((char)flip);
       ptrdiff_t i;
-      for (i = 0; i + 32 <= n; i += 32) _mm256_storeu_si256((__m256i *)(void *)(planes + i), _mm256_xor_si256(qcc_ld256_avx2_(xg + i), fv));
-      for (; i < n; i++) planes[i] = (uint8_t)(xg[i] ^ flip);
+      const ptrdiff_t nv = n & ~(ptrdiff_t)31;
+      for (i = 0; i < nv; i += 32) _mm256_storeu_si256((__m256i *)(void *)(planes + i), _mm256_xor_si256(qcc_ld256_avx2_(xg + i), fv));
+      for (i = nv; i < n; i++) planes[i] = (uint8_t)(xg[i] ^ flip);
     }
     return;
   }
@@ -145,8 +153,9 @@ static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t
       if (ih < 0 || ih >= p->h) {
         for (f = 0; f < S; f++) {
           uint8_t *d = f ? d1 : d0;
-          if (es == 1) memset(d, zpu, (size_t)WJ);
-          else memset(d, 0, (size_t)WJ * 2u);
+          int32_t t; /* loops, not memset: GCC's -Wstringop-overflow cannot see that the sizes are >= 0 */
+          if (es == 1) for (t = 0; t < WJ; t++) d[t] = (uint8_t)zpu;
+          else for (t = 0; t < WJ; t++) ((int16_t *)(void *)d)[t] = 0;
         }
         continue;
       }
@@ -199,8 +208,9 @@ static inline void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t es, c
         oh++;
       }
     }
-    if (es == 1) memset(d + j, zpu, (size_t)(npad - j));
-    else memset(d + (ptrdiff_t)j * 2, 0, (size_t)(npad - j) * 2u);
+    /* loops, not memset: GCC's -Wstringop-overflow cannot see that npad - j >= 0 */
+    if (es == 1) for (; j < npad; j++) d[j] = (uint8_t)zpu;
+    else for (; j < npad; j++) ((int16_t *)(void *)d)[j] = 0;
   }
   if (es == 1) {
     for (q = 0; q * 16 < np; q++) {
@@ -343,12 +353,13 @@ static inline void qcc_qpconv_dw_plane_avx2_(const qcc_qpconv_params *p, const u
   for (r = top; r < p->sp_h && r - top < H; r++) {
     const uint8_t *xr = xc + (ptrdiff_t)(r - top) * W;
     int16_t *d = P + (ptrdiff_t)r * SW + p->pw;
-    for (i = 0; i + 16 <= W; i += 16) {
+    const int32_t wv = W & ~15;
+    for (i = 0; i < wv; i += 16) {
       const __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(xr + i));
       const __m256i v = p->x_signed ? _mm256_cvtepi8_epi16(b) : _mm256_cvtepu8_epi16(b);
       _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_sub_epi16(v, zp));
     }
-    for (; i < W && p->pw + i < SW; i++) d[i] = qcc_qp_s16v_(xr[i], p->x_signed, p->xzp);
+    for (i = wv; i < W && p->pw + i < SW; i++) d[i] = qcc_qp_s16v_(xr[i], p->x_signed, p->xzp);
   }
 }
 
