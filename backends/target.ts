@@ -4,6 +4,7 @@ import { armNeonTargets } from './arm-neon/target.ts';
 import { cortexMTargets } from './cortex-m/target.ts';
 import { GENERIC_EMITTERS } from './c/ops/index.ts';
 import { makeX86Avx2Target } from './x86-avx2/target.ts';
+import { makeX86Avx512VnniTarget } from './x86-avx512vnni/target.ts';
 
 /** How to build and run generated C for a target. */
 export interface Toolchain {
@@ -98,4 +99,5 @@ registerTarget({
 for (const t of armNeonTargets()) registerTarget(t);
 
 registerTarget(makeX86Avx2Target());
+registerTarget(makeX86Avx512VnniTarget());
 for (const t of cortexMTargets()) registerTarget(t);

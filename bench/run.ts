@@ -265,9 +265,9 @@ const gops = (macs: number, sec: number) => (2 * macs) / sec / 1e9;
 const rows: string[] = [];
 console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} CPUs; times are CPU time (thread / process), median of 41 batches`);
 console.log(`single thread; C: ${getTarget('x86-avx2').toolchain.cflags.join(' ')}; ORT ${ort.env.versions.node ?? ''} (1 thread, all optimizations)`);
-const header = '| layer | weights | qcc kernel | c (generic) | x86-avx2 | onnxruntime-node | avx2 / ORT | avx2 / c |';
+const header = '| layer | weights | qcc kernel (avx2) | c (generic) | x86-avx2 | x86-avx512vnni | onnxruntime-node | avx2 / ORT | vnni / ORT | avx2 / c |';
 console.log(header);
-rows.push(header, '|---|---|---|---|---|---|---|---|');
+rows.push(header, '|---|---|---|---|---|---|---|---|---|---|');
 try {
   for (const layer of [...LAYERS, ...(await zooLayers())]) {
     if (filters.length && !filters.some((f) => layer.name.includes(f))) continue;
@@ -275,9 +275,11 @@ try {
       const c = timeC(layer, w, 'c', join(work, 'c'), noGeneric ? 0 : quick ? 0.3 : Math.min(budget, 1.0));
       const a = timeC(layer, w, 'x86-avx2', join(work, 'a'), budget);
       if (Buffer.compare(Buffer.from(c.out), Buffer.from(a.out)) !== 0) throw new Error(`${layer.name} (${w}): x86-avx2 output differs from c`);
+      const v = timeC(layer, w, 'x86-avx512vnni', join(work, 'v'), budget);
+      if (Buffer.compare(Buffer.from(c.out), Buffer.from(v.out)) !== 0) throw new Error(`${layer.name} (${w}): x86-avx512vnni output differs from c`);
       const o = await timeOrt(layer, w, budget);
       const fmt = (sec: number) => (sec > 0 ? `${(sec * 1e6).toFixed(1)} us, ${gops(layer.macs, sec).toFixed(1)} GOPS` : '-');
-      const row = `| ${layer.name} | ${w} | ${a.kernel} | ${fmt(c.sec)} | ${fmt(a.sec)} | ${fmt(o)} | ${(o / a.sec).toFixed(2)}x | ${c.sec > 0 ? `${(c.sec / a.sec).toFixed(1)}x` : '-'} |`;
+      const row = `| ${layer.name} | ${w} | ${a.kernel} | ${fmt(c.sec)} | ${fmt(a.sec)} | ${fmt(v.sec)} | ${fmt(o)} | ${(o / a.sec).toFixed(2)}x | ${(o / v.sec).toFixed(2)}x | ${c.sec > 0 ? `${(c.sec / a.sec).toFixed(1)}x` : '-'} |`;
       console.log(row);
       rows.push(row);
     }

@@ -16,10 +16,27 @@ import { QLINEAR_BINARY_AVX2 } from './qlinear-binary.ts';
 import { QUANTIZE_LINEAR_AVX2 } from './quant.ts';
 import {
   MR, NR, convGemmScratch, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose,
-  u8s8Exact, type PackedFamily,
+  fitsS8, u8s8Exact, type PackedFamily,
 } from './pack.ts';
 
 export const AVX2_RUNTIME = 'x86-avx2/qcc_qpacked_avx2.h';
+export const VNNI_RUNTIME = 'x86-avx512vnni/qcc_qpacked_vnni.h';
+
+/**
+ * Instruction-set options of the packed kernels. vnni: the u8 x s8 GEMM tiles use vpdpbusd (AVX-512 VNNI on
+ * 256-bit registers), which adds the four u8 x s8 products of a lane to the int32 accumulator without any
+ * 16-bit intermediate, so the u8s8 family is exact whenever every w - w_zp fits s8 (no pair condition).
+ */
+export interface IsaOptions {
+  vnni: boolean;
+}
+export const ISA_AVX2: IsaOptions = { vnni: false };
+export const ISA_VNNI: IsaOptions = { vnni: true };
+
+const chooseFamily = (isa: IsaOptions, wEff: Int32Array, rows: number, k: number): PackedFamily =>
+  (isa.vnni ? fitsS8(wEff) : u8s8Exact(wEff, rows, k)) ? 'u8s8' : 's16';
+/** C suffix of a GEMM kernel: the VNNI tiles exist for the u8s8 family only. */
+const gemmSuffix = (isa: IsaOptions, f: PackedFamily): string => (isa.vnni && f === 'u8s8' ? 'vnni' : 'avx2');
 /** Bytes of one im2col block the conv GEMM aims for (fits L1 with the weights streaming from L2). */
 const BLOCK_BYTES = 24 * 1024;
 
@@ -40,7 +57,7 @@ type ConvPlan =
   | { kind: 'gemm'; g: QConvGeometry; scales: Float32Array; wEff: Int32Array; family: PackedFamily; kdim: number; kpad: number; nb: number };
 
 /** The conv kernel this node gets (exported for tests and the benchmark report). */
-export function planConv(node: Node): ConvPlan {
+export function planConv(node: Node, isa: IsaOptions = ISA_AVX2): ConvPlan {
   const g = qlinearConvGeometry(node);
   if (g.rank > 2 || !fp32Scheme(node)) return { kind: 'generic' };
   const scales = qlinearConvScales(g.m, inConst(node, 1, 'x_scale'), inConst(node, 4, 'w_scale'), inConst(node, 6, 'y_scale'));
@@ -57,7 +74,7 @@ export function planConv(node: Node): ConvPlan {
   if (g.group === g.c && g.c === g.m && KH === KW && (KH === 3 || KH === 5) && SH === SW && (SH === 1 || SH === 2) && DH === 1 && DW === 1) {
     return { kind: 'dw', g, scales, wEff, K: KH, S: SH, scratch: depthwiseScratch(IH, IW, OH, OW, KH, SH, PH, PW) };
   }
-  const family: PackedFamily = u8s8Exact(wEff, g.m, kdim) ? 'u8s8' : 's16';
+  const family = chooseFamily(isa, wEff, g.m, kdim);
   const kpad = roundUp(kdim, kGroup(family));
   const bytesPerPx = kpad * (family === 'u8s8' ? 1 : 2);
   const plane = OH * OW;
@@ -77,13 +94,15 @@ function convParams(ctx: CEmitContext, node: Node, g: QConvGeometry, extra: { kd
   return ctx.constDecl('qpconv_params', 'qcc_qpconv_params', `{${f.join(', ')}}`);
 }
 
-const qlinearConv: CEmitter = {
+const qlinearConv = (isa: IsaOptions): CEmitter => ({
   kind: 'qlinear_conv',
   runtime(node) {
-    return planConv(node).kind === 'generic' ? generic('qlinear_conv').runtime(node) : [AVX2_RUNTIME];
+    const p = planConv(node, isa);
+    if (p.kind === 'generic') return generic('qlinear_conv').runtime(node);
+    return p.kind === 'gemm' && gemmSuffix(isa, p.family) === 'vnni' ? [AVX2_RUNTIME, VNNI_RUNTIME] : [AVX2_RUNTIME];
   },
   scratchBytes(node) {
-    const p = planConv(node);
+    const p = planConv(node, isa);
     if (p.kind === 'generic') return generic('qlinear_conv').scratchBytes?.(node) ?? 0;
     if (p.kind === 'dw') return p.scratch.bytes;
     const { g } = p;
@@ -93,7 +112,7 @@ const qlinearConv: CEmitter = {
     });
   },
   emit(node, ctx) {
-    const p = planConv(node);
+    const p = planConv(node, isa);
     if (p.kind === 'generic') return generic('qlinear_conv').emit(node, ctx);
     const { g } = p;
     const x = node.inputs[0]!;
@@ -115,18 +134,19 @@ const qlinearConv: CEmitter = {
     const b = ctx.constArray('qpconv_bias', 'i32', packed.bias);
     const s = ctx.constArray('qpconv_scale', 'f32', packed.scale);
     const prm = convParams(ctx, node, g, { kdim: p.kdim, kpad: p.kpad, mblocks: packed.mblocks, nb: p.nb, spH: 0, spW: 0, qW: 0 });
-    const why = p.family === 'u8s8' ? 'u8 x s8 (no weight pair can saturate)' : 's16 pairs (u8 x s8 could saturate or w - w_zp exceeds s8)';
+    const why = p.family === 's16' ? `s16 pairs (${isa.vnni ? '' : 'u8 x s8 could saturate or '}w - w_zp exceeds s8)` :
+      isa.vnni ? 'u8 x s8 quads (vpdpbusd: no 16-bit intermediate)' : 'u8 x s8 (no weight pair can saturate)';
     return `${head}GEMM over im2col, ${why} */\n` +
-      `qcc_qpconv_gemm_${p.family}_avx2(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+      `qcc_qpconv_gemm_${p.family}_${gemmSuffix(isa, p.family)}(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
   },
-};
+});
 
 type MatmulPlan =
   | { kind: 'generic' }
   | { kind: 'packed'; family: PackedFamily; kpad: number; bEff: Int32Array; scales: Float32Array };
 
 /** The matmul kernel this node gets: packed when B is one constant matrix shared by every batch. */
-export function planMatmul(node: Node): MatmulPlan {
+export function planMatmul(node: Node, isa: IsaOptions = ISA_AVX2): MatmulPlan {
   const plan = qlinearMatMulPlan(node);
   const { g, bq } = plan;
   if (!fp32Scheme(node)) return { kind: 'generic' };
@@ -136,22 +156,24 @@ export function planMatmul(node: Node): MatmulPlan {
   if (!finite(scales)) return { kind: 'generic' };
   const bzp = qvecValues(bq, intValues(inConst(node, 5, 'b_zero_point'))).slice(0, g.n);
   const bEff = effectiveCols(intValues(inConst(node, 3, 'b')), bzp, g.k, g.n);
-  const family: PackedFamily = u8s8Exact(transpose(bEff, g.k, g.n), g.n, g.k) ? 'u8s8' : 's16';
+  const family = chooseFamily(isa, transpose(bEff, g.k, g.n), g.n, g.k);
   return { kind: 'packed', family, kpad: roundUp(g.k, kGroup(family)), bEff, scales };
 }
 
-const qlinearMatMul: CEmitter = {
+const qlinearMatMul = (isa: IsaOptions): CEmitter => ({
   kind: 'qlinear_matmul',
   runtime(node) {
-    return planMatmul(node).kind === 'generic' ? generic('qlinear_matmul').runtime(node) : [AVX2_RUNTIME];
+    const p = planMatmul(node, isa);
+    if (p.kind === 'generic') return generic('qlinear_matmul').runtime(node);
+    return gemmSuffix(isa, p.family) === 'vnni' ? [AVX2_RUNTIME, VNNI_RUNTIME] : [AVX2_RUNTIME];
   },
   scratchBytes(node) {
-    const p = planMatmul(node);
+    const p = planMatmul(node, isa);
     if (p.kind === 'generic') return generic('qlinear_matmul').scratchBytes?.(node) ?? 0;
     return qlinearMatMulPlan(node).g.m * p.kpad * (p.family === 'u8s8' ? 1 : 2);
   },
   emit(node, ctx) {
-    const p = planMatmul(node);
+    const p = planMatmul(node, isa);
     if (p.kind === 'generic') return generic('qlinear_matmul').emit(node, ctx);
     const { g } = qlinearMatMulPlan(node);
     const a = node.inputs[0]!;
@@ -166,11 +188,14 @@ const qlinearMatMul: CEmitter = {
     const aOff = ctx.constArray('qpmm_a_off', 'i32', g.aOff);
     const f = [g.batch, g.m, g.k, g.n, packed.kpad, packed.npanels, aSigned, azp, signedOf(node.inputs[7]!.type.dtype), yzp];
     const prm = ctx.constDecl('qpmm_params', 'qcc_qpmm_params', `{${f.join(', ')}}`);
-    const why = p.family === 'u8s8' ? 'u8 x s8 (no weight pair can saturate)' : 's16 pairs (u8 x s8 could saturate or b - b_zp exceeds s8)';
+    const why = p.family === 's16' ? `s16 pairs (${isa.vnni ? '' : 'u8 x s8 could saturate or '}b - b_zp exceeds s8)` :
+      isa.vnni ? 'u8 x s8 quads (vpdpbusd: no 16-bit intermediate)' : 'u8 x s8 (no weight pair can saturate)';
     return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)}: packed B, ${why} */\n` +
-      `qcc_qpmatmul_${p.family}_avx2(&${prm}, ${aOff}, ${ctx.ref(a)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+      `qcc_qpmatmul_${p.family}_${gemmSuffix(isa, p.family)}(&${prm}, ${aOff}, ${ctx.ref(a)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
   },
-};
+});
 
-export const X86_AVX2_EMITTERS: CEmitter[] = [qlinearConv, qlinearMatMul, ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2];
+export const X86_AVX2_EMITTERS: CEmitter[] = [qlinearConv(ISA_AVX2), qlinearMatMul(ISA_AVX2), ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2];
+/** x86-avx512vnni: the same kernels, with the VNNI u8 x s8 GEMM tiles (any s8 weights take the u8s8 family). */
+export const X86_VNNI_EMITTERS: CEmitter[] = [qlinearConv(ISA_VNNI), qlinearMatMul(ISA_VNNI), ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2];
 export { MR };

@@ -18,7 +18,7 @@ import { qconvAccumulate, type QConvGeometry } from '../../compiler/ops/qgeometr
 import { outputSpatial } from '../../compiler/ops/conv-geometry.ts';
 import { rng } from '../../compiler/ops/nn-test-util.ts';
 import {
-  convGemmScratch, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
+  convGemmScratch, depthwiseScratch, effectiveCols, fitsS8, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
   type PackedFamily,
 } from './pack.ts';
 
@@ -55,6 +55,8 @@ interface Case {
 }
 
 const cases: Case[] = [];
+/** Cases of the x86-avx512vnni u8s8 kernels (own build with the VNNI flags, run only on a CPU that has them). */
+const vnniCases: Case[] = [];
 let caseNo = 0;
 
 function randomScales(m: number): Float32Array {
@@ -64,7 +66,7 @@ function randomScales(m: number): Float32Array {
 function convCase(o: {
   n?: number; c: number; m: number; h: number; w: number; k: [number, number]; s: [number, number]; d?: [number, number];
   p: [number, number, number, number]; group?: number; xd: Q8; wd: Q8; yd: Q8; wmode: 'full' | 'safe' | 'extreme';
-  family?: PackedFamily; dw?: boolean; forceFamily?: PackedFamily; label?: string; wzpZero?: boolean;
+  family?: PackedFamily; dw?: boolean; forceFamily?: PackedFamily; label?: string; wzpZero?: boolean; vnni?: boolean;
 }): void {
   const id = caseNo++;
   const n = o.n ?? 1, group = o.group ?? 1, d = o.d ?? [1, 1];
@@ -99,7 +101,7 @@ function convCase(o: {
     decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, K, K, S, S, 1, 1, o.p[0], o.p[1], group, cpg, mpg, K * K, K * (K + 1), 0, 0, xs, xzp, ys, yzp, sc.spH, sc.spW, sc.qW].join(',')}};`;
     body = `run_case(${outBytes}, ${sc.bytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpconv_dw_s16_avx2, qcc_qpconv_dw_s16);`;
   } else {
-    const exact = u8s8Exact(wEff, o.m, kdim);
+    const exact = o.vnni ? fitsS8(wEff) : u8s8Exact(wEff, o.m, kdim);
     const family: PackedFamily = o.forceFamily ?? (exact ? 'u8s8' : 's16');
     if (family === 'u8s8' && !exact) expectAvx2Equal = false;
     const KG = kGroup(family);
@@ -111,14 +113,14 @@ function convCase(o: {
     decls += `${cArr(wT, `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n${fArr(`s${id}`, pk.scale)}\n`;
     decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, o.k[0], o.k[1], o.s[0], o.s[1], d[0], d[1], o.p[0], o.p[1], group, cpg, mpg, kdim, kpad, pk.mblocks, nb, xs, xzp, ys, yzp, 0, 0, 0].join(',')}};`;
     const sbytes = convGemmScratch(family, { kpad, nb, cpg, oh, ow, kh: o.k[0], kw: o.k[1], sh: o.s[0], sw: o.s[1], dh: d[0], dw: d[1] });
-    body = `run_case(${outBytes}, ${sbytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpconv_gemm_${family}_avx2, qcc_qpconv_gemm_${family});`;
+    body = `run_case(${outBytes}, ${sbytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpconv_gemm_${family}_${o.vnni && family === 'u8s8' ? 'vnni' : 'avx2'}, qcc_qpconv_gemm_${family});`;
     o.label = `${o.label ?? 'conv'} ${family}`;
   }
   const label = `${o.label ?? 'conv'} #${id} ${o.xd}${o.wd}${o.yd} c${o.c} m${o.m} ${o.h}x${o.w} k${o.k} s${o.s} d${d} p${o.p} g${group} w:${o.wmode}`;
-  cases.push({ label, decls, body: body.replace('run_case(', `run_case(${id}, `), want, expectAvx2Equal });
+  (o.vnni ? vnniCases : cases).push({ label: o.vnni ? `vnni ${label}` : label, decls, body: body.replace('run_case(', `run_case(${id}, `), want, expectAvx2Equal });
 }
 
-function matmulCase(o: { batch: number; m: number; k: number; n: number; ad: Q8; bd: Q8; yd: Q8; wmode: 'full' | 'safe' | 'extreme'; forceFamily?: PackedFamily; bzpZero?: boolean }): void {
+function matmulCase(o: { batch: number; m: number; k: number; n: number; ad: Q8; bd: Q8; yd: Q8; wmode: 'full' | 'safe' | 'extreme'; forceFamily?: PackedFamily; bzpZero?: boolean; vnni?: boolean }): void {
   const id = caseNo++;
   const a = q8Values(o.ad, o.batch * o.m * o.k, o.wmode === 'extreme' ? 'extreme' : 'full');
   const b = q8Values(o.bd, o.k * o.n, o.wmode);
@@ -137,7 +139,7 @@ function matmulCase(o: { batch: number; m: number; k: number; n: number; ad: Q8;
     }
   }
   const bEff = effectiveCols(b, bzp, o.k, o.n);
-  const exact = u8s8Exact(transpose(bEff, o.k, o.n), o.n, o.k);
+  const exact = o.vnni ? fitsS8(bEff) : u8s8Exact(transpose(bEff, o.k, o.n), o.n, o.k);
   const family: PackedFamily = o.forceFamily ?? (exact ? 'u8s8' : 's16');
   const as = o.ad === 'i8' ? 1 : 0;
   const pk = packMatmulB(family, bEff, o.k, o.n, scales, family === 'u8s8' ? azp + (as ? 128 : 0) : 0);
@@ -146,9 +148,9 @@ function matmulCase(o: { batch: number; m: number; k: number; n: number; ad: Q8;
   const decls = `${cArr(o.ad === 'i8' ? 'int8_t' : 'uint8_t', `x${id}`, a)}\n${cArr(wT, `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n` +
     `${fArr(`s${id}`, pk.scale)}\n${cArr('int32_t', `o${id}`, aOff)}\n` +
     `static const qcc_qpmm_params p${id} = {${[o.batch, o.m, o.k, o.n, pk.kpad, pk.npanels, as, azp, o.yd === 'i8' ? 1 : 0, yzp].join(',')}};`;
-  const body = `run_mm(${id}, ${o.batch * o.m * o.n}, ${o.m * pk.kpad * (family === 'u8s8' ? 1 : 2)}, &p${id}, o${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpmatmul_${family}_avx2, qcc_qpmatmul_${family});`;
-  cases.push({
-    label: `matmul #${id} ${family} ${o.ad}${o.bd}${o.yd} ${o.batch}x${o.m}x${o.k}x${o.n} w:${o.wmode}`, decls, body, want,
+  const body = `run_mm(${id}, ${o.batch * o.m * o.n}, ${o.m * pk.kpad * (family === 'u8s8' ? 1 : 2)}, &p${id}, o${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpmatmul_${family}_${o.vnni && family === 'u8s8' ? 'vnni' : 'avx2'}, qcc_qpmatmul_${family});`;
+  (o.vnni ? vnniCases : cases).push({
+    label: `${o.vnni ? 'vnni ' : ''}matmul #${id} ${family} ${o.ad}${o.bd}${o.yd} ${o.batch}x${o.m}x${o.k}x${o.n} w:${o.wmode}`, decls, body, want,
     expectAvx2Equal: !(family === 'u8s8' && !exact),
   });
 }
@@ -194,10 +196,23 @@ convCase({ c: 8, m: 4, h: 6, w: 6, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd: 'u
 const SAT_MM = caseNo;
 matmulCase({ batch: 1, m: 5, k: 64, n: 20, ad: 'u8', bd: 'i8', yd: 'u8', wmode: 'extreme', forceFamily: 'u8s8', bzpZero: true });
 
-const DRIVER_HEAD = `#include <stdio.h>
+// x86-avx512vnni: the u8s8 kernels on every weight that fits s8, saturating pairs included (full and extreme
+// weights, zero weight zero points so that w' spans [-128, 127]); s16 where w - w_zp leaves s8.
+for (const [xd, wd, yd] of dts) {
+  for (const wmode of ['full', 'extreme'] as const) {
+    convCase({ c: ri(1, 9), m: ri(1, 13), h: ri(3, 11), w: ri(3, 40), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, vnni: true, wzpZero: wd === 'i8' });
+    convCase({ c: ri(1, 3), m: ri(4, 17), h: ri(9, 21), w: ri(9, 50), k: [3, 3], s: [2, 2], p: [1, 1, 1, 1], xd, wd, yd, wmode, vnni: true, label: 'first' });
+    convCase({ n: 2, c: ri(2, 6), m: ri(3, 9), h: ri(6, 12), w: ri(6, 12), k: [3, 2], s: [2, 1], d: [1, 2], p: [0, 2, 1, 0], xd, wd, yd, wmode, vnni: true, wzpZero: true });
+    convCase({ c: ri(5, 40), m: ri(5, 37), h: ri(1, 9), w: ri(1, 9), k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode, vnni: true, wzpZero: true });
+    matmulCase({ batch: 1, m: ri(1, 9), k: ri(1, 70), n: ri(1, 40), ad: xd, bd: wd, yd, wmode, vnni: true, bzpZero: wd === 'i8' });
+    matmulCase({ batch: 2, m: ri(4, 9), k: ri(30, 90), n: ri(15, 33), ad: xd, bd: wd, yd, wmode, vnni: true, bzpZero: true });
+  }
+}
+
+const DRIVER_HEAD = (vnni: boolean) => `#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "x86-avx2/qcc_qpacked_avx2.h"
+#include "x86-avx2/qcc_qpacked_avx2.h"${vnni ? '\n#include "x86-avx512vnni/qcc_qpacked_vnni.h"' : ''}
 static FILE *out_a, *out_g;
 static void emit(size_t n, const uint8_t *ya, const uint8_t *yg) { fwrite(ya, 1, n, out_a); fwrite(yg, 1, n, out_g); }
 static uint8_t *scratch_of(size_t bytes) { uint8_t *s = (uint8_t *)aligned_alloc(32, (bytes + 64 + 31) / 32 * 32); memset(s, 0xA5, bytes + 64); return s; }
@@ -215,52 +230,78 @@ static uint8_t *scratch_of(size_t bytes) { uint8_t *s = (uint8_t *)aligned_alloc
   emit(nout, ya, yg); free(ya); free(yg); free(sa); free(sg); } while (0)
 `;
 
-function cFile(): string {
+function cFile(cases: Case[], vnni: boolean): string {
   const casts = (b: string) => b;
-  return `${DRIVER_HEAD}\n${cases.map((c) => c.decls).join('\n')}\n\nint main(int argc, char **argv) {\n  if (argc < 3) return 2;\n  out_a = fopen(argv[1], "wb"); out_g = fopen(argv[2], "wb");\n  if (!out_a || !out_g) return 2;\n${cases.map((c) => '  ' + casts(c.body)).join('\n')}\n  fclose(out_a); fclose(out_g);\n  return 0;\n}\n`;
+  return `${DRIVER_HEAD(vnni)}\n${cases.map((c) => c.decls).join('\n')}\n\nint main(int argc, char **argv) {\n  if (argc < 3) return 2;\n  out_a = fopen(argv[1], "wb"); out_g = fopen(argv[2], "wb");\n  if (!out_a || !out_g) return 2;\n${cases.map((c) => '  ' + casts(c.body)).join('\n')}\n  fclose(out_a); fclose(out_g);\n  return 0;\n}\n`;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'qcc-avx2-parity-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function runWith(cc: string): { a: Uint8Array; g: Uint8Array } {
-  const src = join(work, 'parity.c');
-  writeFileSync(src, cFile());
-  const exe = join(work, `parity_${cc}`);
-  const b = spawnSync(cc, ['-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off', '-mavx2', '-mfma', '-I', DEFAULT_RUNTIME_DIR, '-o', exe, src], { encoding: 'utf8' });
+function runWith(cc: string, cases: Case[], vnni: boolean): { a: Uint8Array; g: Uint8Array } {
+  const tag = `${cc}${vnni ? '_vnni' : ''}`;
+  const src = join(work, `parity_${tag}.c`);
+  writeFileSync(src, cFile(cases, vnni));
+  const exe = join(work, `parity_${tag}`);
+  const isa = vnni ? ['-mavx512f', '-mavx512vl', '-mavx512vnni'] : [];
+  const b = spawnSync(cc, ['-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off', '-mavx2', '-mfma', ...isa, '-I', DEFAULT_RUNTIME_DIR, '-o', exe, src], { encoding: 'utf8' });
   if (b.status !== 0) throw new Error(`${cc} failed:\n${b.stderr.slice(0, 4000)}`);
-  const r = spawnSync(exe, [join(work, `a_${cc}.bin`), join(work, `g_${cc}.bin`)], { encoding: 'utf8' });
+  const r = spawnSync(exe, [join(work, `a_${tag}.bin`), join(work, `g_${tag}.bin`)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`run failed (${r.status}): ${r.stderr}`);
-  return { a: readFileSync(join(work, `a_${cc}.bin`)), g: readFileSync(join(work, `g_${cc}.bin`)) };
+  return { a: readFileSync(join(work, `a_${tag}.bin`)), g: readFileSync(join(work, `g_${tag}.bin`)) };
+}
+
+/** Runs the cases' C program and returns the labels of wrong outputs and the indices that saturated. */
+function check(cc: string, list: Case[], vnni: boolean): { bad: string[]; sawSaturation: number[] } {
+  const { a, g } = runWith(cc, list, vnni);
+  let off = 0;
+  const bad: string[] = [];
+  const sawSaturation: number[] = [];
+  list.forEach((c, idx) => {
+    const n = c.want.length;
+    let gBad = 0, aBad = 0;
+    for (let i = 0; i < n; i++) {
+      const wb = c.want[i]! & 0xff;
+      if (g[off + i] !== wb) gBad++;
+      if (a[off + i] !== wb) aBad++;
+    }
+    if (gBad) bad.push(`${c.label}: generic twin differs from the interpreter in ${gBad}/${n}`);
+    if (c.expectAvx2Equal && aBad) bad.push(`${c.label}: simd differs in ${aBad}/${n}`);
+    if (!c.expectAvx2Equal && aBad) sawSaturation.push(idx);
+    off += n;
+  });
+  expect(off).toBe(a.length);
+  return { bad, sawSaturation };
 }
 
 describe('x86-avx2 packed kernels == generic twins == interpreter arithmetic', () => {
   for (const cc of ['gcc', 'clang']) {
     it(`${cases.length} cases with ${cc}`, () => {
-      const { a, g } = runWith(cc);
-      let off = 0;
-      const bad: string[] = [];
-      const sawSaturation: number[] = [];
-      cases.forEach((c, idx) => {
-        const n = c.want.length;
-        const toNum = (bytes: Uint8Array, i: number) => bytes[off + i]!;
-        let gBad = 0, aBad = 0;
-        for (let i = 0; i < n; i++) {
-          const w = c.want[i]!;
-          const wb = w & 0xff;
-          if (toNum(g, i) !== wb) gBad++;
-          if (toNum(a, i) !== wb) aBad++;
-        }
-        if (gBad) bad.push(`${c.label}: generic twin differs from the interpreter in ${gBad}/${n}`);
-        if (c.expectAvx2Equal && aBad) bad.push(`${c.label}: avx2 differs in ${aBad}/${n}`);
-        if (!c.expectAvx2Equal && aBad) sawSaturation.push(idx);
-        off += n;
-      });
-      expect(off).toBe(a.length);
+      const { bad, sawSaturation } = check(cc, cases, false);
       expect(bad).toEqual([]);
       // The forced-saturating cases must show the saturation (else these tests could not see it).
       expect(sawSaturation).toContain(SAT_CONV);
       expect(sawSaturation).toContain(SAT_MM);
+    });
+  }
+});
+
+const hostHasVnni = (() => {
+  try {
+    const f = readFileSync('/proc/cpuinfo', 'utf8');
+    return /\bavx512_vnni\b/.test(f) && /\bavx512vl\b/.test(f);
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hostHasVnni)('x86-avx512vnni u8s8 kernels == generic twins == interpreter arithmetic (needs an AVX-512 VNNI CPU)', () => {
+  for (const cc of ['gcc', 'clang']) {
+    it(`${vnniCases.length} cases with ${cc}, full-range weights on the u8 x s8 path`, () => {
+      expect(vnniCases.filter((c) => c.body.includes('_vnni,')).length).toBeGreaterThanOrEqual(20);
+      const { bad, sawSaturation } = check(cc, vnniCases, true);
+      expect(bad).toEqual([]);
+      expect(sawSaturation).toEqual([]);
     });
   }
 });

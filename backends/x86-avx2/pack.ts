@@ -48,6 +48,12 @@ export function u8s8Exact(wEff: ArrayLike<number>, rows: number, k: number): boo
   return true;
 }
 
+/** Whether every effective weight fits s8 (the u8s8 family's operand; with vpdpbusd that is all it needs). */
+export function fitsS8(wEff: ArrayLike<number>): boolean {
+  for (let i = 0; i < wEff.length; i++) if (wEff[i]! < -128 || wEff[i]! > 127) return false;
+  return true;
+}
+
 /** Effective weights w - wzp[row] as int32, rows x k row-major (conv: rows = M, k = cpg * kh * kw). */
 export function effectiveRows(w: ArrayLike<number>, wzp: readonly number[], rows: number, k: number): Int32Array {
   const out = new Int32Array(rows * k);
