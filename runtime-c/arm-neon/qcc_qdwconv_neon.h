@@ -12,7 +12,8 @@
  * compile time); pair = 0 widens each product on its own. Then int32 (vaddw onto rowc, modulo 2^32)
  * and the fp32 requantization (qcc_qdw_requant16_neon: the float product and rounding of
  * qcc_qgemm_common_neon.h, the clamp on integers). 3x3 windows of stride 1 or 2 have their own unrolled
- * row loop; a row's last 16-output step overlaps the previous one instead of going through a buffer.
+ * row loop; a row's last step (8 outputs when at most 8 are left, else 16) ends at OW, overlapping the previous
+ * one, instead of going through a buffer.
  * Scratch: ((OH - 1) * SH + KH) * WP bytes with WP = ((OW + 15) / 16 * 16) * SW + KW + 32.
  */
 #ifndef QCC_QDWCONV_NEON_H
@@ -84,6 +85,24 @@ static inline void qcc_qdw_fill_neon(int8_t *dst, int8x16_t v, int32_t n) {
   for (; i < n; i++) dst[i] = vgetq_lane_s8(v, 0);
 }
 
+/* 8 outputs (the short last step of a row): 64-bit loads, one int16 vector per tap group. */
+static inline int8x8_t qcc_qdw_load8_neon(const int8_t *src, int32_t sw) {
+  return sw == 1 ? vld1_s8(src) : vld2_s8(src).val[0];
+}
+#define QCC_QDW_ONE8_(P, W, S)                                                                                       \
+  do {                                                                                                               \
+    const int16x8_t pl_ = vmull_s8(qcc_qdw_load8_neon(P, S), vget_low_s8(W));                                        \
+    a0 = vaddw_s16(a0, vget_low_s16(pl_));                                                                           \
+    a1 = vaddw_high_s16(a1, pl_);                                                                                    \
+  } while (0)
+#define QCC_QDW_PAIR8_(P, Q, W, V, S)                                                                                \
+  do {                                                                                                               \
+    int16x8_t pl_ = vmull_s8(qcc_qdw_load8_neon(P, S), vget_low_s8(W));                                              \
+    pl_ = vmlal_s8(pl_, qcc_qdw_load8_neon(Q, S), vget_low_s8(V));                                                   \
+    a0 = vaddw_s16(a0, vget_low_s16(pl_));                                                                           \
+    a1 = vaddw_high_s16(a1, pl_);                                                                                    \
+  } while (0)
+
 /*
  * One output row of a 3x3 window, stride SW (a literal, so each expansion has its own loads): 16 outputs
  * per step, accumulators started at rowc, the taps paired 0+1, 2+3, 4+5, 6+7 (pair) and 8 alone. The last
@@ -97,6 +116,24 @@ static inline void qcc_qdw_fill_neon(int8_t *dst, int8x16_t v, int32_t n) {
       const int8_t *b0 = r0 + (ptrdiff_t)o * SW, *b1 = b0 + WP, *b2 = b1 + WP;                                       \
       int32x4_t a0 = rc, a1 = rc, a2 = rc, a3 = rc;                                                                  \
       int8x16_t res;                                                                                                 \
+      if (OW >= 16 && OW - ow <= 8) {                                                                                \
+        /* at most 8 left: 8 outputs ending at OW (overlapping the previous step) */                                 \
+        b0 = r0 + (ptrdiff_t)(OW - 8) * SW, b1 = b0 + WP, b2 = b1 + WP;                                              \
+        if (pair) {                                                                                                  \
+          QCC_QDW_PAIR8_(b0, b0 + 1, w3x3[0], w3x3[1], SW);                                                          \
+          QCC_QDW_PAIR8_(b0 + 2, b1, w3x3[2], w3x3[3], SW);                                                          \
+          QCC_QDW_PAIR8_(b1 + 1, b1 + 2, w3x3[4], w3x3[5], SW);                                                      \
+          QCC_QDW_PAIR8_(b2, b2 + 1, w3x3[6], w3x3[7], SW);                                                          \
+        } else {                                                                                                     \
+          QCC_QDW_ONE8_(b0, w3x3[0], SW); QCC_QDW_ONE8_(b0 + 1, w3x3[1], SW); QCC_QDW_ONE8_(b0 + 2, w3x3[2], SW);    \
+          QCC_QDW_ONE8_(b1, w3x3[3], SW); QCC_QDW_ONE8_(b1 + 1, w3x3[4], SW); QCC_QDW_ONE8_(b1 + 2, w3x3[5], SW);    \
+          QCC_QDW_ONE8_(b2, w3x3[6], SW); QCC_QDW_ONE8_(b2 + 1, w3x3[7], SW);                                        \
+        }                                                                                                            \
+        QCC_QDW_ONE8_(b2 + 2, w3x3[8], SW);                                                                          \
+        res = qcc_qdw_requant16_neon(a0, a1, a0, a1, s, zp, sgn, lo, hi);                                            \
+        vst1_s8((int8_t *)yr + OW - 8, vget_low_s8(res));                                                            \
+        break;                                                                                                       \
+      }                                                                                                              \
       if (pair) {                                                                                                    \
         QCC_QDW_PAIR_(b0, b0 + 1, w3x3[0], w3x3[1], SW);                                                             \
         QCC_QDW_PAIR_(b0 + 2, b1, w3x3[2], w3x3[3], SW);                                                             \
