@@ -18,8 +18,8 @@ import { qreduceGeom } from '../../../compiler/ops/contrib-reduce.ts';
 import { qsoftmaxGeom, qsoftmaxTable, qsoftmaxYScale } from '../../../compiler/ops/contrib-softmax.ts';
 import { qRange8, scaleOf, zpOf } from '../../../compiler/ops/contrib-util.ts';
 import type { CEmitContext, CEmitter } from '../emitter.ts';
+import { header } from './emit-util.ts';
 
-const header = (node: Node, ctx: CEmitContext) => `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)} */`;
 const dt = (v: Value) => v.type.dtype;
 const bytes = (ctx: CEmitContext, v: Value) => `(const uint8_t *)${ctx.ref(v)}`;
 const optConst = (node: Node, i: number, what: string) => (node.inputs[i] ? inConst(node, i, what) : null);

@@ -14,22 +14,12 @@ import { BINARY_FNS, COMPARE_FNS } from '../../../compiler/ops/elementwise-binar
 import { UNARY_FNS } from '../../../compiler/ops/activations.ts';
 import { softmaxGeometry } from '../../../compiler/ops/softmax.ts';
 import type { CEmitContext, CEmitter } from '../emitter.ts';
+import { bcastInit, header, reduceInit, u } from './emit-util.ts';
 
 const RUNTIME = ['qcc_elementwise.h'];
 
-const u = (n: number): string => `${n}u`;
 const size = (v: Value): number => shapeSize(v.type.shape);
 
-function header(node: Node, ctx: CEmitContext): string {
-  return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)} */`;
-}
-
-/** C initializer of a qcc_bcast. */
-function bcastInit(g: BroadcastGeometry): string {
-  const pad = (xs: readonly number[]) => `{${[...xs, ...new Array<number>(BCAST_MAX_RANK - xs.length).fill(0)].map(u).join(', ')}}`;
-  const strides = [0, 1, 2].map((k) => pad(g.strides[k] ?? []));
-  return `{${g.shape.length}, ${pad(g.shape)}, {${strides.join(', ')}}}`;
-}
 
 function bcastParams(node: Node, ctx: CEmitContext, g: BroadcastGeometry): string {
   if (g.shape.length > BCAST_MAX_RANK) {
@@ -160,10 +150,8 @@ function reduceEmitter(kind: string): CEmitter {
       if (g.outShape.length > BCAST_MAX_RANK || g.redShape.length > BCAST_MAX_RANK) {
         throw new Error(`internal: ${node.op} '${node.name}' of rank > ${BCAST_MAX_RANK} after collapsing`);
       }
-      const pad = (xs: readonly number[]) => `{${[...xs, ...new Array<number>(BCAST_MAX_RANK - xs.length).fill(0)].map(u).join(', ')}}`;
       const count = g.redShape.reduce((a, b) => a * b, 1);
-      const init = `{${g.outShape.length}, ${pad(g.outShape)}, ${pad(g.outStrides)}, ${g.redShape.length}, ${pad(g.redShape)}, ${pad(g.redStrides)}, ${u(count)}}`;
-      const p = ctx.constDecl(`${node.op}_geom`, 'qcc_reduce', init);
+      const p = ctx.constDecl(`${node.op}_geom`, 'qcc_reduce', reduceInit(g, count));
       return `${header(node, ctx)}\nqcc_${node.op}_${x.type.dtype}(${ctx.ref(x)}, ${ctx.ref(y)}, &${p});`;
     },
   };

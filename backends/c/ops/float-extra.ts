@@ -9,12 +9,10 @@ import { attrFloat, attrInts, inConst } from '../../../compiler/ops/op-def.ts';
 import { reduceGeometry } from '../../../compiler/ops/elementwise-reduce.ts';
 import { BCAST_MAX_RANK, collapseBroadcast } from '../../../compiler/ops/elementwise-util.ts';
 import { bnCoefficients } from '../../../compiler/ops/float-extra.ts';
-import type { CEmitContext, CEmitter } from '../emitter.ts';
+import type { CEmitter } from '../emitter.ts';
+import { bcastInit, header, reduceInit, u } from './emit-util.ts';
 
 const RUNTIME = ['qcc_math.h', 'qcc_elementwise.h', 'qcc_float_extra.h'];
-const u = (n: number): string => `${n}u`;
-const header = (node: Node, ctx: CEmitContext) => `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)} */`;
-const pad = (xs: readonly number[]) => `{${[...xs, ...new Array<number>(BCAST_MAX_RANK - xs.length).fill(0)].map(u).join(', ')}}`;
 
 function rankCheck(node: Node, r: number): void {
   if (r > BCAST_MAX_RANK) throw new Error(`internal: ${node.op} '${node.name}' of rank ${r} after collapsing (max ${BCAST_MAX_RANK})`);
@@ -49,8 +47,7 @@ function reduceEmitter(kind: string): CEmitter {
       const g = reduceGeometry(x.type.shape, attrInts(node, 'axes'));
       rankCheck(node, Math.max(g.outShape.length, g.redShape.length));
       const count = shapeSize(x.type.shape) === 0 ? 0 : g.redShape.reduce((p, d) => p * d, 1);
-      const init = `{${g.outShape.length}, ${pad(g.outShape)}, ${pad(g.outStrides)}, ${g.redShape.length}, ${pad(g.redShape)}, ${pad(g.redStrides)}, ${u(count)}}`;
-      const p = ctx.constDecl(`${node.op}_geom`, 'qcc_reduce', init);
+      const p = ctx.constDecl(`${node.op}_geom`, 'qcc_reduce', reduceInit(g, count));
       return `${header(node, ctx)}\nqcc_${node.op}_${x.type.dtype}(${ctx.ref(x)}, ${ctx.ref(y)}, &${p});`;
     },
   };
@@ -74,8 +71,7 @@ const pow: CEmitter = {
       if (sa === 1 && sb === 0) return `${header(node, ctx)}\nqcc_pow_f32_sb(${args}, ${u(n)});`;
     }
     rankCheck(node, g.shape.length);
-    const strides = [0, 1, 2].map((k) => pad(g.strides[k] ?? []));
-    const p = ctx.constDecl('pow_bcast', 'qcc_bcast', `{${g.shape.length}, ${pad(g.shape)}, {${strides.join(', ')}}}`);
+    const p = ctx.constDecl('pow_bcast', 'qcc_bcast', bcastInit(g));
     return `${header(node, ctx)}\nqcc_pow_f32_bcast(${args}, &${p});`;
   },
 };

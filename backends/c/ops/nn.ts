@@ -3,31 +3,17 @@
  * qcc_pool.h, all on qcc_window.h); the emitters compute the geometry with the same functions the
  * interpreter uses (compiler/ops/nn-*.ts) and pass it as a static const params struct.
  */
-import { QccError } from '../../../compiler/errors.ts';
-import type { Node } from '../../../compiler/ir/graph.ts';
 import { shapeSize } from '../../../compiler/ir/tensor.ts';
 import { convGeom } from '../../../compiler/ops/nn-conv.ts';
 import { gemmGeom, matmulGeom } from '../../../compiler/ops/nn-matmul.ts';
 import { poolGeom } from '../../../compiler/ops/nn-pool.ts';
 import { tripleC } from '../../../compiler/ops/nn-window.ts';
-import type { CEmitContext, CEmitter } from '../emitter.ts';
+import type { CEmitter } from '../emitter.ts';
+import { checkSize, header } from './emit-util.ts';
 
 const CONV = ['qcc_window.h', 'qcc_conv_f32.h'];
 const GEMM = ['qcc_gemm_f32.h'];
 const POOL = ['qcc_window.h', 'qcc_pool.h'];
-
-function header(node: Node, ctx: CEmitContext): string {
-  return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)} */`;
-}
-
-/** The kernels index with int32 offsets: refuse tensors they could not address. */
-function checkSize(node: Node): void {
-  for (const v of [...node.inputs, ...node.outputs]) {
-    if (v && shapeSize(v.type.shape) > 0x7fffffff) {
-      throw new QccError('E_LIMIT', `tensor '${v.name}' has more than 2^31-1 elements`, { node: { name: node.name, op: node.op } });
-    }
-  }
-}
 
 const conv: CEmitter = {
   kind: 'conv',

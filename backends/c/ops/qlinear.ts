@@ -16,6 +16,7 @@ import { quantizeMultipliers } from '../../../compiler/numerics/requant-fixed.ts
 import { expand, intValues } from '../../../compiler/ops/qparams.ts';
 import { qclampC } from '../../../compiler/ops/qclamp.ts';
 import type { CEmitContext, CEmitter } from '../emitter.ts';
+import { checkSize, header } from './emit-util.ts';
 
 const CONV = ['qcc_requant.h', 'qcc_qconv.h'];
 const MATMUL = ['qcc_requant.h', 'qcc_qmatmul.h'];
@@ -31,19 +32,6 @@ export function requantArgs(node: Node, ctx: CEmitContext, hint: string, scales:
     return { args: `${ctx.constArray(`${hint}_mult`, 'i32', mult)}, ${ctx.constArray(`${hint}_shift`, 'i32', shift)}`, fixed: true };
   }
   return { args: ctx.constArray(`${hint}_scale`, 'f32', scales), fixed: false };
-}
-
-function header(node: Node, ctx: CEmitContext): string {
-  return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)} */`;
-}
-
-/** The kernels index with 32-bit counts and ptrdiff_t offsets: refuse tensors they could not address. */
-function checkSize(node: Node): void {
-  for (const v of [...node.inputs, ...node.outputs]) {
-    if (v && shapeSize(v.type.shape) > 0x7fffffff) {
-      throw new QccError('E_LIMIT', `tensor '${v.name}' has more than 2^31-1 elements`, { node: { name: node.name, op: node.op } });
-    }
-  }
 }
 
 /**

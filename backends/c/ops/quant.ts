@@ -7,12 +7,9 @@ import { inConst, inType } from '../../../compiler/ops/op-def.ts';
 import { qdqLayout } from '../../../compiler/ops/quant.ts';
 import { axisLayout, expand, intValues, scaleValues } from '../../../compiler/ops/qparams.ts';
 import type { CEmitContext, CEmitter } from '../emitter.ts';
+import { header } from './emit-util.ts';
 
 const RUNTIME = ['qcc_math.h', 'qcc_requant.h', 'qcc_quant.h'];
-
-function header(node: Node, ctx: CEmitContext): string {
-  return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)} */`;
-}
 
 function qdqCall(fn: string, node: Node, ctx: CEmitContext, scaleWhat: string, zpWhat: string): string {
   const { axis, perAxis } = qdqLayout(node);
