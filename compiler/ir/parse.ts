@@ -3,6 +3,7 @@ import { QccError } from '../errors.ts';
 import { getOpDef, hasOpDef } from '../ops/registry.ts';
 import '../ops/index.ts';
 import { checkBrackets, lexError, messageProvider, parseError } from '../text/chevrotain-util.ts';
+import { firstToken, isToken, node1, nodes, tok1, tokens } from '../text/cst.ts';
 import { SourceText, errorAt, type TextError } from '../text/located-error.ts';
 import { parseNumberText, unquoteString } from '../text/numbers.ts';
 import { DTYPE_NAMES, setTensorItem } from '../text/tensor-literal.ts';
@@ -202,24 +203,6 @@ function cst(src: SourceText, rule: 'module' | 'attrDict'): CstNode {
   const tree = rule === 'module' ? parser.module() : parser.attrDict();
   if (parser.errors[0]) throw parseError(src, parser.errors[0]);
   return tree;
-}
-
-type Child = CstNode | IToken;
-const isToken = (c: Child | undefined): c is IToken => c !== undefined && 'image' in c;
-const nodes = (n: CstNode, key: string): CstNode[] => (n.children[key] ?? []).filter((c): c is CstNode => !isToken(c));
-const tokens = (n: CstNode, key: string): IToken[] => (n.children[key] ?? []).filter(isToken);
-const node1 = (n: CstNode, key: string): CstNode | undefined => nodes(n, key)[0];
-const tok1 = (n: CstNode, key: string): IToken | undefined => tokens(n, key)[0];
-
-function firstToken(n: CstNode): IToken | undefined {
-  let best: IToken | undefined;
-  for (const list of Object.values(n.children)) {
-    for (const c of list) {
-      const t = isToken(c) ? c : firstToken(c);
-      if (t && (!best || t.startOffset < best.startOffset)) best = t;
-    }
-  }
-  return best;
 }
 
 const refName = (t: IToken): string => {

@@ -2,6 +2,7 @@ import type { CstNode, IToken } from 'chevrotain';
 import { DTYPES, dtypeFromOnnx, type DType } from '../../ir/dtype.ts';
 import { Tensor, shapeSize } from '../../ir/tensor.ts';
 import { f32ToF16Bits } from '../../numerics/f16.ts';
+import { firstToken, isToken, node1, nodes, tok1, tokens } from '../../text/cst.ts';
 import { errorAt, type SourceText } from '../../text/located-error.ts';
 import { parseNumberText, unquoteString } from '../../text/numbers.ts';
 import { AttributeType, DataLocation, type IAttributeProto, type IModelProto, type ITensorProto, type IValueInfoProto } from '../onnx/proto.ts';
@@ -12,26 +13,6 @@ import { ONNX_TYPE_CODES } from './types.ts';
 type IGraphProto = onnxProto.onnx.IGraphProto;
 type ITypeProto = onnxProto.onnx.ITypeProto;
 type INodeProto = onnxProto.onnx.INodeProto;
-type Child = CstNode | IToken;
-
-const isToken = (c: Child | undefined): c is IToken => c !== undefined && 'image' in c;
-const nodes = (n: CstNode, key: string): CstNode[] => (n.children[key] ?? []).filter((c): c is CstNode => !isToken(c));
-const tokens = (n: CstNode, key: string): IToken[] => (n.children[key] ?? []).filter(isToken);
-const node1 = (n: CstNode, key: string): CstNode | undefined => nodes(n, key)[0];
-const tok1 = (n: CstNode, key: string): IToken | undefined => tokens(n, key)[0];
-
-/** The first token of a syntax node (for locating errors). */
-function firstToken(n: CstNode): IToken | undefined {
-  let best: IToken | undefined;
-  for (const list of Object.values(n.children)) {
-    for (const c of list) {
-      const t = isToken(c) ? c : firstToken(c);
-      if (t && (!best || t.startOffset < best.startOffset)) best = t;
-    }
-  }
-  return best;
-}
-
 /** A 64-bit integer for protobufjs: a plain number when exact, else a Long-like pair. */
 function int64(v: bigint): number {
   if (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
