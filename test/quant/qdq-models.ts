@@ -220,7 +220,11 @@ export function qdqCases(act: Act): QdqCase[] {
     return [b.dq(b.q(b.op('Reshape', [x, target]), act, 0.03, mid(act) + 1), act, 0.03, mid(act) + 1)];
   });
   // One DequantizeLinear feeding two convs and a graph output.
-  add('multi-consumer DQ', ['dequantize_linear', 'dequantize_linear', 'dequantize_linear', 'quantize_linear', 'qlinear_conv', 'qlinear_conv'], (b) => {
+  // int8: the input's Q feeds a DQ read three times, so ORT-web keeps it int8 and both Convs float (it fuses
+  // no int8 Conv off ARM; QDQS8ToU8Transformer converts only a Q with one output edge, see qdq-fusion.ts).
+  add('multi-consumer DQ', act === 'u8'
+    ? ['dequantize_linear', 'dequantize_linear', 'dequantize_linear', 'quantize_linear', 'qlinear_conv', 'qlinear_conv']
+    : ['conv', 'conv', 'dequantize_linear', 'dequantize_linear', 'dequantize_linear', 'dequantize_linear', 'quantize_linear', 'quantize_linear', 'quantize_linear'], (b) => {
     const xq = b.q(b.input('x', [1, 2, 5, 5]), act, S, mid(act));
     const x = b.dq(xq, act, S, mid(act));
     const w = b.weight([3, 2, 3, 3], 0);

@@ -2,7 +2,8 @@
  * The model zoo end to end: DS-CNN, ResNet-8, dense autoencoder and MobileNetV2-like graphs (test sizes),
  * each in QOperator and QDQ form with uint8 and int8 activations (per-channel int8 weights), loaded and
  * run through the default pass pipeline as the CLI does, then:
- *  - the pipeline leaves no compute node in float, and the QDQ form fuses to the QOperator form's kinds;
+ *  - the pipeline leaves no compute node in float, and the QDQ form fuses to the QOperator form's kinds
+ *    (int8 QDQ: only the groups ORT-web itself runs in float stay float);
  *  - the quantized tensors are not saturated (the calibration is doing its job);
  *  - interpreter == onnxruntime-web (graph optimizations 'all') on 2 seeded inputs: integers exact, the
  *    float output of the final DequantizeLinear within 1e-5 relative; the two forms give the same output;
@@ -66,8 +67,14 @@ const kinds = (g: Graph) => g.nodes.map((n) => n.op).filter((k) => /^(qlinear_|q
 
 describe.each(cases.map((c) => [c.id, c] as const))('zoo %s', (_id, c) => {
   it('the pipeline leaves no compute node in float; QDQ fuses to the QOperator kinds', () => {
-    expect(c.prep.floatNodes).toEqual([]);
     expect(kinds(c.graph).length).toBeGreaterThan(0);
+    if (c.form === 'qdq' && c.act === 'i8') {
+      // ORT-web keeps int8 groups around a Q with several consumers in float (no int8 Conv/MatMul off ARM,
+      // QDQS8ToU8Transformer skips such a Q; qdq-fusion.ts), so qcc does too; which nodes: qdq-int8-ort.test.ts.
+      expect(c.prep.floatNodes.filter((f) => !/QDQS8ToU8Transformer|QDQIsInt8Allowed/.test(f.reason))).toEqual([]);
+      return;
+    }
+    expect(c.prep.floatNodes).toEqual([]);
     expect(kinds(c.graph)).toEqual(kinds(caseOf(c.model, 'qop', c.act).graph));
   });
 
