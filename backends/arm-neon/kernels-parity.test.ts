@@ -15,12 +15,13 @@ import '../target.ts';
 import { buildBatch, requireArmTools, runBatch, type Batch, type BatchRun } from './testing/batch.ts';
 import { parityCases, type BuiltCase } from './testing/cases.ts';
 import { qbinaryCase } from './testing/qbin-case.ts';
+import { poolCases } from './testing/pool-cases.ts';
 import { DOTPROD_GEMM, armMatMulPlan } from './ops.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qcc-arm-parity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cases: BuiltCase[] = [...parityCases(90), qbinaryCase(0x0add)];
+const cases: BuiltCase[] = [...parityCases(90), qbinaryCase(0x0add), ...poolCases()];
 const expected: Tensor[][] = cases.map((c) => {
   const feeds = new Map(c.graph.inputs.map((v, i) => [v.name, c.inputs[i]!] as const));
   const out = interpret(c.graph, feeds);
@@ -67,7 +68,8 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
       const d = dot.models[i]!.files.get(`d${i}.c`)!;
       const op = c.graph.nodes[0]!.op;
       const want = op === 'qlinear_matmul' ? /qcc_qlinear_matmul_s8_/
-        : op === 'qlinear_add' || op === 'qlinear_mul' ? /qcc_qlinear_(add|mul)_(u8|i8)_neon\(/ : /qcc_qlinear_(dw)?conv_(implicit_)?s8_/;
+        : op === 'qlinear_add' || op === 'qlinear_mul' ? /qcc_qlinear_(add|mul)_(u8|i8)_neon\(/
+        : op === 'max_pool' ? /qcc_max_pool_(u8|i8)_neon\(/ : /qcc_qlinear_(dw)?conv_(implicit_)?s8_/;
       expect(n, c.label).toMatch(want);
       expect(d, c.label).toMatch(want);
     });

@@ -2,8 +2,8 @@
  * The AArch64 targets: `arm-neon` (baseline Advanced SIMD, any Armv8-A) and `arm-neon-dotprod` (Armv8.2
  * SDOT). Built with the Debian cross compiler as static executables and run under qemu-user, so
  * `qcc run/verify --target arm-neon` work on an x86 host. The kernel tables start from the generic one and
- * override QLinearConv / QLinearMatMul (backends/arm-neon/ops.ts) and QLinearAdd / QLinearMul
- * (backends/arm-neon/qlinear-binary.ts).
+ * override QLinearConv / QLinearMatMul (backends/arm-neon/ops.ts) QLinearAdd / QLinearMul
+ * (backends/arm-neon/qlinear-binary.ts) and u8/i8 MaxPool (backends/arm-neon/pool.ts).
  *
  * The definitions are made by a function, called by backends/target.ts after its own bindings exist:
  * this module and target.ts import each other (registration lives in target.ts).
@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { QccError } from '../../compiler/errors.ts';
 import { GENERIC_EMITTERS } from '../c/ops/index.ts';
 import { DOTPROD_GEMM, NEON_GEMM, armEmitters } from './ops.ts';
+import { POOL_NEON } from './pool.ts';
 import { QLINEAR_BINARY_NEON } from './qlinear-binary.ts';
 import { STRICT_CFLAGS, withOverrides, type Target, type Toolchain } from '../target.ts';
 
@@ -49,7 +50,7 @@ export function armNeonTargets(): Target[] {
     {
       name: 'arm-neon',
       description: 'AArch64 Advanced SIMD (Armv8-A baseline), aarch64-linux-gnu-gcc + qemu-aarch64',
-      emitters: withOverrides(GENERIC_EMITTERS, [...armEmitters(NEON_GEMM, GENERIC_EMITTERS), ...QLINEAR_BINARY_NEON]),
+      emitters: withOverrides(GENERIC_EMITTERS, [...armEmitters(NEON_GEMM, GENERIC_EMITTERS), ...QLINEAR_BINARY_NEON, ...POOL_NEON]),
       align: 16,
       requant: 'fp32',
       toolchain: armToolchain('armv8-a'),
@@ -57,7 +58,7 @@ export function armNeonTargets(): Target[] {
     {
       name: 'arm-neon-dotprod',
       description: 'AArch64 Armv8.2 dotprod (SDOT), aarch64-linux-gnu-gcc + qemu-aarch64',
-      emitters: withOverrides(GENERIC_EMITTERS, [...armEmitters(DOTPROD_GEMM, GENERIC_EMITTERS), ...QLINEAR_BINARY_NEON]),
+      emitters: withOverrides(GENERIC_EMITTERS, [...armEmitters(DOTPROD_GEMM, GENERIC_EMITTERS), ...QLINEAR_BINARY_NEON, ...POOL_NEON]),
       align: 16,
       requant: 'fp32',
       toolchain: armToolchain('armv8.2-a+dotprod'),
