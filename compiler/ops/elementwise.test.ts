@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { DType } from '../ir/dtype.ts';
 import { Graph, type Attrs } from '../ir/graph.ts';
 import { Tensor } from '../ir/tensor.ts';
-import { QccError } from '../errors.ts';
+import { catchQccError } from '../../test/util/errors.ts';
 import { getOpDef } from './registry.ts';
 import './index.ts';
 import { broadcastIndex, collapseBroadcast } from './elementwise-util.ts';
@@ -34,15 +34,7 @@ const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 const bitsOf = (x: number) => ((f32[0] = x), u32[0]!);
 
-function qccError(fn: () => unknown): QccError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof QccError) return e;
-    throw e;
-  }
-  throw new Error('expected a QccError');
-}
+const qccError = catchQccError;
 
 describe('integer arithmetic wraps like C on the exact-width type', () => {
   it('add / sub', () => {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { QccError } from '../../compiler/errors.ts';
+import { catchQccError } from '../util/errors.ts';
 import { loadOnnxBytes, loadOnnxModel } from '../../compiler/frontend/onnx/load.ts';
 import { bigToLong, encodeModel, encodeModelProto, modelProto, type ModelDesc } from '../../compiler/frontend/onnx/writer.ts';
 import { interpret } from '../../compiler/interpreter/interpret.ts';
@@ -19,15 +19,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function qccError(fn: () => unknown): QccError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof QccError) return e;
-    throw new Error(`expected a QccError, got ${e instanceof Error ? e.stack : String(e)}`);
-  }
-  throw new Error('expected a QccError, but it succeeded');
-}
+const qccError = catchQccError;
 
 /** x + w, with w stored externally at `location` (relative to the model's folder). */
 function externalModel(location: string): Uint8Array {

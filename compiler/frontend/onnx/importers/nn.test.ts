@@ -1,6 +1,7 @@
 // ONNX importers of the nn family: opset differences, auto_pad resolution, attribute validation.
 import { describe, expect, it } from 'vitest';
 import { QccError } from '../../../errors.ts';
+import { catchQccError } from '../../../../test/util/errors.ts';
 import { Tensor } from '../../../ir/tensor.ts';
 import { interpret } from '../../../interpreter/interpret.ts';
 import { modelFromText } from '../../../../test/util/onnx-text.ts';
@@ -10,15 +11,7 @@ const f32 = (shape: number[], v: number[]) => Tensor.fromNumbers('f32', shape, v
 /** A graph in ONNX text (signature, initializers, nodes) imported at ai.onnx `opset`. */
 const load = (opset: number, src: string) => modelFromText(src, { opset });
 
-function loadError(opset: number, src: string): QccError {
-  try {
-    load(opset, src);
-  } catch (e) {
-    if (e instanceof QccError) return e;
-    throw e;
-  }
-  throw new Error('expected the load to fail');
-}
+const loadError = (opset: number, src: string): QccError => catchQccError(() => load(opset, src));
 
 function run1(opset: number, src: string, feeds: Record<string, Tensor>): number[] {
   const g = load(opset, src);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QccError } from '../../../errors.ts';
+import { catchQccError } from '../../../../test/util/errors.ts';
 import type { DType } from '../../../ir/dtype.ts';
 import { Tensor } from '../../../ir/tensor.ts';
 import { interpret } from '../../../interpreter/interpret.ts';
@@ -18,15 +19,7 @@ function run(opset: number, src: string, feeds: Record<string, Tensor>) {
   return { g, out, ops: g.nodes.map((n) => n.op) };
 }
 
-function loadError(opset: number, src: string): QccError {
-  try {
-    load(opset, src);
-  } catch (e) {
-    if (e instanceof QccError) return e;
-    throw e;
-  }
-  throw new Error('expected the load to fail');
-}
+const loadError = (opset: number, src: string): QccError => catchQccError(() => load(opset, src));
 
 describe('Shape -> Gather -> Concat -> Reshape', () => {
   it('folds away at import, leaving one reshape with an explicit shape', () => {
