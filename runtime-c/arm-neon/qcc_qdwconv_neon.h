@@ -74,15 +74,11 @@ static inline int8x16_t qcc_qdw_requant16_neon(int32x4_t a0, int32x4_t a1, int32
                                       vreinterpretq_u8_s8(hi)));
 }
 
-/* dst[0 .. n) = v with 16-byte stores (the last one overlapping) when n >= 16. */
+/* dst[0 .. n) = v for n >= 16: 16-byte stores, the last one overlapping (no memset call for short rows). */
 static inline void qcc_qdw_fill_neon(int8_t *dst, int8x16_t v, int32_t n) {
-  int32_t i = 0;
-  if (n >= 16) {
-    for (; i + 16 <= n; i += 16) vst1q_s8(dst + i, v);
-    if (i < n) vst1q_s8(dst + n - 16, v);
-    return;
-  }
-  for (; i < n; i++) dst[i] = vgetq_lane_s8(v, 0);
+  int32_t i;
+  for (i = 0; i + 16 < n; i += 16) vst1q_s8(dst + i, v);
+  vst1q_s8(dst + n - 16, v);
 }
 
 /* 8 outputs (the short last step of a row): 64-bit loads, one int16 vector per tap group. */
@@ -184,12 +180,9 @@ static inline void qcc_qlinear_dwconv_s8_neon(const qcc_qconv_params *p, const u
         int8_t *dst = plane + (ptrdiff_t)r * WP;
         const uint8_t *src = xc + (ptrdiff_t)(r - PH) * IW;
         int32_t j = 0;
-        if (r - PH < 0 || r - PH >= IH || cnt <= 0) {
-          qcc_qdw_fill_neon(dst, xz, WP);
-          continue;
-        }
-        qcc_qdw_fill_neon(dst, xz, c0);
-        qcc_qdw_fill_neon(dst + c0 + cnt, xz, WP - c0 - cnt);
+        /* the whole row first (WP >= 16 + KW + 32), then the input columns over it */
+        qcc_qdw_fill_neon(dst, xz, WP);
+        if (r - PH < 0 || r - PH >= IH || cnt <= 0) continue;
         if (cnt >= 16) {
           for (; j + 16 <= cnt; j += 16) vst1q_u8((uint8_t *)dst + c0 + j, veorq_u8(vld1q_u8(src + j), f));
           if (j < cnt) vst1q_u8((uint8_t *)dst + c0 + cnt - 16, veorq_u8(vld1q_u8(src + cnt - 16), f));
