@@ -65,6 +65,8 @@ export interface ConvSpec {
   ties?: boolean;
   /** Weights in [-127, 127] (symmetric int8 quantization, as ONNX Runtime's quantizer makes them). */
   symmetricWeights?: boolean;
+  /** Fused output clamp [lo, hi] (the attribute activation fusion sets for a Relu/Clip). */
+  clamp?: [number, number];
   seed: number;
 }
 
@@ -98,7 +100,7 @@ export function convCase(s: ConvSpec): BuiltCase {
     : Tensor.fromNumbers('i32', [s.m], Array.from({ length: s.m }, () => (s.bias === 'huge' ? (r() < 0.5 ? 2147483647 - int(r, 0, 1000) : -2147483648 + int(r, 0, 1000)) : int(r, -20000, 20000))));
   const attrs = {
     kernel_shape: s.k, strides: s.strides ?? new Array<number>(rank).fill(1), dilations: s.dilations ?? new Array<number>(rank).fill(1),
-    pads: s.pads ?? new Array<number>(2 * rank).fill(0), group, requant: 'fp32',
+    pads: s.pads ?? new Array<number>(2 * rank).fill(0), group, requant: 'fp32', ...(s.clamp ? { clamp: s.clamp } : {}),
   };
   const { graph } = buildOne('qlinear_conv', [
     x, Tensor.fromNumbers('f32', [], [xs]), Tensor.fromNumbers(s.xd, [], [xzp]),
@@ -159,6 +161,9 @@ export function parityCases(randomCount: number): BuiltCase[] {
     { label: 'depthwise 3x3 s2 p1, 24 ch, 15x33, i8', xd: 'i8', wd: 'i8', yd: 'i8', c: 24, m: 24, group: 24, sp: [15, 33], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: 'random', seed: 2 },
     { label: 'depthwise 5x5 s1 p2, 5 ch, u8 weights', xd: 'u8', wd: 'u8', yd: 'i8', c: 5, m: 5, group: 5, sp: [9, 10], k: [5, 5], pads: [2, 2, 2, 2], seed: 3 },
     { label: 'depthwise 3x3 s2 asymmetric pads, extreme weights and inputs', xd: 'i8', wd: 'i8', yd: 'u8', c: 7, m: 7, group: 7, sp: [17, 18], k: [3, 3], strides: [2, 2], pads: [0, 1, 1, 0], wFill: 'extreme', xFill: 'extreme', xzp: 127, yzp: 0, seed: 4 },
+    { label: 'depthwise 3x3 s1 p1 fused clamp [40, 200], 9 ch, 7x37', xd: 'u8', wd: 'i8', yd: 'u8', c: 9, m: 9, group: 9, sp: [7, 37], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', ySpread: 0.3, yzp: 90, clamp: [40, 200], seed: 41 },
+    { label: 'depthwise 3x3 s2 p1 fused clamp [-20, 90] i8, 6 ch, 9x45', xd: 'i8', wd: 'i8', yd: 'i8', c: 6, m: 6, group: 6, sp: [9, 45], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ySpread: 0.3, yzp: 5, clamp: [-20, 90], seed: 42 },
+    { label: 'depthwise 5x5 s1 p2 fused clamp [0, 100] i8 (qmin >= 0 on i8), 4 ch, 11x21', xd: 'u8', wd: 'i8', yd: 'i8', c: 4, m: 4, group: 4, sp: [11, 21], k: [5, 5], pads: [2, 2, 2, 2], ySpread: 0.3, yzp: -3, clamp: [0, 100], seed: 43 },
     { label: 'depthwise 3x3, u8 weights 0/255 with zp 0 (unfoldable: GEMM path)', xd: 'u8', wd: 'u8', yd: 'u8', c: 6, m: 6, group: 6, sp: [8, 9], k: [3, 3], pads: [1, 1, 1, 1], wFill: 'extreme', wzp: 0, xzp: 255, seed: 5 },
     { label: 'pointwise 1x1 19 -> 13, 9x7', xd: 'u8', wd: 'i8', yd: 'u8', c: 19, m: 13, sp: [9, 7], k: [1, 1], bias: 'random', seed: 6 },
     { label: 'pointwise 1x1 64 -> 40, 14x14 (several pixel tiles)', xd: 'i8', wd: 'i8', yd: 'i8', c: 64, m: 40, sp: [14, 14], k: [1, 1], bias: 'random', seed: 7 },
