@@ -8,9 +8,10 @@ import type { Node } from '../../compiler/ir/graph.ts';
 import { quantizeMultipliers } from '../../compiler/numerics/requant-fixed.ts';
 import { inConst } from '../../compiler/ops/op-def.ts';
 import { qvecValues } from '../../compiler/ops/qgeometry.ts';
-import { qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMulScales, requantScheme } from '../../compiler/ops/qlinear.ts';
-import { expand, intValues } from '../../compiler/ops/qparams.ts';
+import { qlinearConvGeometry, qlinearMatMulPlan, qlinearMatMulScales, requantScheme } from '../../compiler/ops/qlinear.ts';
+import { intValues } from '../../compiler/ops/qparams.ts';
 import type { CEmitContext, CEmitter } from '../c/emitter.ts';
+import { convParams, qlinearConvOperands } from '../c/ops/qlinear.ts';
 
 const RUNTIME = ['qcc_requant.h', 'cortex-m/qcc_qlinear_smlad.h'];
 
@@ -37,8 +38,6 @@ function requantArgs(node: Node, ctx: CEmitContext, hint: string, scales: Float3
   return `NULL, NULL, ${ctx.constArray(`${hint}_scale`, 'f32', scales)}`;
 }
 
-const t3 = (a: readonly number[]) => `{${a.join(', ')}}`;
-
 function convKp(node: Node): number {
   const g = qlinearConvGeometry(node);
   return Math.ceil((g.cPerGroup * g.kernel[0] * g.kernel[1] * g.kernel[2]) / 2);
@@ -58,17 +57,12 @@ export function smladEmitters(generic: ReadonlyMap<string, CEmitter>): CEmitter[
     emit(node, ctx) {
       const g = qlinearConvGeometry(node);
       const [x, , , w, , , , yzpV, b] = node.inputs;
-      const scales = qlinearConvScales(g.m, inConst(node, 1, 'x_scale'), inConst(node, 4, 'w_scale'), inConst(node, 6, 'y_scale'));
-      const xzp = intValues(inConst(node, 2, 'x_zero_point'))[0]!;
-      const wzp = expand(intValues(inConst(node, 5, 'w_zero_point')), g.m);
-      const yzp = intValues(inConst(node, 7, 'y_zero_point'))[0]!;
-      if (b) inConst(node, 8, 'bias');
+      const { scales, xzp, wzp, yzp } = qlinearConvOperands(node, g);
       const wd = inConst(node, 3, 'w').data as Uint8Array | Int8Array;
       const k = g.cPerGroup * g.kernel[0] * g.kernel[1] * g.kernel[2];
       const kp = Math.ceil(k / 2);
       const wp = ctx.constArray('qconv_wpacked', 'u32', packPairs(g.m, k, (m, q) => wd[m * k + q]! - wzp[m]!));
-      const p = ctx.constDecl('qconv_params', 'qcc_qconv_params',
-        `{${g.n}, ${g.c}, ${g.m}, ${g.group}, ${g.cPerGroup}, ${g.mPerGroup}, ${[g.inSp, g.outSp, g.kernel, g.strides, g.dilations, g.padsBegin].map(t3).join(', ')}}`);
+      const p = convParams(g, ctx);
       const rq = requantArgs(node, ctx, 'qconv', scales);
       const fn = `qcc_qlinear_conv_smlad_${x!.type.dtype}${yzpV!.type.dtype}`;
       return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)} (SMLAD) */\n` +

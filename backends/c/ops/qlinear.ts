@@ -46,9 +46,23 @@ function scalarZp(v: Value | null | undefined, ctx: CEmitContext): string {
 
 const t3 = (a: readonly number[]) => `{${a.join(', ')}}`;
 
-function convParams(g: QConvGeometry, ctx: CEmitContext): string {
+/** The static const qcc_qconv_params of a conv geometry (also the Cortex-M SMLAD conv's); returns its name. */
+export function convParams(g: QConvGeometry, ctx: CEmitContext): string {
   return ctx.constDecl('qconv_params', 'qcc_qconv_params',
     `{${g.n}, ${g.c}, ${g.m}, ${g.group}, ${g.cPerGroup}, ${g.mPerGroup}, ${[g.inSp, g.outSp, g.kernel, g.strides, g.dilations, g.padsBegin].map(t3).join(', ')}}`);
+}
+
+/**
+ * The constant operands of a qlinear_conv node as the kernels take them: requant scales per output
+ * channel, x and y zero points, w zero points expanded to M entries (the bias, when present, must be constant).
+ */
+export function qlinearConvOperands(node: Node, g: QConvGeometry): { scales: Float32Array; xzp: number; wzp: number[]; yzp: number } {
+  const scales = qlinearConvScales(g.m, inConst(node, 1, 'x_scale'), inConst(node, 4, 'w_scale'), inConst(node, 6, 'y_scale'));
+  const xzp = intValues(inConst(node, 2, 'x_zero_point'))[0]!;
+  const wzp = expand(intValues(inConst(node, 5, 'w_zero_point')), g.m);
+  const yzp = intValues(inConst(node, 7, 'y_zero_point'))[0]!;
+  if (node.inputs[8]) inConst(node, 8, 'bias');
+  return { scales, xzp, wzp, yzp };
 }
 
 const outPlane = (g: QConvGeometry) => g.outSp[0] * g.outSp[1] * g.outSp[2];
@@ -62,11 +76,7 @@ const qlinearConv: CEmitter = {
     checkSize(node);
     const g = qlinearConvGeometry(node);
     const [x, , , w, , , , yzpV, b] = node.inputs;
-    const scales = qlinearConvScales(g.m, inConst(node, 1, 'x_scale'), inConst(node, 4, 'w_scale'), inConst(node, 6, 'y_scale'));
-    const xzp = intValues(inConst(node, 2, 'x_zero_point'))[0]!;
-    const wzp = expand(intValues(inConst(node, 5, 'w_zero_point')), g.m);
-    const yzp = intValues(inConst(node, 7, 'y_zero_point'))[0]!;
-    if (b) inConst(node, 8, 'bias');
+    const { scales, xzp, wzp, yzp } = qlinearConvOperands(node, g);
     const p = convParams(g, ctx);
     const rq = requantArgs(node, ctx, 'qconv', scales);
     const s = rq.args;
