@@ -81,20 +81,33 @@ QCC_QCONV_ACC_DEF_(u8i8, uint8_t, int8_t)
 QCC_QCONV_ACC_DEF_(i8u8, int8_t, uint8_t)
 QCC_QCONV_ACC_DEF_(i8i8, int8_t, int8_t)
 
+/* acc[out_plane] = init + the sums of image n for output channel m (x: the whole batch, w: all M filters). */
+#define QCC_QCONV_IMAGE_ACC_DEF_(SFX, XT, WT)                                                                    \
+  static inline void qcc_qconv_image_acc_##SFX(const qcc_qconv_params *p, const XT *x, int32_t xzp, const WT *w, \
+                                               int32_t wzp, uint32_t init, int32_t n, int32_t m, uint32_t *acc) { \
+    const ptrdiff_t in_img = (ptrdiff_t)p->c * p->in_sp[0] * p->in_sp[1] * p->in_sp[2];                          \
+    const ptrdiff_t out_plane = (ptrdiff_t)p->out_sp[0] * p->out_sp[1] * p->out_sp[2];                           \
+    const ptrdiff_t w_size = (ptrdiff_t)p->c_per_group * p->kernel[0] * p->kernel[1] * p->kernel[2];             \
+    ptrdiff_t i;                                                                                                 \
+    for (i = 0; i < out_plane; i++) acc[i] = init;                                                               \
+    qcc_qconv_acc_##SFX(p, x + n * in_img, w + m * w_size, xzp, wzp, m / p->m_per_group, acc);                   \
+  }
+
+QCC_QCONV_IMAGE_ACC_DEF_(u8u8, uint8_t, uint8_t)
+QCC_QCONV_IMAGE_ACC_DEF_(u8i8, uint8_t, int8_t)
+QCC_QCONV_IMAGE_ACC_DEF_(i8u8, int8_t, uint8_t)
+QCC_QCONV_IMAGE_ACC_DEF_(i8i8, int8_t, int8_t)
+
 /* ConvInteger: y (int32, [N, M, out...]) is used as the accumulator buffer. */
 #define QCC_CONV_INTEGER_DEF_(SFX, XT, WT)                                                                       \
   static inline void qcc_conv_integer_##SFX(const qcc_qconv_params *p, const XT *x, int32_t xzp, const WT *w,     \
                                             const int32_t *wzp, int32_t *y) {                                    \
-    const ptrdiff_t in_img = (ptrdiff_t)p->c * p->in_sp[0] * p->in_sp[1] * p->in_sp[2];                          \
     const ptrdiff_t out_plane = (ptrdiff_t)p->out_sp[0] * p->out_sp[1] * p->out_sp[2];                           \
-    const ptrdiff_t w_size = (ptrdiff_t)p->c_per_group * p->kernel[0] * p->kernel[1] * p->kernel[2];             \
     int32_t n, m;                                                                                                \
-    ptrdiff_t i;                                                                                                 \
     for (n = 0; n < p->n; n++) {                                                                                 \
       for (m = 0; m < p->m; m++) {                                                                               \
         uint32_t *acc = (uint32_t *)(y + ((ptrdiff_t)n * p->m + m) * out_plane);                                 \
-        for (i = 0; i < out_plane; i++) acc[i] = 0u;                                                             \
-        qcc_qconv_acc_##SFX(p, x + n * in_img, w + m * w_size, xzp, wzp[m], m / p->m_per_group, acc);            \
+        qcc_qconv_image_acc_##SFX(p, x, xzp, w, wzp[m], 0u, n, m, acc);                                          \
       }                                                                                                          \
     }                                                                                                            \
   }
@@ -112,18 +125,14 @@ QCC_CONV_INTEGER_DEF_(i8i8, int8_t, int8_t)
   static inline void qcc_qlinear_conv_##SFX(const qcc_qconv_params *p, const XT *x, int32_t xzp, const WT *w,     \
                                             const int32_t *wzp, const int32_t *bias, const float *scale,         \
                                             int32_t yzp, YT *y, uint32_t *acc) {                                 \
-    const ptrdiff_t in_img = (ptrdiff_t)p->c * p->in_sp[0] * p->in_sp[1] * p->in_sp[2];                          \
     const ptrdiff_t out_plane = (ptrdiff_t)p->out_sp[0] * p->out_sp[1] * p->out_sp[2];                           \
-    const ptrdiff_t w_size = (ptrdiff_t)p->c_per_group * p->kernel[0] * p->kernel[1] * p->kernel[2];             \
     int32_t n, m;                                                                                                \
     ptrdiff_t i;                                                                                                 \
     for (n = 0; n < p->n; n++) {                                                                                 \
       for (m = 0; m < p->m; m++) {                                                                               \
-        const uint32_t init = bias ? (uint32_t)bias[m] : 0u;                                                     \
         const float s = scale[m];                                                                                \
         YT *yr = y + ((ptrdiff_t)n * p->m + m) * out_plane;                                                      \
-        for (i = 0; i < out_plane; i++) acc[i] = init;                                                           \
-        qcc_qconv_acc_##ACCSFX(p, x + n * in_img, w + m * w_size, xzp, wzp[m], m / p->m_per_group, acc);         \
+        qcc_qconv_image_acc_##ACCSFX(p, x, xzp, w, wzp[m], bias ? (uint32_t)bias[m] : 0u, n, m, acc);            \
         for (i = 0; i < out_plane; i++) yr[i] = (YT)qcc_requantize_f32(qcc_i32_from_u32(acc[i]), s, yzp, YMIN, YMAX); \
       }                                                                                                          \
     }                                                                                                            \

@@ -18,18 +18,14 @@
                                                   const WT *w, const int32_t *wzp, const int32_t *bias,          \
                                                   const int32_t *mult, const int32_t *shift, int32_t yzp, YT *y, \
                                                   uint32_t *acc) {                                               \
-    const ptrdiff_t in_img = (ptrdiff_t)p->c * p->in_sp[0] * p->in_sp[1] * p->in_sp[2];                          \
     const ptrdiff_t out_plane = (ptrdiff_t)p->out_sp[0] * p->out_sp[1] * p->out_sp[2];                           \
-    const ptrdiff_t w_size = (ptrdiff_t)p->c_per_group * p->kernel[0] * p->kernel[1] * p->kernel[2];             \
     int32_t n, m;                                                                                                \
     ptrdiff_t i;                                                                                                 \
     for (n = 0; n < p->n; n++) {                                                                                 \
       for (m = 0; m < p->m; m++) {                                                                               \
-        const uint32_t init = bias ? (uint32_t)bias[m] : 0u;                                                     \
         const int32_t mm = mult[m], sh = shift[m];                                                               \
         YT *yr = y + ((ptrdiff_t)n * p->m + m) * out_plane;                                                      \
-        for (i = 0; i < out_plane; i++) acc[i] = init;                                                           \
-        qcc_qconv_acc_##ACCSFX(p, x + n * in_img, w + m * w_size, xzp, wzp[m], m / p->m_per_group, acc);         \
+        qcc_qconv_image_acc_##ACCSFX(p, x, xzp, w, wzp[m], bias ? (uint32_t)bias[m] : 0u, n, m, acc);            \
         for (i = 0; i < out_plane; i++) yr[i] = (YT)qcc_requantize_fixed(qcc_i32_from_u32(acc[i]), mm, sh, yzp, YMIN, YMAX); \
       }                                                                                                          \
     }                                                                                                            \
