@@ -189,6 +189,8 @@ for (const [xd, wd, yd] of dts) {
   convCase({ c: ri(1, 4), m: ri(3, 9), h: ri(5, 9), w: ri(33, 80), k: [3, pick([2, 3, 4])], s: [pick([1, 2]), 2], p: [ri(0, 2), ri(0, 3), ri(0, 2), ri(0, 3)], xd, wd, yd, wmode, label: 'wide' });
   convCase({ c: ri(1, 5), m: ri(2, 7), h: ri(4, 8), w: ri(40, 70), k: [pick([1, 3]), pick([1, 3, 5])], s: [2, 1], p: [1, ri(0, 2), 0, ri(0, 2)], xd, wd, yd, wmode, label: 'wide' });
   convCase({ c: ri(9, 20), m: ri(5, 12), h: ri(6, 12), w: ri(20, 40), k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode, label: 'pointwise-blocks' });
+  const dc = ri(1, 5);
+  convCase({ c: dc, m: dc, group: dc, h: ri(4, 9), w: pick([45, 56, 61]), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, dw: true, label: 'depthwise-wide' });
 }
 // Saturation is visible: u8 x s8 forced onto weights whose pairs can saturate (w = 127 or -128 in pairs).
 const SAT_CONV = caseNo;

@@ -359,7 +359,14 @@ static inline void qcc_qpconv_dw_plane_avx2_(const qcc_qpconv_params *p, const u
       const __m256i v = p->x_signed ? _mm256_cvtepi8_epi16(b) : _mm256_cvtepu8_epi16(b);
       _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_sub_epi16(v, zp));
     }
-    for (i = wv; i < W && p->pw + i < SW; i++) d[i] = qcc_qp_s16v_(xr[i], p->x_signed, p->xzp);
+    if (wv < W && W >= 16) {
+      /* the tail as one vector ending at W (overlapping values are written twice, identically) */
+      const __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(xr + W - 16));
+      const __m256i v = p->x_signed ? _mm256_cvtepi8_epi16(b) : _mm256_cvtepu8_epi16(b);
+      _mm256_storeu_si256((__m256i *)(void *)(d + W - 16), _mm256_sub_epi16(v, zp));
+    } else {
+      for (i = wv; i < W && p->pw + i < SW; i++) d[i] = qcc_qp_s16v_(xr[i], p->x_signed, p->xzp);
+    }
   }
 }
 
@@ -421,8 +428,19 @@ static inline void qcc_qpconv_dw_s16_avx2(const qcc_qpconv_params *p, const void
             u2 = _mm256_add_epi32(u2, _mm256_madd_epi16(a2b, w21));
             v = _mm256_add_epi32(v, _mm256_madd_epi16(qcc_ld256_avx2_(q3 + ow), w20));
             v2 = _mm256_add_epi32(v2, _mm256_madd_epi16(qcc_ld256_avx2_(q3 + ow + 2), w21));
-            qcc_store8_q8_avx2(y0 + ow, qcc_requant8_avx2(_mm256_add_epi32(u, u2), s, &rq), OW - ow, p->y_signed);
-            qcc_store8_q8_avx2(y0 + OW + ow, qcc_requant8_avx2(_mm256_add_epi32(v, v2), s, &rq), OW - ow, p->y_signed);
+            u = qcc_requant8_avx2(_mm256_add_epi32(u, u2), s, &rq);
+            v = qcc_requant8_avx2(_mm256_add_epi32(v, v2), s, &rq);
+            if (OW - ow >= 8) {
+              /* both rows' 8 results in one pack: dwords [u0-3, u4-7, v0-3, v4-7] (values already in range) */
+              const __m256i w16 = _mm256_packs_epi32(u, v);
+              const __m256i b8 = p->y_signed ? _mm256_packs_epi16(w16, w16) : _mm256_packus_epi16(w16, w16);
+              const __m128i o = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(b8, _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5)));
+              _mm_storel_epi64((__m128i *)(void *)(y0 + ow), o);
+              _mm_storel_epi64((__m128i *)(void *)(y0 + OW + ow), _mm_unpackhi_epi64(o, o));
+            } else {
+              qcc_store8_q8_avx2(y0 + ow, u, OW - ow, p->y_signed);
+              qcc_store8_q8_avx2(y0 + OW + ow, v, OW - ow, p->y_signed);
+            }
           }
         }
       }
