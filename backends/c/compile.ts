@@ -11,6 +11,7 @@ import { planMemory, type MemoryPlan, type PlannedBuffer } from '../../compiler/
 import { schedule } from '../../compiler/lower/schedule.ts';
 import { assertValidPlan } from '../../compiler/lower/validate-plan.ts';
 import { getOpDef, hasOpDef } from '../../compiler/ops/registry.ts';
+import { constInputsOf } from '../../compiler/ops/op-def.ts';
 import { getTarget } from '../target.ts';
 import { aliasPolicy } from './alias.ts';
 import type { CEmitContext, CEmitter } from './emitter.ts';
@@ -212,7 +213,7 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
   // 2. Operands the kernels bake in must be constants.
   for (const n of graph.nodes) {
     if (!hasOpDef(n.op)) continue;
-    for (const i of getOpDef(n.op).constInputs ?? []) {
+    for (const i of constInputsOf(getOpDef(n.op), n)) {
       const v = n.inputs[i];
       if (v && !v.const) {
         throw new QccError('E_NOT_CONSTANT', `input ${i} ('${v.name}') must be a compile-time constant for code generation`, {

@@ -20,11 +20,18 @@ export interface OpDef {
   readonly foldable?: boolean;
   /**
    * Input indices that must be compile-time constants for code generation (scales, zero points,
-   * weights of integer ops). The interpreter accepts them at run time too.
+   * weights of integer ops). The interpreter accepts them at run time too. A function when it depends on
+   * the node (QuantizeLinear needs its scale constant only per-axis); read it with constInputsOf.
    */
-  readonly constInputs?: readonly number[];
+  readonly constInputs?: readonly number[] | ((node: Node) => readonly number[]);
   /** Multiply-accumulates of one execution, for reports. Default 0. */
   macs?(node: Node): number;
+}
+
+/** The input indices of `node` that code generation needs constant (OpDef.constInputs resolved). */
+export function constInputsOf(def: OpDef, node: Node): readonly number[] {
+  const c = def.constInputs;
+  return typeof c === 'function' ? c(node) : (c ?? []);
 }
 
 export function opError(node: Node, message: string, code: QccErrorCode = 'E_SHAPE', hint?: string): QccError {

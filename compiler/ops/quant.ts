@@ -37,9 +37,10 @@ function floatInput(t: Tensor): Float32Array {
 
 // QuantizeLinear. attrs: axis (normalised by the importer, default 1), dtype (output: u8|i8|u16|i16).
 // Inputs: x (f32|f16), y_scale (f32|f16), y_zero_point? (same dtype as output).
+// A per-tensor scale and zero point may be runtime values (the C kernel loads them); per-axis ones are baked.
 defineOp({
   kind: 'quantize_linear',
-  constInputs: [1, 2],
+  constInputs: (node) => (qdqLayout(node).perAxis ? [1, 2] : []),
   infer(node): TensorType[] {
     const x = inType(node, 0);
     const out = attrString(node, 'dtype', 'u8') as DType;
@@ -81,7 +82,8 @@ defineOp({
 defineOp({
   kind: 'dequantize_linear',
   foldable: false,
-  constInputs: [1, 2],
+  // As quantize_linear; an int32 input's zero point stays constant so that its must-be-0 check is made here.
+  constInputs: (node) => (qdqLayout(node).perAxis ? [1, 2] : inType(node, 0).dtype === 'i32' ? [2] : []),
   infer(node): TensorType[] {
     const x = inType(node, 0);
     const out = attrString(node, 'dtype', inType(node, 1).dtype) as DType;

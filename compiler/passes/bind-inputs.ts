@@ -3,6 +3,7 @@ import type { Graph, Value } from '../ir/graph.ts';
 import { sameType, typeToString } from '../ir/graph.ts';
 import { shapeToString, type Tensor } from '../ir/tensor.ts';
 import { getOpDef } from '../ops/registry.ts';
+import { constInputsOf } from '../ops/op-def.ts';
 import { foldNode } from './fold-node.ts';
 
 /**
@@ -50,7 +51,7 @@ export function inputsNeededAsConstants(graph: Graph): Value[] {
   const need = new Set<Value>();
   const isInput = new Set(graph.inputs);
   for (const node of graph.nodes) {
-    for (const k of getOpDef(node.op).constInputs ?? []) {
+    for (const k of constInputsOf(getOpDef(node.op), node)) {
       const v = node.inputs[k];
       if (v && !v.const && isInput.has(v)) need.add(v);
     }

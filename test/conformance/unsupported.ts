@@ -14,9 +14,6 @@ const FLOAT8 = 'float8 types (FLOAT8E4M3FN/E5M2) are not a qcc dtype';
 const FLOAT4 = 'float4 (FLOAT4E2M1) is not a qcc dtype';
 const INT4 = '4-bit integer types (INT4/UINT4) are not a qcc dtype';
 const INT2 = '2-bit integer types (INT2/UINT2) are not a qcc dtype';
-const EXPANDED_DQL =
-  "the function expansion's ops (ReduceMin, ReduceMax, Round, ...) are supported and the interpreter passes, but its QuantizeLinear " +
-  'scale and zero point are computed at run time, and the C backend needs them as compile-time constants (DynamicQuantizeLinear itself passes)';
 const BLOCKED = 'blocked quantization (block_size attribute) is not supported';
 
 const dtypeError = (name: string) => new RegExp(`${name}`, 'i');
@@ -45,7 +42,4 @@ export const UNSUPPORTED: Readonly<Record<string, UnsupportedCase>> = {
   test_identity_sequence: { reason: 'sequence types are not supported', error: /sequence/i },
   test_maxpool_with_argmax_2d_precomputed_pads: { reason: "MaxPool's Indices output is not supported", error: /Indices output/i },
   test_maxpool_with_argmax_2d_precomputed_strides: { reason: "MaxPool's Indices output is not supported", error: /Indices output/i },
-  test_dynamicquantizelinear_expanded: { reason: EXPANDED_DQL, error: /compile: .*y_scale.*compile-time constant/ },
-  test_dynamicquantizelinear_max_adjusted_expanded: { reason: EXPANDED_DQL, error: /compile: .*y_scale.*compile-time constant/ },
-  test_dynamicquantizelinear_min_adjusted_expanded: { reason: EXPANDED_DQL, error: /compile: .*y_scale.*compile-time constant/ },
 };

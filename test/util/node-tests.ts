@@ -10,6 +10,7 @@ import { readInputsDir } from '../../compiler/io/test-data.ts';
 import type { Graph } from '../../compiler/ir/graph.ts';
 import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { getOpDef, hasOpDef } from '../../compiler/ops/registry.ts';
+import { constInputsOf } from '../../compiler/ops/op-def.ts';
 import { NODE_TESTS_DIR } from './models.ts';
 
 /** The node-test case names matching `family` and not `unsupported`, sorted; empty when the folder is missing. */
@@ -33,7 +34,7 @@ export function loadNodeTestCase(name: string): { graph: Graph; feeds: Map<strin
 export function freezeConstInputs(g: Graph, feeds: Map<string, Tensor>): void {
   for (const n of g.nodes) {
     if (!hasOpDef(n.op)) continue;
-    for (const i of getOpDef(n.op).constInputs ?? []) {
+    for (const i of constInputsOf(getOpDef(n.op), n)) {
       const v = n.inputs[i];
       if (!v || v.const || !g.inputs.includes(v)) continue;
       v.const = feeds.get(v.name)!;
