@@ -69,7 +69,8 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
       const op = c.graph.nodes[0]!.op;
       const want = op === 'qlinear_matmul' ? /qcc_qlinear_matmul_s8_/
         : op === 'qlinear_add' || op === 'qlinear_mul' ? /qcc_qlinear_(add|mul)_(u8|i8)_neon\(/
-        : op === 'max_pool' ? /qcc_max_pool_(u8|i8)_neon\(/ : /qcc_qlinear_(dw)?conv_(implicit_)?s8_/;
+        : op === 'max_pool' ? /qcc_max_pool_(u8|i8)_neon\(/
+        : op === 'qlinear_global_average_pool' || op === 'qlinear_average_pool' ? /qcc_qlinear_global_average_pool_(u8|i8)_neon\(/ : /qcc_qlinear_(dw)?conv_(implicit_)?s8_/;
       expect(n, c.label).toMatch(want);
       expect(d, c.label).toMatch(want);
     });

@@ -3,7 +3,7 @@
  * SDOT). Built with the Debian cross compiler as static executables and run under qemu-user, so
  * `qcc run/verify --target arm-neon` work on an x86 host. The kernel tables start from the generic one and
  * override QLinearConv / QLinearMatMul (backends/arm-neon/ops.ts) QLinearAdd / QLinearMul
- * (backends/arm-neon/qlinear-binary.ts) and u8/i8 MaxPool (backends/arm-neon/pool.ts).
+ * (backends/arm-neon/qlinear-binary.ts), u8/i8 MaxPool and QLinearGlobalAveragePool (backends/arm-neon/pool.ts).
  *
  * The definitions are made by a function, called by backends/target.ts after its own bindings exist:
  * this module and target.ts import each other (registration lives in target.ts).
