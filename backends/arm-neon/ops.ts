@@ -27,11 +27,17 @@ export interface ArmGemmIsa {
   readonly gemvInterleaved: boolean;
   /** Stride-1 2-D convs with more than one tap go to the implicit-GEMM kernel (implicitEligible). */
   readonly implicitConv: boolean;
+  /**
+   * First layers (firstLayerEligible) go to the direct kernel qcc_qlinear_conv_first_s8_neon. Not on dotprod,
+   * whose im2col GEMM executes fewer instructions on them (BENCHMARKS.md, arm section: 0.44 vs 0.59 per MAC).
+   */
+  readonly firstDirect: boolean;
 }
 
-export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qgemm_neon.h', mr: 4, nr: 4, group: 16, w1: 2, gemvInterleaved: false, implicitConv: false };
-export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4, w1: 4, gemvInterleaved: true, implicitConv: true };
+export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qgemm_neon.h', mr: 4, nr: 4, group: 16, w1: 2, gemvInterleaved: false, implicitConv: false, firstDirect: true };
+export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4, w1: 4, gemvInterleaved: true, implicitConv: true, firstDirect: false };
 const DW_HEADER = 'arm-neon/qcc_qdwconv_neon.h';
+const FIRST_HEADER = 'arm-neon/qcc_qfirstconv_neon.h';
 /** Pixels per im2col tile: QCC_QG_TP in qcc_qgemm_common_neon.h. */
 export const ARM_PIXEL_TILE = 64;
 
@@ -77,6 +83,15 @@ interface ConvImplicitPlan {
   scale: Float32Array;
   pair: boolean;
 }
+/** Direct first-layer kernel (firstLayerEligible): weights [m][c][ky][kx] as folded. */
+interface ConvFirstPlan {
+  kind: 'first';
+  g: QConvGeometry;
+  weights: Int8Array;
+  rowc: Int32Array;
+  scale: Float32Array;
+  pair: boolean;
+}
 interface ConvDwPlan {
   kind: 'depthwise';
   g: QConvGeometry;
@@ -91,7 +106,7 @@ interface ConvCommon {
   ydtype: Q8Dtype;
   yzp: number;
 }
-type ConvPlan = (ConvGemmPlan | ConvImplicitPlan | ConvDwPlan) & ConvCommon;
+type ConvPlan = (ConvGemmPlan | ConvImplicitPlan | ConvDwPlan | ConvFirstPlan) & ConvCommon;
 
 /** The kernel plan of a QLinearConv node, or null when the generic kernel must do it. */
 export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
@@ -111,6 +126,9 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
   const pair = !folded.hasMinus128;
   if (selectQConvKernel(g) === 'depthwise' && folded.rowz.every((z) => z === 0)) {
     return { kind: 'depthwise', g, weights: folded.values, rowc, scale, pair, ...common };
+  }
+  if (isa.firstDirect && firstLayerEligible(g) && folded.rowz.every((z) => z === 0)) {
+    return { kind: 'first', g, weights: folded.values, rowc, scale, pair, ...common };
   }
   if (isa.implicitConv && implicitEligible(g) && folded.rowz.every((z) => z === 0)) {
     const { packed, rowc: rowcP, scale: scaleP } = implicitConvWeights(g, folded, rowc, scale);
@@ -132,6 +150,15 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
   }
   const rowz = rowzP.some((z) => z !== 0) ? rowzP : null;
   return { kind: 'gemm', g, kp, packed, rowc: rowcP, rowz, scale: scaleP, pair, ...common };
+}
+
+/**
+ * First layers for the direct kernel qcc_qlinear_conv_first_s8_neon (arm-neon; ArmGemmIsa.firstDirect): one group of 1 to 3 input
+ * channels, 2-D 3x3 window, stride 2 along W (any along H), no dilation.
+ */
+export function firstLayerEligible(g: QConvGeometry): boolean {
+  return g.group === 1 && g.c >= 1 && g.c <= 3 && g.inSp[0] === 1 && g.kernel[0] === 1 && g.kernel[1] === 3 && g.kernel[2] === 3 &&
+    g.strides[2] === 2 && g.dilations.every((d) => d === 1);
 }
 
 /**
@@ -176,6 +203,10 @@ function convScratch(plan: ConvPlan, isa: ArmGemmIsa): number {
   if (plan.kind === 'implicit') {
     const wp = roundUp(g.outSp[2], 8) + g.kernel[2] - 1;
     return Math.ceil(g.cPerGroup / 4) * (g.outSp[1] + g.kernel[1] - 1) * wp * 4;
+  }
+  if (plan.kind === 'first') {
+    const wp = Math.ceil(g.outSp[2] / 16) * 16 * g.strides[2] + g.kernel[2] + 32;
+    return g.c * 3 * wp;
   }
   if (plan.kind === 'depthwise') {
     const wp = Math.ceil(g.outSp[2] / 16) * 16 * g.strides[2] + g.kernel[2] + 32;
@@ -300,7 +331,7 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
     runtime: (node) => {
       const p = convPlan(node);
       if (!p) return gConv.runtime(node);
-      return p.kind === 'depthwise' ? [DW_HEADER] : [isa.header];
+      return p.kind === 'depthwise' ? [DW_HEADER] : p.kind === 'first' ? [DW_HEADER, FIRST_HEADER] : [isa.header];
     },
     scratchBytes: (node) => {
       const p = convPlan(node);
@@ -320,6 +351,11 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
         const w = ctx.constArray('qconv_dw_weights', 'i8', p.weights);
         return `${header(node, ctx, `depthwise ${p.g.kernel[1]}x${p.g.kernel[2]}, neon`)}\n` +
           `qcc_qlinear_dwconv_s8_neon(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${tail}, (int8_t *)${ctx.scratch()});`;
+      }
+      if (p.kind === 'first') {
+        const w = ctx.constArray('qconv_first_weights', 'i8', p.weights);
+        return `${header(node, ctx, `first layer ${p.g.c} -> ${p.g.m} 3x3, direct neon`)}\n` +
+          `qcc_qlinear_conv_first_s8_neon(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${tail}, (int8_t *)${ctx.scratch()});`;
       }
       if (p.kind === 'implicit') {
         const w = ctx.constArray('qconv_packed_weights', 'i8', p.packed);
