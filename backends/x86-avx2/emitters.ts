@@ -14,6 +14,7 @@ import type { CEmitContext, CEmitter } from '../c/emitter.ts';
 import { GENERIC_EMITTERS } from '../c/ops/index.ts';
 import { QLINEAR_BINARY_AVX2 } from './qlinear-binary.ts';
 import { QUANTIZE_LINEAR_AVX2 } from './quant.ts';
+import { POOL_AVX2 } from './pool.ts';
 import {
   MR, NR, convGemmScratch, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose,
   fitsS8, u8s8Exact, type PackedFamily,
@@ -195,7 +196,7 @@ const qlinearMatMul = (isa: IsaOptions): CEmitter => ({
   },
 });
 
-export const X86_AVX2_EMITTERS: CEmitter[] = [qlinearConv(ISA_AVX2), qlinearMatMul(ISA_AVX2), ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2];
+export const X86_AVX2_EMITTERS: CEmitter[] = [qlinearConv(ISA_AVX2), qlinearMatMul(ISA_AVX2), ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2, ...POOL_AVX2];
 /** x86-avx512vnni: the same kernels, with the VNNI u8 x s8 GEMM tiles (any s8 weights take the u8s8 family). */
-export const X86_VNNI_EMITTERS: CEmitter[] = [qlinearConv(ISA_VNNI), qlinearMatMul(ISA_VNNI), ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2];
+export const X86_VNNI_EMITTERS: CEmitter[] = [qlinearConv(ISA_VNNI), qlinearMatMul(ISA_VNNI), ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2, ...POOL_AVX2];
 export { MR };

@@ -16,6 +16,7 @@ import { DEFAULT_RUNTIME_DIR } from '../c/compile.ts';
 import { requantizeF32 } from '../../compiler/numerics/requant.ts';
 import { qconvAccumulate, type QConvGeometry } from '../../compiler/ops/qgeometry.ts';
 import { outputSpatial } from '../../compiler/ops/conv-geometry.ts';
+import { globalPoolInt } from '../../compiler/ops/contrib-pool.ts';
 import { rng } from '../../compiler/ops/nn-test-util.ts';
 import {
   convGemmScratch, depthwiseScratch, effectiveCols, fitsS8, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
@@ -155,6 +156,24 @@ function matmulCase(o: { batch: number; m: number; k: number; n: number; ad: Q8;
   });
 }
 
+/** QLinearGlobalAveragePool: qcc_qlinear_global_average_pool_<d>_avx2 == generic == globalPoolInt (the interpreter's). */
+function gapCase(o: { n: number; c: number; image: number; cl: boolean; d: Q8; extreme: boolean; mid?: boolean }): void {
+  const id = caseNo++;
+  // mid: values and zero points near the middle, output unclamped (a wrong sum cannot hide in saturation)
+  const x = q8Values(o.d, o.n * o.c * o.image, o.mid ? 'safe' : o.extreme ? 'extreme' : 'full');
+  const mid = o.d === 'u8' ? 130 : 0;
+  const xz = o.mid ? mid : pick([qmin(o.d), qmax(o.d), ri(qmin(o.d), qmax(o.d))]);
+  const yz = o.mid ? mid : pick([qmin(o.d), qmax(o.d), ri(qmin(o.d), qmax(o.d))]);
+  const scale = Math.fround(o.mid ? 1 / o.image : pick([1 / o.image, 0.37 / o.image, 2.5 / o.image, 3e-3, 40 / o.image]));
+  const y = o.d === 'u8' ? new Uint8Array(o.n * o.c) : new Int8Array(o.n * o.c);
+  if (o.cl) globalPoolInt(x, o.n * o.c, o.image, (p) => Math.floor(p / o.c) * o.image * o.c + (p % o.c), o.c, xz, scale, yz, o.d, y, (p) => p);
+  else globalPoolInt(x, o.n * o.c, o.image, (p) => p * o.image, 1, xz, scale, yz, o.d, y, (p) => p);
+  const decls = cArr(o.d === 'i8' ? 'int8_t' : 'uint8_t', `x${id}`, x);
+  const args = `${o.n}, ${o.c}, ${o.image}, ${o.cl ? 1 : 0}, ${xz}, ${scale.toExponential(9)}f, ${yz}`;
+  const body = `run_pool(${id}, ${o.n * o.c}, qcc_qlinear_global_average_pool_${o.d}_avx2(x${id}, (void *)ya, ${args}), qcc_qlinear_global_average_pool_${o.d}(x${id}, (void *)yg, ${args}));`;
+  cases.push({ label: `qgap #${id} ${o.d} n${o.n} c${o.c} image${o.image} ${o.cl ? 'nhwc' : 'nchw'}`, decls, body, want: Array.from(y), expectAvx2Equal: true });
+}
+
 // ---- the cases ------------------------------------------------------------------------------------------
 const dts: [Q8, Q8, Q8][] = [['u8', 'i8', 'u8'], ['i8', 'i8', 'i8'], ['u8', 'u8', 'u8'], ['i8', 'u8', 'u8'], ['u8', 'i8', 'i8']];
 for (const [xd, wd, yd] of dts) {
@@ -192,6 +211,13 @@ for (const [xd, wd, yd] of dts) {
   const dc = ri(1, 5);
   convCase({ c: dc, m: dc, group: dc, h: ri(4, 9), w: pick([45, 56, 61]), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, dw: true, label: 'depthwise-wide' });
 }
+// Pooling: global average (NCHW and channels last, channel counts around 32, images around 32 / 128 pixels).
+for (const d of ['u8', 'i8'] as const) {
+  for (const [c, image] of [[1, 1], [5, 49], [31, 33], [32, 7], [33, 200], [70, 31], [64, 300], [3, 1000], [40, 1000], [32, 520]] as const) {
+    for (const cl of [false, true]) gapCase({ n: pick([1, 2]), c, image, cl, d, extreme: R() < 0.5 });
+    if (image >= 200) for (const cl of [false, true]) gapCase({ n: 1, c, image, cl, d, extreme: false, mid: true });
+  }
+}
 // Saturation is visible: u8 x s8 forced onto weights whose pairs can saturate (w = 127 or -128 in pairs).
 const SAT_CONV = caseNo;
 convCase({ c: 8, m: 4, h: 6, w: 6, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd: 'u8', wd: 'i8', yd: 'u8', wmode: 'extreme', forceFamily: 'u8s8', label: 'forced-saturating', wzpZero: true });
@@ -214,7 +240,8 @@ for (const [xd, wd, yd] of dts) {
 const DRIVER_HEAD = (vnni: boolean) => `#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "x86-avx2/qcc_qpacked_avx2.h"${vnni ? '\n#include "x86-avx512vnni/qcc_qpacked_vnni.h"' : ''}
+#include "x86-avx2/qcc_qpacked_avx2.h"
+#include "x86-avx2/qcc_pool_avx2.h"${vnni ? '\n#include "x86-avx512vnni/qcc_qpacked_vnni.h"' : ''}
 static FILE *out_a, *out_g;
 static void emit(size_t n, const uint8_t *ya, const uint8_t *yg) { fwrite(ya, 1, n, out_a); fwrite(yg, 1, n, out_g); }
 static uint8_t *scratch_of(size_t bytes) { uint8_t *s = (uint8_t *)aligned_alloc(32, (bytes + 64 + 31) / 32 * 32); memset(s, 0xA5, bytes + 64); return s; }
@@ -224,6 +251,12 @@ static uint8_t *scratch_of(size_t bytes) { uint8_t *s = (uint8_t *)aligned_alloc
   fa(p, x, w, b, s, ya, sa); fg(p, x, w, b, s, yg, sg); \\
   if (ya[nout] != 0x5A || yg[nout] != 0x5A) { fprintf(stderr, "case %d wrote past its output\\n", id); exit(3); } \\
   emit(nout, ya, yg); free(ya); free(yg); free(sa); free(sg); } while (0)
+#define run_pool(id, nout, CALL_A, CALL_G) do { \\
+  uint8_t *ya = (uint8_t *)malloc((nout) + 1), *yg = (uint8_t *)malloc((nout) + 1); \\
+  ya[nout] = 0x5A; yg[nout] = 0x5A; \\
+  CALL_A; CALL_G; \\
+  if (ya[nout] != 0x5A || yg[nout] != 0x5A) { fprintf(stderr, "case %d wrote past its output\\n", id); exit(3); } \\
+  emit(nout, ya, yg); free(ya); free(yg); } while (0)
 #define run_mm(id, nout, sbytes, p, off, x, w, b, s, fa, fg) do { \\
   uint8_t *ya = (uint8_t *)malloc((nout) + 1), *yg = (uint8_t *)malloc((nout) + 1), *sa = scratch_of(sbytes), *sg = scratch_of(sbytes); \\
   ya[nout] = 0x5A; yg[nout] = 0x5A; \\
