@@ -17,6 +17,7 @@ import { requantizeF32 } from '../../compiler/numerics/requant.ts';
 import { qconvAccumulate, type QConvGeometry } from '../../compiler/ops/qgeometry.ts';
 import { outputSpatial } from '../../compiler/ops/conv-geometry.ts';
 import { globalPoolInt } from '../../compiler/ops/contrib-pool.ts';
+import { maxPool, type PoolGeom } from '../../compiler/ops/nn-pool.ts';
 import { rng } from '../../compiler/ops/nn-test-util.ts';
 import {
   convGemmScratch, depthwiseScratch, effectiveCols, fitsS8, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
@@ -174,6 +175,25 @@ function gapCase(o: { n: number; c: number; image: number; cl: boolean; d: Q8; e
   cases.push({ label: `qgap #${id} ${o.d} n${o.n} c${o.c} image${o.image} ${o.cl ? 'nhwc' : 'nchw'}`, decls, body, want: Array.from(y), expectAvx2Equal: true });
 }
 
+/** MaxPool u8/i8: qcc_max_pool_<d>_avx2 == qcc_max_pool_<d> == the interpreter's maxPool. */
+function maxPoolCase(o: { n: number; c: number; h: number; w: number; k: [number, number]; s: [number, number]; p: [number, number, number, number]; d: Q8; dil?: [number, number] }): void {
+  const id = caseNo++;
+  const dil = o.dil ?? [1, 1];
+  const [oh, ow] = outputSpatial([o.h, o.w], o.p, { kernel: o.k, strides: o.s, dilations: dil });
+  const g: PoolGeom = {
+    rank: 2, n: o.n, c: o.c, inSp: [1, o.h, o.w], outSp: [1, oh, ow], kernel: [1, o.k[0], o.k[1]], strides: [1, o.s[0], o.s[1]],
+    dilations: [1, dil[0], dil[1]], padBegin: [0, o.p[0], o.p[1]], padEnd: [0, o.p[2], o.p[3]], countIncludePad: false,
+  };
+  const x = q8Values(o.d, o.n * o.c * o.h * o.w, pick(['full', 'extreme'] as const));
+  const y = o.d === 'u8' ? new Uint8Array(o.n * o.c * oh * ow) : new Int8Array(o.n * o.c * oh * ow);
+  maxPool(g, qmin(o.d), o.d === 'u8' ? Uint8Array.from(x) : Int8Array.from(x), y);
+  const t = (v: readonly number[]) => `{${v.join(', ')}}`;
+  const decls = `${cArr(o.d === 'i8' ? 'int8_t' : 'uint8_t', `x${id}`, x)}\n` +
+    `static const qcc_pool_params p${id} = {${o.n}, ${o.c}, ${[g.inSp, g.outSp, g.kernel, g.strides, g.dilations, g.padBegin, g.padEnd].map(t).join(', ')}, 0};`;
+  const body = `run_pool(${id}, ${y.length}, qcc_max_pool_${o.d}_avx2(&p${id}, x${id}, (void *)ya), qcc_max_pool_${o.d}(&p${id}, x${id}, (void *)yg));`;
+  cases.push({ label: `maxpool #${id} ${o.d} n${o.n} c${o.c} ${o.h}x${o.w} k${o.k} s${o.s} p${o.p} d${dil}`, decls, body, want: Array.from(y), expectAvx2Equal: true });
+}
+
 // ---- the cases ------------------------------------------------------------------------------------------
 const dts: [Q8, Q8, Q8][] = [['u8', 'i8', 'u8'], ['i8', 'i8', 'i8'], ['u8', 'u8', 'u8'], ['i8', 'u8', 'u8'], ['u8', 'i8', 'i8']];
 for (const [xd, wd, yd] of dts) {
@@ -211,12 +231,24 @@ for (const [xd, wd, yd] of dts) {
   const dc = ri(1, 5);
   convCase({ c: dc, m: dc, group: dc, h: ri(4, 9), w: pick([45, 56, 61]), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, dw: true, label: 'depthwise-wide' });
 }
-// Pooling: global average (NCHW and channels last, channel counts around 32, images around 32 / 128 pixels).
+// Pooling: global average (NCHW and channels last, channel counts around 32, images around 32 / 128 pixels)
+// and 2-D max pool (stride 1 / 2, widths around the 16/32-output vectors, borders, padding on every side).
 for (const d of ['u8', 'i8'] as const) {
   for (const [c, image] of [[1, 1], [5, 49], [31, 33], [32, 7], [33, 200], [70, 31], [64, 300], [3, 1000], [40, 1000], [32, 520]] as const) {
     for (const cl of [false, true]) gapCase({ n: pick([1, 2]), c, image, cl, d, extreme: R() < 0.5 });
     if (image >= 200) for (const cl of [false, true]) gapCase({ n: 1, c, image, cl, d, extreme: false, mid: true });
   }
+  for (const s of [1, 2]) {
+    for (const w of [5, 16, 17, 31, 33, 47, 64, 67, 112, 130]) {
+      const k = pick([2, 3, 3, 5]);
+      const pw = ri(0, k - 1), ph = ri(0, k - 1);
+      maxPoolCase({ n: pick([1, 2]), c: ri(1, 3), h: ri(k, 9), w: Math.max(w, k), k: [pick([k, 1, 3]), k], s: [pick([1, 2]), s], p: [ph, pw, ri(0, ph), ri(0, pw)], d });
+    }
+  }
+  // the generic fallbacks: dilation, stride 3, 1-D-like windows
+  maxPoolCase({ n: 1, c: 2, h: 9, w: 40, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], d, dil: [2, 2] });
+  maxPoolCase({ n: 1, c: 2, h: 9, w: 70, k: [3, 3], s: [3, 3], p: [0, 1, 0, 1], d });
+  maxPoolCase({ n: 1, c: 1, h: 112, w: 112, k: [3, 3], s: [2, 2], p: [1, 1, 1, 1], d });
 }
 // Saturation is visible: u8 x s8 forced onto weights whose pairs can saturate (w = 127 or -128 in pairs).
 const SAT_CONV = caseNo;

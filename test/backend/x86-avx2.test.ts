@@ -210,6 +210,36 @@ describe('target x86-avx2', () => {
     }
   });
 
+  function poolModel(o: { d: Q8; c: number; hw: [number, number]; k: number; s: number; pad: number; cl: boolean; xzp: number; yzp: number }): Graph {
+    const desc: ModelDesc = {
+      opsets: [{ domain: '', version: 13 }, { domain: 'com.microsoft', version: 1 }],
+      inputs: [{ name: 'x', dtype: o.d, shape: [1, o.c, ...o.hw] }, { name: 'xt', dtype: o.d, shape: [2, ...o.hw, o.c] }],
+      outputs: [{ name: 'm' }, { name: 'g' }, { name: 'gt' }],
+      initializers: [
+        { name: 'xs', tensor: f32([], [0.05]) }, { name: 'xz', tensor: q(o.d, [], [o.xzp]) },
+        { name: 'ys', tensor: f32([], [0.04]) }, { name: 'yz', tensor: q(o.d, [], [o.yzp]) },
+      ],
+      nodes: [
+        { op: 'MaxPool', inputs: ['x'], outputs: ['m'], attrs: { kernel_shape: { ints: [o.k, o.k] }, strides: { ints: [o.s, o.s] }, pads: { ints: [o.pad, o.pad, o.pad, o.pad] } } },
+        { op: 'QLinearGlobalAveragePool', domain: 'com.microsoft', inputs: ['m', 'xs', 'xz', 'ys', 'yz'], outputs: ['g'], attrs: { channels_last: { i: 0 } } },
+        { op: 'QLinearGlobalAveragePool', domain: 'com.microsoft', inputs: ['xt', 'xs', 'xz', 'ys', 'yz'], outputs: ['gt'], attrs: { channels_last: { i: 1 } } },
+      ],
+    };
+    return loadOnnxBytes(encodeModel(desc));
+  }
+
+  it('MaxPool u8/i8 and QLinearGlobalAveragePool (NCHW, channels last) take the AVX2 pooling kernels, == interpreter', () => {
+    for (const d of ['u8', 'i8'] as const) {
+      for (const [c, hw, k, s, pad] of [[3, [9, 70], 3, 2, 1], [40, [7, 37], 3, 1, 1], [33, [112, 112], 3, 2, 1], [5, [6, 18], 2, 2, 0]] as const) {
+        const g = poolModel({ d, c, hw: [hw[0], hw[1]], k, s, pad, cl: false, xzp: pick([lo(d), hi(d), 0]), yzp: pick([lo(d), hi(d), 0]) });
+        const feeds = new Map(g.inputs.map((v) => [v.name, q(d, v.type.shape, Array.from({ length: nOf(v.type.shape) }, () => pick([lo(d), hi(d), ri(lo(d), hi(d))])))] as const));
+        const src = checkAvx2(`pool_${d}_${c}_${hw.join('x')}_k${k}s${s}`, g, feeds);
+        expect(src).toContain(`qcc_max_pool_${d}_avx2(`);
+        expect(src).toContain(`qcc_qlinear_global_average_pool_${d}_avx2(`);
+      }
+    }
+  });
+
   it('a CPU without AVX2 gets the error code, not a crash', () => {
     const g = convModel({ ...layers[0]!, x: 'u8', w: 'i8', y: 'u8', mode: 'safe', xzp: 0, yzp: 0 });
     const feeds = extremeInput(g, 'u8');
