@@ -28,14 +28,14 @@ export interface ArmGemmIsa {
   /** Stride-1 2-D convs with more than one tap go to the implicit-GEMM kernel (implicitEligible). */
   readonly implicitConv: boolean;
   /**
-   * First layers (firstLayerEligible) go to the direct kernel qcc_qlinear_conv_first_s8_neon. Not on dotprod,
-   * whose im2col GEMM executes fewer instructions on them (BENCHMARKS.md, arm section: 0.44 vs 0.59 per MAC).
+   * First layers (firstLayerEligible) go to the direct kernel qcc_qlinear_conv_first_s8_neon (plain NEON on
+   * both ISAs: 0.41 instructions per MAC, below dotprod's im2col GEMM, 0.44; BENCHMARKS.md, arm section).
    */
   readonly firstDirect: boolean;
 }
 
 export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qgemm_neon.h', mr: 4, nr: 4, group: 16, w1: 2, gemvInterleaved: false, implicitConv: false, firstDirect: true };
-export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4, w1: 4, gemvInterleaved: true, implicitConv: true, firstDirect: false };
+export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4, w1: 4, gemvInterleaved: true, implicitConv: true, firstDirect: true };
 const DW_HEADER = 'arm-neon/qcc_qdwconv_neon.h';
 const FIRST_HEADER = 'arm-neon/qcc_qfirstconv_neon.h';
 /** Pixels per im2col tile: QCC_QG_TP in qcc_qgemm_common_neon.h. */
@@ -83,11 +83,11 @@ interface ConvImplicitPlan {
   scale: Float32Array;
   pair: boolean;
 }
-/** Direct first-layer kernel (firstLayerEligible): weights [m][c][ky][kx] as folded. */
+/** Direct first-layer kernel (firstLayerEligible): weights [m][32] int16, [c][ky][kx] as folded, zero padded. */
 interface ConvFirstPlan {
   kind: 'first';
   g: QConvGeometry;
-  weights: Int8Array;
+  weights: Int16Array;
   rowc: Int32Array;
   scale: Float32Array;
   pair: boolean;
@@ -128,7 +128,10 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
     return { kind: 'depthwise', g, weights: folded.values, rowc, scale, pair, ...common };
   }
   if (isa.firstDirect && firstLayerEligible(g) && folded.rowz.every((z) => z === 0)) {
-    return { kind: 'first', g, weights: folded.values, rowc, scale, pair, ...common };
+    const K = 9 * g.c;
+    const w16 = new Int16Array(g.m * 32);
+    for (let m = 0; m < g.m; m++) w16.set(folded.values.subarray(m * K, (m + 1) * K), m * 32);
+    return { kind: 'first', g, weights: w16, rowc, scale, pair, ...common };
   }
   if (isa.implicitConv && implicitEligible(g) && folded.rowz.every((z) => z === 0)) {
     const { packed, rowc: rowcP, scale: scaleP } = implicitConvWeights(g, folded, rowc, scale);
@@ -153,7 +156,7 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
 }
 
 /**
- * First layers for the direct kernel qcc_qlinear_conv_first_s8_neon (arm-neon; ArmGemmIsa.firstDirect): one group of 1 to 3 input
+ * First layers for the direct kernel qcc_qlinear_conv_first_s8_neon (both ISAs, ArmGemmIsa.firstDirect): one group of 1 to 3 input
  * channels, 2-D 3x3 window, stride 2 along W (any along H), no dilation.
  */
 export function firstLayerEligible(g: QConvGeometry): boolean {
@@ -205,8 +208,10 @@ function convScratch(plan: ConvPlan, isa: ArmGemmIsa): number {
     return Math.ceil(g.cPerGroup / 4) * (g.outSp[1] + g.kernel[1] - 1) * wp * 4;
   }
   if (plan.kind === 'first') {
-    const wp = Math.ceil(g.outSp[2] / 16) * 16 * g.strides[2] + g.kernel[2] + 32;
-    return g.c * 3 * wp;
+    // qcc_qfirst scratch: the staging row (WP bytes, rounded to 16), then C * 3 even/odd int16 rows of R + 16.
+    const r = Math.ceil(g.outSp[2] / 16) * 16;
+    const wp = r * g.strides[2] + g.kernel[2] + 32;
+    return roundUp(wp, 16) + g.c * 6 * (r + 16) * 2;
   }
   if (plan.kind === 'depthwise') {
     const wp = Math.ceil(g.outSp[2] / 16) * 16 * g.strides[2] + g.kernel[2] + 32;
@@ -353,9 +358,9 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
           `qcc_qlinear_dwconv_s8_neon(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${tail}, (int8_t *)${ctx.scratch()});`;
       }
       if (p.kind === 'first') {
-        const w = ctx.constArray('qconv_first_weights', 'i8', p.weights);
+        const w = ctx.constArray('qconv_first_weights', 'i16', p.weights);
         return `${header(node, ctx, `first layer ${p.g.c} -> ${p.g.m} 3x3, direct neon`)}\n` +
-          `qcc_qlinear_conv_first_s8_neon(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${tail}, (int8_t *)${ctx.scratch()});`;
+          `qcc_qlinear_conv_first_s8_neon(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}, (int8_t *)${ctx.scratch()});`;
       }
       if (p.kind === 'implicit') {
         const w = ctx.constArray('qconv_packed_weights', 'i8', p.packed);
