@@ -4,8 +4,11 @@
  * requant scales, a requant scheme other than fp32), uses the generic emitters. The plan (which kernel, which family) is a pure function of the
  * node, computed again by runtime(), scratchBytes() and emit().
  */
+import { broadcastStrides } from '../../compiler/ir/broadcast.ts';
 import type { Node } from '../../compiler/ir/graph.ts';
+import { qgemmBZps, qgemmGeom, qgemmScales } from '../../compiler/ops/contrib-qgemm.ts';
 import { attrString, inConst } from '../../compiler/ops/op-def.ts';
+import { zpOf } from '../../compiler/ops/contrib-util.ts';
 import { qvecValues } from '../../compiler/ops/qgeometry.ts';
 import type { QConvGeometry } from '../../compiler/ops/qgeometry.ts';
 import { qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMulScales } from '../../compiler/ops/qlinear.ts';
@@ -196,7 +199,74 @@ const qlinearMatMul = (isa: IsaOptions): CEmitter => ({
   },
 });
 
-export const X86_AVX2_EMITTERS: CEmitter[] = [qlinearConv(ISA_AVX2), qlinearMatMul(ISA_AVX2), ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2, ...POOL_AVX2];
+type QGemmPlan =
+  | { kind: 'generic' }
+  | { kind: 'packed'; family: PackedFamily; kpad: number; bEff: Int32Array; scales: Float32Array; cBias: Int32Array };
+
+/**
+ * The QGemm kernel this node gets: the packed matmul tiles when the output is 8-bit, A is not transposed,
+ * B is a constant (transB is undone at pack time) and C is absent or a constant that does not vary along M
+ * (folded into the per-column bias, wrapping like the int32 accumulator). Everything else: the generic kernel.
+ */
+export function planQgemm(node: Node, isa: IsaOptions = ISA_AVX2): QGemmPlan {
+  const g = qgemmGeom(node);
+  const [, , , b, , , c, , yz] = node.inputs;
+  if (!yz || g.transA || !b?.const || g.m * g.n === 0) return { kind: 'generic' };
+  // C varies along M only when it is 2-D with more than one row
+  if (c && (!c.const || (c.type.shape.length === 2 && c.type.shape[0]! > 1))) return { kind: 'generic' };
+  const scales = qgemmScales(node, g, inConst(node, 1, 'a_scale'), inConst(node, 4, 'b_scale'), inConst(node, 7, 'y_scale'));
+  if (!finite(scales)) return { kind: 'generic' };
+  const raw = intValues(b.const);
+  const bKN = g.transB ? Int32Array.from({ length: g.k * g.n }, (_, i) => raw[(i % g.n) * g.k + Math.floor(i / g.n)]!) : raw;
+  const bzV = node.inputs[5];
+  const bEff = effectiveCols(bKN, qgemmBZps(g, bzV?.const ?? null), g.k, g.n);
+  const cBias = new Int32Array(g.n);
+  if (c) {
+    const csn = broadcastStrides(c.type.shape, [g.m, g.n])[1]!;
+    const cd = c.const!.data as Int32Array;
+    for (let j = 0; j < g.n; j++) cBias[j] = cd[j * csn]!;
+  }
+  const family = chooseFamily(isa, transpose(bEff, g.k, g.n), g.n, g.k);
+  return { kind: 'packed', family, kpad: roundUp(g.k, kGroup(family)), bEff, scales, cBias };
+}
+
+const qgemm = (isa: IsaOptions): CEmitter => ({
+  kind: 'qgemm',
+  runtime(node) {
+    const p = planQgemm(node, isa);
+    if (p.kind === 'generic') return generic('qgemm').runtime(node);
+    return gemmSuffix(isa, p.family) === 'vnni' ? [AVX2_RUNTIME, VNNI_RUNTIME] : [AVX2_RUNTIME];
+  },
+  scratchBytes(node) {
+    const p = planQgemm(node, isa);
+    if (p.kind === 'generic') return generic('qgemm').scratchBytes?.(node) ?? 0;
+    return qgemmGeom(node).m * p.kpad * (p.family === 'u8s8' ? 1 : 2);
+  },
+  emit(node, ctx) {
+    const p = planQgemm(node, isa);
+    if (p.kind === 'generic') return generic('qgemm').emit(node, ctx);
+    const g = qgemmGeom(node);
+    const a = node.inputs[0]!;
+    const aSigned = signedOf(a.type.dtype);
+    const azp = zpOf(inConst(node, 2, 'a_zero_point'));
+    const yzp = zpOf(inConst(node, 8, 'y_zero_point'));
+    const azpU = p.family === 'u8s8' ? azp + (aSigned ? 128 : 0) : 0;
+    const packed = packMatmulB(p.family, p.bEff, g.k, g.n, p.scales, azpU);
+    const bias = Int32Array.from(packed.bias, (v, j) => (j < g.n ? (v + p.cBias[j]!) | 0 : v));
+    const w = ctx.constArray('qpgemm_b', p.family === 'u8s8' ? 'i8' : 'i16', packed.weights);
+    const bb = ctx.constArray('qpgemm_bias', 'i32', bias);
+    const s = ctx.constArray('qpgemm_scale', 'f32', packed.scale);
+    const aOff = ctx.constArray('qpgemm_a_off', 'i32', [0]);
+    const f = [1, g.m, g.k, g.n, packed.kpad, packed.npanels, aSigned, azp, signedOf(node.outputs[0]!.type.dtype), yzp];
+    const prm = ctx.constDecl('qpgemm_params', 'qcc_qpmm_params', `{${f.join(', ')}}`);
+    const why = p.family === 's16' ? `s16 pairs (${isa.vnni ? '' : 'u8 x s8 could saturate or '}b - b_zp exceeds s8)` :
+      isa.vnni ? 'u8 x s8 quads (vpdpbusd: no 16-bit intermediate)' : 'u8 x s8 (no weight pair can saturate)';
+    return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)}: packed B${g.transB ? ' (transB undone at pack time)' : ''}${node.inputs[6] ? ', C in the bias' : ''}, ${why} */\n` +
+      `qcc_qpmatmul_${p.family}_${gemmSuffix(isa, p.family)}(&${prm}, ${aOff}, ${ctx.ref(a)}, ${w}, ${bb}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+  },
+});
+
+export const X86_AVX2_EMITTERS: CEmitter[] = [qlinearConv(ISA_AVX2), qlinearMatMul(ISA_AVX2), ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2, ...POOL_AVX2, qgemm(ISA_AVX2)];
 /** x86-avx512vnni: the same kernels, with the VNNI u8 x s8 GEMM tiles (any s8 weights take the u8s8 family). */
-export const X86_VNNI_EMITTERS: CEmitter[] = [qlinearConv(ISA_VNNI), qlinearMatMul(ISA_VNNI), ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2, ...POOL_AVX2];
+export const X86_VNNI_EMITTERS: CEmitter[] = [qlinearConv(ISA_VNNI), qlinearMatMul(ISA_VNNI), ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2, ...POOL_AVX2, qgemm(ISA_VNNI)];
 export { MR };

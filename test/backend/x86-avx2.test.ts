@@ -240,6 +240,64 @@ describe('target x86-avx2', () => {
     }
   });
 
+  function qgemmModel(o: { a: Q8; b: Q8; m: number; k: number; n: number; mode: 'sat' | 'safe' | 'mixed'; transA?: boolean; transB: boolean; c: 'none' | 'n' | 'scalar' | '1n' | 'mn'; perCol: boolean; alpha: number; floatOut?: boolean }): Graph {
+    const bz = o.b === 'i8' ? 0 : 128;
+    const bShape = o.transB ? [o.n, o.k] : [o.k, o.n];
+    const cShape = { none: [], n: [o.n], scalar: [], '1n': [1, o.n], mn: [o.m, o.n] }[o.c];
+    const initializers = [
+      { name: 'as', tensor: f32([], [0.03]) }, { name: 'az', tensor: q(o.a, [], [pick([lo(o.a), hi(o.a), 3])]) },
+      // weights generated row-major [n][k] (saturating pairs run along k), stored as B or B^T
+      { name: 'b', tensor: q(o.b, bShape, ((w) => (o.transB ? w : w.map((_, i) => w[(i % o.n) * o.k + Math.floor(i / o.n)]!)))(weights(o.b, o.k * o.n, o.mode))) },
+      { name: 'bs', tensor: o.perCol ? f32([o.n], Array.from({ length: o.n }, () => 0.001 * ri(1, 9))) : f32([], [0.004]) },
+      { name: 'bz', tensor: o.perCol ? q(o.b, [o.n], Array.from({ length: o.n }, () => (o.mode === 'mixed' ? pick([bz, bz + 3]) : bz))) : q(o.b, [], [bz]) },
+      { name: 'c', tensor: q('i32', cShape, Array.from({ length: nOf(cShape) }, () => pick([ri(-30000, 30000), 2147483647, -2147483648]))) },
+      { name: 'ys', tensor: f32([], [pick([0.5, 4, 16])]) }, { name: 'yz', tensor: q(o.a, [], [pick([lo(o.a), hi(o.a), 0])]) },
+    ];
+    const desc: ModelDesc = {
+      opsets: [{ domain: '', version: 13 }, { domain: 'com.microsoft', version: 1 }],
+      inputs: [{ name: 'a', dtype: o.a, shape: o.transA ? [o.k, o.m] : [o.m, o.k] }],
+      outputs: [{ name: 'y' }],
+      initializers: o.c === 'none' ? initializers.filter((i) => i.name !== 'c') : initializers,
+      nodes: [{
+        op: 'QGemm', domain: 'com.microsoft', outputs: ['y'],
+        inputs: ['a', 'as', 'az', 'b', 'bs', 'bz', o.c === 'none' ? '' : 'c', ...(o.floatOut ? [] : ['ys', 'yz'])],
+        attrs: { alpha: { f: o.alpha }, transA: { i: o.transA ? 1 : 0 }, transB: { i: o.transB ? 1 : 0 } },
+      }],
+    };
+    return loadOnnxBytes(encodeModel(desc));
+  }
+
+  it('QGemm (u8/i8 x u8/i8, transB, C per column / scalar / none, per-column scales, alpha) on the packed tiles, == interpreter', () => {
+    const pairs: [Q8, Q8][] = [['u8', 'i8'], ['u8', 'u8'], ['i8', 'i8'], ['i8', 'u8']];
+    for (const [a, b] of pairs) {
+      for (const mode of ['sat', 'safe', 'mixed'] as const) {
+        for (const [m, k, n] of [[1, 67, 35], [6, 130, 17], [3, 8, 49]] as const) {
+          const transB = R() < 0.5;
+          const c = pick(['none', 'n', 'scalar', '1n'] as const);
+          const g = qgemmModel({ a, b, m, k, n, mode, transB, c, perCol: R() < 0.5, alpha: pick([1, 0.75]) });
+          const label = `qgemm_${a}${b}_${mode}_${m}x${k}x${n}_t${transB ? 1 : 0}_${c}`;
+          const src = checkAvx2(label, g, extremeInput(g, a), ['gcc', 'clang']);
+          if (mode === 'sat') expect(src.match(/qcc_q[a-z0-9_]+\(/g)?.join(' '), label).toContain('qcc_qpmatmul_s16_avx2(');
+          if (mode === 'safe') expect(src, label).toContain('qcc_qpmatmul_u8s8_avx2(');
+          expect(src).not.toContain('qcc_qgemm_');
+        }
+      }
+    }
+    if (hostHasVnni) {
+      for (const [a, b] of pairs) {
+        const g = qgemmModel({ a, b, m: 4, k: 45, n: 37, mode: 'mixed', transB: true, c: 'n', perCol: true, alpha: 1 });
+        const src = checkAvx2(`qgemm_vnni_${a}${b}`, g, extremeInput(g, a), ['gcc'], 'x86-avx512vnni');
+        expect(src).toMatch(/qcc_qpmatmul_(u8s8_vnni|s16_avx2)\(/);
+      }
+    }
+    // C varying along M, transposed A and float output keep the generic kernel (and still equal the interpreter)
+    for (const o of [{ c: 'mn' as const }, { c: 'n' as const, transA: true }, { c: 'none' as const, floatOut: true }]) {
+      const g = qgemmModel({ a: 'u8', b: 'i8', m: 5, k: 19, n: 11, mode: 'mixed', transB: true, perCol: true, alpha: 1, ...o });
+      const src = checkAvx2(`qgemm_generic_${o.c}`, g, extremeInput(g, 'u8'), ['gcc']);
+      expect(src).toContain('qcc_qgemm_u8i8_');
+    }
+  });
+
   it('a CPU without AVX2 gets the error code, not a crash', () => {
     const g = convModel({ ...layers[0]!, x: 'u8', w: 'i8', y: 'u8', mode: 'safe', xzp: 0, yzp: 0 });
     const feeds = extremeInput(g, 'u8');
