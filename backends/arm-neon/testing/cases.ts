@@ -6,21 +6,13 @@
 import type { Graph } from '../../../compiler/ir/graph.ts';
 import { Tensor } from '../../../compiler/ir/tensor.ts';
 import { buildOne } from '../../../compiler/ops/q-test-util.ts';
+import { mulberry32 } from '../../../test/util/prng.ts';
 
 export type Q8 = 'u8' | 'i8';
 const RANGE: Record<Q8, [number, number]> = { u8: [0, 255], i8: [-128, 127] };
 
-/** mulberry32: small, seeded, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The tests' shared mulberry32 (same sequence as before it moved to test/util/prng.ts). */
+export const prng = mulberry32;
 
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 
