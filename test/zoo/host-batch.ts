@@ -13,6 +13,7 @@ import { envSanitizeCflags } from '../../backends/run.ts';
 import { getTarget } from '../../backends/target.ts';
 import { DTYPES } from '../../compiler/ir/dtype.ts';
 import { Tensor, shapeSize } from '../../compiler/ir/tensor.ts';
+import { renderBatchMain } from '../util/batch-main.ts';
 
 function run(cmd: string, args: string[], cwd: string): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -66,54 +67,15 @@ export async function runHostBatch(dir: string, target: string, cases: readonly 
   });
   if (failures.length) throw new Error(`compiling for ${target} failed:\n${failures.join('\n')}`);
 
-  const arena = Math.max(16, ...cases.map((c) => c.model.arenaBytes));
-  let inBytes = 0;
-  let outBytes = 0;
-  const body: string[] = [];
-  const protos: string[] = [];
-  for (const c of cases) {
-    const m = c.model;
-    protos.push(`int ${m.name}_run_v(const void *const *inputs, void *const *outputs, void *arena);`);
-    for (const ins of c.runs) {
-      const ip = ins.map((x) => {
-        const s = `qcc_in + ${inBytes}u`;
-        inBytes += x.bytes().length;
-        return s;
-      });
-      const op = m.outputs.map((o) => {
-        const s = `qcc_out + ${outBytes}u`;
-        outBytes += shapeSize(o.type.shape) * DTYPES[o.type.dtype].bytes;
-        return s;
-      });
-      body.push(`  {
-    const void *ins[] = {${ip.length ? ip.join(', ') : 'NULL'}};
-    void *outs[] = {${op.length ? op.join(', ') : 'NULL'}};
-    int rc = ${m.name}_run_v(ins, outs, qcc_arena);
-    if (rc != 0) { fprintf(stderr, "model ${m.name}: run returned %d\\n", rc); return 10; }
-  }`);
-    }
-  }
-  const main = `#include <stdio.h>
-#include <stddef.h>
-${protos.join('\n')}
-
-static unsigned char qcc_arena[${arena}u] __attribute__((aligned(64)));
-static unsigned char qcc_in[${Math.max(1, inBytes)}u];
-static unsigned char qcc_out[${Math.max(1, outBytes)}u];
-
-int main(int argc, char **argv) {
-  FILE *f;
-  if (argc != 3) return 2;
-  f = fopen(argv[1], "rb");
-  if (!f || fread(qcc_in, 1u, ${inBytes}u, f) != ${inBytes}u) return 3;
-  fclose(f);
-${body.join('\n')}
-  f = fopen(argv[2], "wb");
-  if (!f || fwrite(qcc_out, 1u, ${outBytes}u, f) != ${outBytes}u) return 3;
-  fclose(f);
-  return 0;
-}
-`;
+  const protos = cases.map((c) => `int ${c.model.name}_run_v(const void *const *inputs, void *const *outputs, void *arena);`);
+  const calls = cases.flatMap((c) =>
+    c.runs.map((ins) => ({
+      name: c.model.name,
+      inputBytes: ins.map((x) => x.bytes().length),
+      outputBytes: c.model.outputs.map((o) => shapeSize(o.type.shape) * DTYPES[o.type.dtype].bytes),
+    })),
+  );
+  const { source: main, inBytes } = renderBatchMain(protos.join('\n'), calls, Math.max(...cases.map((c) => c.model.arenaBytes)));
   writeFileSync(join(dir, 'batch_main.c'), main);
   const objs = cases.map((c) => join(c.model.name, `${c.model.name}.o`));
   const link = await run(compiler, [...flags, '-o', 'batch_main', 'batch_main.c', ...objs, ...tc.ldflags], dir);

@@ -15,6 +15,7 @@ import type { Graph } from '../../../compiler/ir/graph.ts';
 import { Tensor, shapeSize } from '../../../compiler/ir/tensor.ts';
 import { STRICT_CFLAGS } from '../../target.ts';
 import { ARM_CC, ARM_QEMU } from '../target.ts';
+import { renderBatchMain } from '../../../test/util/batch-main.ts';
 
 /** Throws (so the calling test fails, never skips) when the cross compiler or qemu is missing. */
 export function requireArmTools(): void {
@@ -55,52 +56,13 @@ export function buildBatch(dir: string, march: string, cases: readonly BatchCase
     }
     includes.push(`#include "${m.name}.c"`);
   }
-  const arena = Math.max(16, ...models.map((m) => m.arenaBytes));
-  const inBytes = cases.reduce((s, c) => s + c.inputs.reduce((t, x) => t + x.bytes().length, 0), 0);
-  const outBytes = models.reduce((s, m) => s + m.outputs.reduce((t, o) => t + shapeSize(o.type.shape) * DTYPES[o.type.dtype].bytes, 0), 0);
-  const body: string[] = [];
-  let inOff = 0;
-  let outOff = 0;
-  models.forEach((m, i) => {
-    const ins = cases[i]!.inputs.map((x) => {
-      const s = `qcc_in + ${inOff}u`;
-      inOff += x.bytes().length;
-      return s;
-    });
-    const outs = m.outputs.map((o) => {
-      const s = `qcc_out + ${outOff}u`;
-      outOff += shapeSize(o.type.shape) * DTYPES[o.type.dtype].bytes;
-      return s;
-    });
-    body.push(`  {
-    const void *ins[] = {${ins.length ? ins.join(', ') : 'NULL'}};
-    void *outs[] = {${outs.length ? outs.join(', ') : 'NULL'}};
-    int rc = ${m.name}_run_v(ins, outs, qcc_arena);
-    if (rc != 0) { fprintf(stderr, "case ${m.name}: run returned %d\\n", rc); return 10 + rc; }
-  }`);
-  });
-  const main = `#include <stdio.h>
-#include <stdint.h>
-#include <string.h>
-${includes.join('\n')}
-
-static unsigned char qcc_arena[${arena}u] __attribute__((aligned(64)));
-static unsigned char qcc_in[${Math.max(1, inBytes)}u];
-static unsigned char qcc_out[${Math.max(1, outBytes)}u];
-
-int main(int argc, char **argv) {
-  FILE *f;
-  if (argc != 3) return 2;
-  f = fopen(argv[1], "rb");
-  if (!f || fread(qcc_in, 1u, ${inBytes}u, f) != ${inBytes}u) return 3;
-  fclose(f);
-${body.join('\n')}
-  f = fopen(argv[2], "wb");
-  if (!f || fwrite(qcc_out, 1u, ${outBytes}u, f) != ${outBytes}u) return 3;
-  fclose(f);
-  return 0;
-}
-`;
+  const outBytesOf = (m: CompiledModel) => m.outputs.map((o) => shapeSize(o.type.shape) * DTYPES[o.type.dtype].bytes);
+  const calls = models.map((m, i) => ({ name: m.name, inputBytes: cases[i]!.inputs.map((x) => x.bytes().length), outputBytes: outBytesOf(m) }));
+  const { source: main, inBytes } = renderBatchMain(
+    `#include <stdint.h>\n#include <string.h>\n${includes.join('\n')}`,
+    calls,
+    Math.max(...models.map((m) => m.arenaBytes)),
+  );
   writeFileSync(join(dir, 'batch_main.c'), main);
   const exe = join(dir, 'batch_main');
   const cc = spawnSync(ARM_CC, [...STRICT_CFLAGS, `-march=${march}`, '-static', '-I.', '-o', exe, 'batch_main.c'], { cwd: dir, encoding: 'utf8' });
