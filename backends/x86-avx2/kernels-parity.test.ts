@@ -230,6 +230,10 @@ for (const [xd, wd, yd] of dts) {
   convCase({ c: ri(9, 20), m: ri(5, 12), h: ri(6, 12), w: ri(20, 40), k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode, label: 'pointwise-blocks' });
   const dc = ri(1, 5);
   convCase({ c: dc, m: dc, group: dc, h: ri(4, 9), w: pick([45, 56, 61]), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, dw: true, label: 'depthwise-wide' });
+  // narrow planes (W < 16: the plane's scalar row tail), DS-CNN's 25x5 with 64 channels and 1..7 wide
+  convCase({ c: 64, m: 64, group: 64, h: 25, w: 5, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, dw: true, label: 'depthwise-narrow' });
+  const nc = ri(1, 5);
+  convCase({ c: nc, m: nc, group: nc, h: ri(3, 9), w: ri(1, 7), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, dw: true, label: 'depthwise-narrow' });
 }
 // Pooling: global average (NCHW and channels last, channel counts around 32, images around 32 / 128 pixels)
 // and 2-D max pool (stride 1 / 2, widths around the 16/32-output vectors, borders, padding on every side).

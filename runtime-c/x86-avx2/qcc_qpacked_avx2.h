@@ -365,7 +365,14 @@ static inline void qcc_qpconv_dw_plane_avx2_(const qcc_qpconv_params *p, const u
       const __m256i v = p->x_signed ? _mm256_cvtepi8_epi16(b) : _mm256_cvtepu8_epi16(b);
       _mm256_storeu_si256((__m256i *)(void *)(d + W - 16), _mm256_sub_epi16(v, zp));
     } else {
-      for (i = wv; i < W && p->pw + i < SW; i++) d[i] = qcc_qp_s16v_(xr[i], p->x_signed, p->xzp);
+      /* short rows (W < 16, e.g. 5-wide planes): fields hoisted and the sign test out of the loop, so it is a
+       * tight loop (it was most of this kernel's time on small planes) */
+      const int32_t end = W < SW - p->pw ? W : SW - p->pw, xz = p->xzp;
+      if (p->x_signed) {
+        for (i = wv; i < end; i++) d[i] = (int16_t)((int32_t)xr[i] - (int32_t)((xr[i] & 0x80u) << 1) - xz);
+      } else {
+        for (i = wv; i < end; i++) d[i] = (int16_t)((int32_t)xr[i] - xz);
+      }
     }
   }
 }
