@@ -45,27 +45,33 @@ static inline int32_t qcc_qlinear_mul_elem_(int32_t a, int32_t b, const qcc_qbin
   return qcc_qbin_finish_(v, p);
 }
 
+/* Advances the row odometer over the outer axes (all but the last) and the row offsets of a and b.
+ * Returns 0 after the last row. Shared by the generic kernel and its SIMD twins. */
+static inline int qcc_qbin_next_row_(const qcc_qbin_params *p, int32_t *idx, ptrdiff_t *oa, ptrdiff_t *ob) {
+  int32_t d;
+  for (d = p->rank - 2; d >= 0; d--) {
+    idx[d]++;
+    *oa += p->sa[d];
+    *ob += p->sb[d];
+    if (idx[d] < p->shape[d]) return 1;
+    *oa -= (ptrdiff_t)idx[d] * p->sa[d];
+    *ob -= (ptrdiff_t)idx[d] * p->sb[d];
+    idx[d] = 0;
+  }
+  return 0;
+}
+
 #define QCC_QBIN_DEF_(OP, SFX, T)                                                                  \
   static inline void qcc_qlinear_##OP##_##SFX(const qcc_qbin_params *p, const T *a, const T *b, T *y) { \
     int32_t idx[QCC_QBIN_MAX_RANK] = {0};                                                          \
     ptrdiff_t oa = 0, ob = 0;                                                                      \
     const int32_t last = p->rank - 1, n = p->shape[p->rank - 1];                                   \
     const ptrdiff_t la = p->sa[last], lb = p->sb[last];                                            \
-    int32_t d;                                                                                     \
     for (;;) {                                                                                     \
       int32_t i;                                                                                   \
       ptrdiff_t ja = oa, jb = ob;                                                                  \
       for (i = 0; i < n; i++, ja += la, jb += lb) *y++ = (T)qcc_qlinear_##OP##_elem_(a[ja], b[jb], p); \
-      for (d = last - 1; d >= 0; d--) {                                                            \
-        idx[d]++;                                                                                  \
-        oa += p->sa[d];                                                                            \
-        ob += p->sb[d];                                                                            \
-        if (idx[d] < p->shape[d]) break;                                                           \
-        oa -= (ptrdiff_t)idx[d] * p->sa[d];                                                        \
-        ob -= (ptrdiff_t)idx[d] * p->sb[d];                                                        \
-        idx[d] = 0;                                                                                \
-      }                                                                                            \
-      if (d < 0) return;                                                                           \
+      if (!qcc_qbin_next_row_(p, idx, &oa, &ob)) return;                                           \
     }                                                                                              \
   }
 

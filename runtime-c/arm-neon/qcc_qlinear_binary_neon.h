@@ -66,7 +66,7 @@ static inline int32x4_t qcc_qbin4_neon_(float32x4_t va, float32x4_t vb, int32_t 
     const int16x4_t azv = vdup_n_s16((int16_t)p->az), bzv = vdup_n_s16((int16_t)p->bz);                          \
     const float32x4_t asv = vdupq_n_f32(p->as), bsv = vdupq_n_f32(p->bs), csv = vdupq_n_f32(p->cs);             \
     const float32x4_t lo = vdupq_n_f32(p->lo), hi = vdupq_n_f32(p->hi), czf = vdupq_n_f32((float)p->cz);        \
-    int32_t d, k;                                                                                                \
+    int32_t k;                                                                                                   \
     for (;;) {                                                                                                   \
       int32_t i = 0;                                                                                             \
       if (vec && n >= 16) {                                                                                      \
@@ -89,16 +89,7 @@ static inline int32x4_t qcc_qbin4_neon_(float32x4_t va, float32x4_t vb, int32_t 
       }                                                                                                          \
       for (; i < n; i++) y[i] = (T)qcc_qlinear_##OP##_elem_(a[oa + i * la], b[ob + i * lb], p);                  \
       y += n;                                                                                                    \
-      for (d = last - 1; d >= 0; d--) {                                                                          \
-        idx[d]++;                                                                                                \
-        oa += p->sa[d];                                                                                          \
-        ob += p->sb[d];                                                                                          \
-        if (idx[d] < p->shape[d]) break;                                                                         \
-        oa -= (ptrdiff_t)idx[d] * p->sa[d];                                                                      \
-        ob -= (ptrdiff_t)idx[d] * p->sb[d];                                                                      \
-        idx[d] = 0;                                                                                              \
-      }                                                                                                          \
-      if (d < 0) return;                                                                                         \
+      if (!qcc_qbin_next_row_(p, idx, &oa, &ob)) return;                                                         \
     }                                                                                                            \
   }
 

@@ -57,7 +57,6 @@ static inline void qcc_qbin_st8_avx2_(void *dst, __m256i v, int32_t is_signed) {
     const __m256i azv = _mm256_set1_epi32(p->az), bzv = _mm256_set1_epi32(p->bz);                                \
     const __m256 asv = _mm256_set1_ps(p->as), bsv = _mm256_set1_ps(p->bs), csv = _mm256_set1_ps(p->cs);         \
     const __m256 lo = _mm256_set1_ps(p->lo), hi = _mm256_set1_ps(p->hi), czf = _mm256_set1_ps((float)p->cz);    \
-    int32_t d;                                                                                                   \
     for (;;) {                                                                                                   \
       int32_t i = 0;                                                                                             \
       if (vec) {                                                                                                 \
@@ -71,16 +70,7 @@ static inline void qcc_qbin_st8_avx2_(void *dst, __m256i v, int32_t is_signed) {
       }                                                                                                          \
       for (; i < n; i++) y[i] = (T)qcc_qlinear_##OP##_elem_(a[oa + i * la], b[ob + i * lb], p);                  \
       y += n;                                                                                                    \
-      for (d = last - 1; d >= 0; d--) {                                                                          \
-        idx[d]++;                                                                                                \
-        oa += p->sa[d];                                                                                          \
-        ob += p->sb[d];                                                                                          \
-        if (idx[d] < p->shape[d]) break;                                                                         \
-        oa -= (ptrdiff_t)idx[d] * p->sa[d];                                                                      \
-        ob -= (ptrdiff_t)idx[d] * p->sb[d];                                                                      \
-        idx[d] = 0;                                                                                              \
-      }                                                                                                          \
-      if (d < 0) return;                                                                                         \
+      if (!qcc_qbin_next_row_(p, idx, &oa, &ob)) return;                                                         \
     }                                                                                                            \
   }
 
