@@ -228,6 +228,9 @@ for (const [xd, wd, yd] of dts) {
   convCase({ c: ri(1, 4), m: ri(3, 9), h: ri(5, 9), w: ri(33, 80), k: [3, pick([2, 3, 4])], s: [pick([1, 2]), 2], p: [ri(0, 2), ri(0, 3), ri(0, 2), ri(0, 3)], xd, wd, yd, wmode, label: 'wide' });
   convCase({ c: ri(1, 5), m: ri(2, 7), h: ri(4, 8), w: ri(40, 70), k: [pick([1, 3]), pick([1, 3, 5])], s: [2, 1], p: [1, ri(0, 2), 0, ri(0, 2)], xd, wd, yd, wmode, label: 'wide' });
   convCase({ c: ri(9, 20), m: ri(5, 12), h: ri(6, 12), w: ri(20, 40), k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode, label: 'pointwise-blocks' });
+  // kernel shorter than the row stride (1x1 stride 2 shortcuts, 2x1 stride 3): plane rows no tap reads are skipped
+  convCase({ c: ri(3, 20), m: ri(5, 12), h: ri(6, 33), w: ri(6, 40), k: [1, 1], s: [2, 2], p: [0, 0, 0, 0], xd, wd, yd, wmode, label: 'strided-pointwise' });
+  convCase({ c: ri(1, 6), m: ri(2, 9), h: ri(7, 20), w: ri(7, 20), k: [2, 1], s: [3, pick([1, 2])], p: [ri(0, 1), 0, 1, ri(0, 1)], xd, wd, yd, wmode, label: 'strided-pointwise' });
   const dc = ri(1, 5);
   convCase({ c: dc, m: dc, group: dc, h: ri(4, 9), w: pick([45, 56, 61]), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, dw: true, label: 'depthwise-wide' });
   // narrow planes (W < 16: the plane's scalar row tail), DS-CNN's 25x5 with 64 channels and 1..7 wide

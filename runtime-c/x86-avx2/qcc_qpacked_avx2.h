@@ -148,6 +148,8 @@ static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t
   for (ci = 0; ci < p->cpg; ci++) {
     for (r = 0; r < R; r++) {
       const int32_t ih = r - p->ph;
+      /* rows no tap reads (kh < sh, e.g. 1x1 stride 2: every other row) are left unwritten */
+      if (r % p->sh >= p->kh) continue;
       uint8_t *d0 = planes + (((ptrdiff_t)ci * S) * R + r) * prow;
       uint8_t *d1 = S == 2 ? d0 + (ptrdiff_t)R * prow : d0;
       if (ih < 0 || ih >= p->h) {
