@@ -69,12 +69,17 @@ static inline void qcc_qp_pad_row_avx2_(uint8_t *d, const uint8_t *xr, int32_t n
   }
 }
 
-/* u8 family, sw = 2: e[j] = s[2j] (j < ne), o[j] = s[2j + 1] (j < no), o[no..ne) = pad. */
+/*
+ * u8 family, sw = 2: e[j] = s[2j] (j < ne), o[j] = s[2j + 1] (j < no). The vectors cover ne rounded down to
+ * 16 (ne is no or no + 1, so rounding no down would leave whole rows of 5-16 to the scalar tail): they read s
+ * up to 2 ne - 1 <= pw_cols (inside the row buffer, whose slack is 64 bytes). o[j >= no] (padded column
+ * 2j + 1 >= pw_cols) is past the last column any tap reads, so its value does not matter.
+ */
 static inline void qcc_qp_deint_u8_avx2_(uint8_t *e, uint8_t *o, const uint8_t *s, int32_t ne, int32_t no, uint8_t pad) {
   const __m256i m = _mm256_set1_epi16(0xff);
   ptrdiff_t j;
-  const ptrdiff_t nov = no > 0 ? (ptrdiff_t)(no & ~15) : 0;
-  for (j = 0; j < nov; j += 16) {
+  const ptrdiff_t nev = ne > 0 ? (ptrdiff_t)(ne & ~15) : 0;
+  for (j = 0; j < nev; j += 16) {
     const __m256i v = qcc_ld256_avx2_(s + 2 * j);
     const __m256i pk = _mm256_permute4x64_epi64(_mm256_packus_epi16(_mm256_and_si256(v, m), _mm256_srli_epi16(v, 8)), 0xD8);
     _mm_storeu_si128((__m128i *)(void *)(e + j), _mm256_castsi256_si128(pk));
@@ -82,28 +87,28 @@ static inline void qcc_qp_deint_u8_avx2_(uint8_t *e, uint8_t *o, const uint8_t *
   }
   {
     ptrdiff_t i;
-    const uint8_t *sp = s + 2 * nov;
-    for (i = nov; i < ne; i++, sp += 2) {
+    const uint8_t *sp = s + 2 * nev;
+    for (i = nev; i < ne; i++, sp += 2) {
       e[i] = sp[0];
       o[i] = i < no ? sp[1] : pad; /* sp[1] is read only below 2 * no <= pw_cols */
     }
   }
 }
 
-/* s16 family, sw = 2: as above with e/o = byte - zpu (pad: 0). */
+/* s16 family, sw = 2: as above with e/o = byte - zpu (pad: 0), same vector bounds. */
 static inline void qcc_qp_deint_s16_avx2_(int16_t *e, int16_t *o, const uint8_t *s, int32_t ne, int32_t no, int32_t zpu) {
   const __m256i m = _mm256_set1_epi16(0xff), z = _mm256_set1_epi16((int16_t)zpu);
   ptrdiff_t j;
-  const ptrdiff_t nov = no > 0 ? (ptrdiff_t)(no & ~15) : 0;
-  for (j = 0; j < nov; j += 16) {
+  const ptrdiff_t nev = ne > 0 ? (ptrdiff_t)(ne & ~15) : 0;
+  for (j = 0; j < nev; j += 16) {
     const __m256i v = qcc_ld256_avx2_(s + 2 * j);
     _mm256_storeu_si256((__m256i *)(void *)(e + j), _mm256_sub_epi16(_mm256_and_si256(v, m), z));
     _mm256_storeu_si256((__m256i *)(void *)(o + j), _mm256_sub_epi16(_mm256_srli_epi16(v, 8), z));
   }
   {
     ptrdiff_t i;
-    const uint8_t *sp = s + 2 * nov;
-    for (i = nov; i < ne; i++, sp += 2) {
+    const uint8_t *sp = s + 2 * nev;
+    for (i = nev; i < ne; i++, sp += 2) {
       e[i] = (int16_t)((int32_t)sp[0] - zpu);
       o[i] = (int16_t)(i < no ? (int32_t)sp[1] - zpu : 0);
     }
