@@ -24,6 +24,10 @@ import {
   type PackedFamily,
 } from './pack.ts';
 import { depthwiseClScratch, packDepthwiseCl } from './dw-pack.ts';
+import { ISA_VNNI, planConv } from './emitters.ts';
+import { encodeModel } from '../../compiler/frontend/onnx/writer.ts';
+import { loadOnnxBytes } from '../../compiler/frontend/onnx/load.ts';
+import { Tensor } from '../../compiler/ir/tensor.ts';
 
 type Q8 = 'u8' | 'i8';
 const R = rng(0xa2f2);
@@ -404,6 +408,48 @@ describe('x86-avx2 packed kernels == generic twins == interpreter arithmetic', (
       expect(sawSaturation).toContain(SAT_MM);
     });
   }
+});
+
+/** The qlinear_conv node of a one-node depthwise QLinearConv model (u8 in and out, s8 per-channel weights). */
+function dwNode(c: number, h: number, w: number, K: number, S: number, p: readonly number[]) {
+  const f32 = (shape: number[], v: number[]) => Tensor.fromNumbers('f32', shape, v);
+  const g = loadOnnxBytes(encodeModel({
+    opsets: [{ domain: '', version: 13 }],
+    inputs: [{ name: 'x', dtype: 'u8', shape: [1, c, h, w] }],
+    outputs: [{ name: 'y' }],
+    initializers: [
+      { name: 'xs', tensor: f32([], [0.02]) }, { name: 'xz', tensor: Tensor.fromNumbers('u8', [], [128]) },
+      { name: 'w', tensor: Tensor.fromNumbers('i8', [c, 1, K, K], Array.from({ length: c * K * K }, () => ri(-127, 127))) },
+      { name: 'ws', tensor: f32([c], Array.from({ length: c }, () => 0.003)) },
+      { name: 'wz', tensor: Tensor.fromNumbers('i8', [c], new Array<number>(c).fill(0)) },
+      { name: 'ys', tensor: f32([], [0.1]) }, { name: 'yz', tensor: Tensor.fromNumbers('u8', [], [128]) },
+    ],
+    nodes: [{
+      op: 'QLinearConv', inputs: ['x', 'xs', 'xz', 'w', 'ws', 'wz', 'ys', 'yz'], outputs: ['y'],
+      attrs: { group: { i: c }, strides: { ints: [S, S] }, pads: { ints: [...p] }, kernel_shape: { ints: [K, K] } },
+    }],
+  }));
+  const n = g.nodes.find((x) => x.op === 'qlinear_conv');
+  if (!n) throw new Error('no qlinear_conv node');
+  return n;
+}
+
+describe('the plan chooses the channel-vectorised depthwise kernel where it is tested', () => {
+  it('DS-CNN and MobileNetV2 small-plane layers (both ISAs); 56x56 and few channels keep the row kernel', () => {
+    const picks = (c: number, h: number, w: number, K: number, S: number, p = [1, 1, 1, 1]) =>
+      [planConv(dwNode(c, h, w, K, S, p)).kind, planConv(dwNode(c, h, w, K, S, p), ISA_VNNI).kind];
+    for (const [c, h, w, S] of [[64, 25, 5, 1], [144, 28, 28, 2], [192, 28, 28, 1], [192, 28, 28, 2], [384, 14, 14, 1], [576, 14, 14, 2], [960, 7, 7, 1]] as const) {
+      expect(picks(c, h, w, 3, S)).toEqual(['dwcl', 'dwcl']);
+    }
+    expect(picks(128, 56, 56, 3, 1)).toEqual(['dw', 'dw']);
+    expect(picks(3, 28, 28, 3, 1)).toEqual(['dw', 'dw']);
+  });
+  it('the parity shapes that fill their 16-channel blocks (16, 63, 64 channels) get the channels-last kernel', () => {
+    const wide = dwclShapes.filter((d) => d.c >= 16 && roundUp(d.c, 16) * 63 <= d.c * 64);
+    expect(wide.length).toBeGreaterThanOrEqual(15);
+    const other = wide.filter((d) => planConv(dwNode(d.c, d.h, d.w, d.K, d.S, d.p)).kind !== 'dwcl');
+    expect(other.map((d) => JSON.stringify(d))).toEqual([]);
+  });
 });
 
 const hostHasVnni = (() => {
