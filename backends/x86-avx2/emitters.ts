@@ -18,6 +18,7 @@ import { GENERIC_EMITTERS } from '../c/ops/index.ts';
 import { QLINEAR_BINARY_AVX2 } from './qlinear-binary.ts';
 import { QUANTIZE_LINEAR_AVX2 } from './quant.ts';
 import { POOL_AVX2 } from './pool.ts';
+import { depthwiseClScratch, packDepthwiseCl } from './dw-pack.ts';
 import {
   MR, NR, convGemmScratch, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose,
   fitsS8, u8s8Exact, type PackedFamily,
@@ -25,6 +26,7 @@ import {
 
 export const AVX2_RUNTIME = 'x86-avx2/qcc_qpacked_avx2.h';
 export const VNNI_RUNTIME = 'x86-avx512vnni/qcc_qpacked_vnni.h';
+export const AVX2_DW_RUNTIME = 'x86-avx2/qcc_qdwconv_avx2.h';
 
 /**
  * Instruction-set options of the packed kernels. vnni: the u8 x s8 GEMM tiles use vpdpbusd (AVX-512 VNNI on
@@ -58,7 +60,28 @@ const signedOf = (dtype: string): number => (dtype === 'i8' ? 1 : 0);
 type ConvPlan =
   | { kind: 'generic' }
   | { kind: 'dw'; g: QConvGeometry; scales: Float32Array; wEff: Int32Array; K: number; S: number; scratch: ReturnType<typeof depthwiseScratch> }
+  | { kind: 'dwcl'; g: QConvGeometry; scales: Float32Array; wEff: Int32Array; K: number; S: number; scratch: ReturnType<typeof depthwiseClScratch> }
   | { kind: 'gemm'; g: QConvGeometry; scales: Float32Array; wEff: Int32Array; family: PackedFamily; kdim: number; kpad: number; nb: number };
+
+/**
+ * Depthwise: the channel-vectorised kernel (qcc_qdwconv_avx2.h) or the row kernel (qcc_qpacked_avx2.h)? Whichever
+ * has the lower estimated time. The estimates (arbitrary units) are least-squares fits to single-thread timings
+ * of both kernels on 36 shapes (3x3 / 5x5, stride 1 / 2, 1-960 channels, planes 7x7 to 112x112 and narrow ones
+ * like 25x5, 200x5, 8x100); they pick the faster kernel on all but 6 of them, and there the loss is at most 1.32x.
+ *   row: per channel, oh rows of ceil(ow / 8) vectors of K * ceil(K / 2) pair products, plus a per-plane-row
+ *        setup (building the padded and pair planes);
+ *   channels-last: per 16 channels (a partial block costs a whole one), every output pixel's pair products, the
+ *        input transposition (per input pixel) and a per-block setup.
+ * So the channels-last kernel wins on narrow rows (ow < 16: DS-CNN's 25x5), on small planes with many channels
+ * (MobileNetV2's 14x14 and 7x7) and widths that waste the row kernel's 8-lane vectors (28x28); the row kernel on
+ * large planes (56x56, 112x112) and on few channels.
+ */
+export function channelsLastWins(c: number, h: number, w: number, oh: number, ow: number, K: number, S: number): boolean {
+  const pairs = K * ((K + 1) / 2);
+  const row = c * (40 * oh * roundUp(ow, 8) * pairs + 4000 * ((oh - 1) * S + K));
+  const cl = roundUp(c, 16) * (41 * oh * ow * pairs + 115 * h * w + 4300);
+  return cl < row;
+}
 
 /** The conv kernel this node gets (exported for tests and the benchmark report). */
 export function planConv(node: Node, isa: IsaOptions = ISA_AVX2): ConvPlan {
@@ -76,6 +99,7 @@ export function planConv(node: Node, isa: IsaOptions = ISA_AVX2): ConvPlan {
   const [, IH, IW] = g.inSp;
   const [, PH, PW] = g.padsBegin;
   if (g.group === g.c && g.c === g.m && KH === KW && (KH === 3 || KH === 5) && SH === SW && (SH === 1 || SH === 2) && DH === 1 && DW === 1) {
+    if (channelsLastWins(g.c, IH, IW, OH, OW, KH, SH)) return { kind: 'dwcl', g, scales, wEff, K: KH, S: SH, scratch: depthwiseClScratch(OH, OW, KH, SH) };
     return { kind: 'dw', g, scales, wEff, K: KH, S: SH, scratch: depthwiseScratch(IH, IW, OH, OW, KH, SH, PH, PW) };
   }
   const family = chooseFamily(isa, wEff, g.m, kdim);
@@ -103,12 +127,13 @@ const qlinearConv = (isa: IsaOptions): CEmitter => ({
   runtime(node) {
     const p = planConv(node, isa);
     if (p.kind === 'generic') return generic('qlinear_conv').runtime(node);
+    if (p.kind === 'dwcl') return [AVX2_RUNTIME, AVX2_DW_RUNTIME];
     return p.kind === 'gemm' && gemmSuffix(isa, p.family) === 'vnni' ? [AVX2_RUNTIME, VNNI_RUNTIME] : [AVX2_RUNTIME];
   },
   scratchBytes(node) {
     const p = planConv(node, isa);
     if (p.kind === 'generic') return generic('qlinear_conv').scratchBytes?.(node) ?? 0;
-    if (p.kind === 'dw') return p.scratch.bytes;
+    if (p.kind === 'dw' || p.kind === 'dwcl') return p.scratch.bytes;
     const { g } = p;
     return convGemmScratch(p.family, {
       kpad: p.kpad, nb: p.nb, cpg: g.cPerGroup, oh: g.outSp[1], ow: g.outSp[2], kh: g.kernel[1], kw: g.kernel[2],
@@ -124,6 +149,15 @@ const qlinearConv = (isa: IsaOptions): CEmitter => ({
     const xzp = intValues(inConst(node, 2, 'x_zero_point'))[0]!;
     const bias = node.inputs[8] ? (inConst(node, 8, 'bias').data as Int32Array) : null;
     const head = `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)}: `;
+    if (p.kind === 'dwcl') {
+      const pk = packDepthwiseCl(p.wEff, g.c, p.K, bias, p.scales);
+      const w = ctx.constArray('qdw_w', 'i16', pk.weights);
+      const b = ctx.constArray('qdw_bias', 'i32', pk.bias);
+      const s = ctx.constArray('qdw_scale', 'f32', pk.scale);
+      const prm = convParams(ctx, node, g, { kdim: p.K * p.K, kpad: p.K * (p.K + 1), mblocks: 0, nb: 0, spH: p.scratch.spH, spW: p.scratch.spW, qW: p.scratch.qW });
+      return `${head}depthwise ${p.K}x${p.K} stride ${p.S}, channels-last blocks of 16, s16 pairs */\n` +
+        `qcc_qdwconv_s16_avx2(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+    }
     if (p.kind === 'dw') {
       const w = ctx.constArray('qpconv_dw_w', 'i16', packDepthwise(p.wEff, g.c, p.K));
       const b = ctx.constArray('qpconv_dw_bias', 'i32', bias ?? new Int32Array(g.m));

@@ -23,6 +23,11 @@ import {
   convGemmScratch, depthwiseScratch, effectiveCols, fitsS8, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
   type PackedFamily,
 } from './pack.ts';
+import { depthwiseClScratch, packDepthwiseCl } from './dw-pack.ts';
+import { ISA_VNNI, planConv } from './emitters.ts';
+import { encodeModel } from '../../compiler/frontend/onnx/writer.ts';
+import { loadOnnxBytes } from '../../compiler/frontend/onnx/load.ts';
+import { Tensor } from '../../compiler/ir/tensor.ts';
 
 type Q8 = 'u8' | 'i8';
 const R = rng(0xa2f2);
@@ -69,12 +74,14 @@ function convCase(o: {
   n?: number; c: number; m: number; h: number; w: number; k: [number, number]; s: [number, number]; d?: [number, number];
   p: [number, number, number, number]; group?: number; xd: Q8; wd: Q8; yd: Q8; wmode: 'full' | 'safe' | 'extreme';
   family?: PackedFamily; dw?: boolean; forceFamily?: PackedFamily; label?: string; wzpZero?: boolean; vnni?: boolean;
+  /** Depthwise through the channel-vectorised kernel (qcc_qdwconv_s16_avx2) instead of the row kernel. */
+  dwcl?: boolean; xmode?: 'full' | 'extreme';
 }): void {
   const id = caseNo++;
   const n = o.n ?? 1, group = o.group ?? 1, d = o.d ?? [1, 1];
   const cpg = o.c / group, mpg = o.m / group;
   const [oh, ow] = outputSpatial([o.h, o.w], o.p, { kernel: o.k, strides: o.s, dilations: d });
-  const x = q8Values(o.xd, n * o.c * o.h * o.w, o.wmode === 'extreme' ? 'extreme' : 'full');
+  const x = q8Values(o.xd, n * o.c * o.h * o.w, o.xmode ?? (o.wmode === 'extreme' ? 'extreme' : 'full'));
   const kdim = cpg * o.k[0] * o.k[1];
   const w = q8Values(o.wd, o.m * kdim, o.wmode);
   const xzp = pick([qmin(o.xd), qmax(o.xd), ri(qmin(o.xd), qmax(o.xd))]);
@@ -96,7 +103,15 @@ function convCase(o: {
   let body: string;
   let expectAvx2Equal = true;
   const outBytes = n * o.m * plane;
-  if (o.dw) {
+  if (o.dwcl) {
+    const K = o.k[0], S = o.s[0];
+    const sc = depthwiseClScratch(oh, ow, K, S);
+    const pk = packDepthwiseCl(wEff, o.c, K, bias, scales);
+    decls += `${cArr('int16_t', `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n${fArr(`s${id}`, pk.scale)}\n`;
+    decls += `${cArr('int16_t', `wg${id}`, packDepthwise(wEff, o.c, K))}\n${cArr('int32_t', `bg${id}`, bias)}\n${fArr(`sg${id}`, scales)}\n`;
+    decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, K, K, S, S, 1, 1, o.p[0], o.p[1], group, cpg, mpg, K * K, K * (K + 1), 0, 0, xs, xzp, ys, yzp, sc.spH, sc.spW, sc.qW].join(',')}};`;
+    body = `run_case2(${outBytes}, ${sc.bytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, wg${id}, bg${id}, sg${id}, qcc_qdwconv_s16_avx2, qcc_qpconv_dw_s16);`;
+  } else if (o.dw) {
     const K = o.k[0], S = o.s[0];
     const sc = depthwiseScratch(o.h, o.w, oh, ow, K, S, o.p[0], o.p[1]);
     decls += `${cArr('int16_t', `w${id}`, packDepthwise(wEff, o.c, K))}\n${cArr('int32_t', `b${id}`, bias)}\n${fArr(`s${id}`, scales)}\n`;
@@ -119,7 +134,7 @@ function convCase(o: {
     o.label = `${o.label ?? 'conv'} ${family}`;
   }
   const label = `${o.label ?? 'conv'} #${id} ${o.xd}${o.wd}${o.yd} c${o.c} m${o.m} ${o.h}x${o.w} k${o.k} s${o.s} d${d} p${o.p} g${group} w:${o.wmode}`;
-  (o.vnni ? vnniCases : cases).push({ label: o.vnni ? `vnni ${label}` : label, decls, body: body.replace('run_case(', `run_case(${id}, `), want, expectAvx2Equal });
+  (o.vnni ? vnniCases : cases).push({ label: o.vnni ? `vnni ${label}` : label, decls, body: body.replace(/run_case(2?)\(/, `run_case$1(${id}, `), want, expectAvx2Equal });
 }
 
 function matmulCase(o: { batch: number; m: number; k: number; n: number; ad: Q8; bd: Q8; yd: Q8; wmode: 'full' | 'safe' | 'extreme'; forceFamily?: PackedFamily; bzpZero?: boolean; vnni?: boolean }): void {
@@ -238,6 +253,35 @@ for (const [xd, wd, yd] of dts) {
   const nc = ri(1, 5);
   convCase({ c: nc, m: nc, group: nc, h: ri(3, 9), w: ri(1, 7), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, dw: true, label: 'depthwise-narrow' });
 }
+// The channel-vectorised depthwise kernel: planes from 1x1 to 14x14 and the narrow/wide DS-CNN-like ones,
+// channel counts around the 16-channel blocks, 3x3 / 5x5, stride 1 / 2, padding 0..2 and asymmetric, batch 2,
+// activations and weights at the ends (w_zp 0 with w at -128/127, and zero points at the ends).
+const DWCL_PLANES: [number, number][] = [[1, 1], [2, 3], [5, 25], [25, 5], [7, 7], [14, 14], [3, 8], [9, 4]];
+const DWCL_CHANNELS = [1, 3, 17, 63, 65, 16, 64];
+const dwclShapes: { c: number; h: number; w: number; K: number; S: number; p: [number, number, number, number] }[] = [];
+for (const [xd, wd, yd] of dts) {
+  for (const [h, w] of DWCL_PLANES) {
+    const K = pick([3, 5]), S = pick([1, 2]);
+    // pads 0..2 per side (asymmetric), enough that the padded plane holds one kernel window
+    const p: [number, number, number, number] = [ri(0, 2), ri(0, 2), ri(0, 2), ri(0, 2)];
+    while (h + p[0] + p[2] < K) p[2]++;
+    while (w + p[1] + p[3] < K) p[3]++;
+    const c = pick(DWCL_CHANNELS);
+    const wmode = pick(['full', 'extreme'] as const);
+    dwclShapes.push({ c, h, w, K, S, p });
+    convCase({ n: pick([1, 2]), c, m: c, group: c, h, w, k: [K, K], s: [S, S], p, xd, wd, yd, wmode, xmode: pick(['full', 'extreme']), dwcl: true, wzpZero: R() < 0.4, label: 'depthwise-cl' });
+  }
+  // every kernel / stride on the DS-CNN and MobileNetV2 shapes, symmetric padding, batch 2
+  for (const K of [3, 5]) {
+    for (const S of [1, 2]) {
+      const [h, w] = pick([[25, 5], [7, 7], [14, 14], [28, 28]] as const);
+      const pad = (K - 1) / 2;
+      const c = pick([17, 63, 65, 64]);
+      dwclShapes.push({ c, h, w, K, S, p: [pad, pad, pad, pad] });
+      convCase({ n: 2, c, m: c, group: c, h, w, k: [K, K], s: [S, S], p: [pad, pad, pad, pad], xd, wd, yd, wmode: 'extreme', dwcl: true, wzpZero: wd === 'i8', label: 'depthwise-cl' });
+    }
+  }
+}
 // Pooling: global average (NCHW and channels last, channel counts around 32, images around 32 / 128 pixels)
 // and 2-D max pool (stride 1 / 2, widths around the 16/32-output vectors, borders, padding on every side).
 for (const d of ['u8', 'i8'] as const) {
@@ -280,7 +324,8 @@ const DRIVER_HEAD = (vnni: boolean) => `#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "x86-avx2/qcc_qpacked_avx2.h"
-#include "x86-avx2/qcc_pool_avx2.h"${vnni ? '\n#include "x86-avx512vnni/qcc_qpacked_vnni.h"' : ''}
+#include "x86-avx2/qcc_pool_avx2.h"
+#include "x86-avx2/qcc_qdwconv_avx2.h"${vnni ? '\n#include "x86-avx512vnni/qcc_qpacked_vnni.h"' : ''}
 static FILE *out_a, *out_g;
 static void emit(size_t n, const uint8_t *ya, const uint8_t *yg) { fwrite(ya, 1, n, out_a); fwrite(yg, 1, n, out_g); }
 static uint8_t *scratch_of(size_t bytes) { uint8_t *s = (uint8_t *)aligned_alloc(32, (bytes + 64 + 31) / 32 * 32); memset(s, 0xA5, bytes + 64); return s; }
@@ -290,6 +335,14 @@ static uint8_t *scratch_of(size_t bytes) { uint8_t *s = (uint8_t *)aligned_alloc
   fa(p, x, w, b, s, ya, sa); fg(p, x, w, b, s, yg, sg); \\
   if (ya[nout] != 0x5A || yg[nout] != 0x5A) { fprintf(stderr, "case %d wrote past its output\\n", id); exit(3); } \\
   emit(nout, ya, yg); free(ya); free(yg); free(sa); free(sg); } while (0)
+/* the SIMD kernel and its twin on differently packed operands (the channel-vectorised depthwise) */
+#define run_case2(id, nout, sbytes, p, x, w, b, s, wg, bg, sg, fa, fg) do { \\
+  uint8_t *ya = (uint8_t *)malloc((nout) + 1), *yg = (uint8_t *)malloc((nout) + 1), *sa = scratch_of(sbytes); \\
+  ya[nout] = 0x5A; yg[nout] = 0x5A; \\
+  fa(p, x, w, b, s, ya, sa); fg(p, x, wg, bg, sg, yg, NULL); \\
+  if (ya[nout] != 0x5A || yg[nout] != 0x5A) { fprintf(stderr, "case %d wrote past its output\\n", id); exit(3); } \\
+  { size_t k_; for (k_ = 0; k_ < 64; k_++) if (sa[(sbytes) + k_] != 0xA5) { fprintf(stderr, "case %d wrote past its scratch\\n", id); exit(3); } } \\
+  emit(nout, ya, yg); free(ya); free(yg); free(sa); } while (0)
 #define run_pool(id, nout, CALL_A, CALL_G) do { \\
   uint8_t *ya = (uint8_t *)malloc((nout) + 1), *yg = (uint8_t *)malloc((nout) + 1); \\
   ya[nout] = 0x5A; yg[nout] = 0x5A; \\
@@ -358,6 +411,48 @@ describe('x86-avx2 packed kernels == generic twins == interpreter arithmetic', (
       expect(sawSaturation).toContain(SAT_MM);
     });
   }
+});
+
+/** The qlinear_conv node of a one-node depthwise QLinearConv model (u8 in and out, s8 per-channel weights). */
+function dwNode(c: number, h: number, w: number, K: number, S: number, p: readonly number[]) {
+  const f32 = (shape: number[], v: number[]) => Tensor.fromNumbers('f32', shape, v);
+  const g = loadOnnxBytes(encodeModel({
+    opsets: [{ domain: '', version: 13 }],
+    inputs: [{ name: 'x', dtype: 'u8', shape: [1, c, h, w] }],
+    outputs: [{ name: 'y' }],
+    initializers: [
+      { name: 'xs', tensor: f32([], [0.02]) }, { name: 'xz', tensor: Tensor.fromNumbers('u8', [], [128]) },
+      { name: 'w', tensor: Tensor.fromNumbers('i8', [c, 1, K, K], Array.from({ length: c * K * K }, () => ri(-127, 127))) },
+      { name: 'ws', tensor: f32([c], Array.from({ length: c }, () => 0.003)) },
+      { name: 'wz', tensor: Tensor.fromNumbers('i8', [c], new Array<number>(c).fill(0)) },
+      { name: 'ys', tensor: f32([], [0.1]) }, { name: 'yz', tensor: Tensor.fromNumbers('u8', [], [128]) },
+    ],
+    nodes: [{
+      op: 'QLinearConv', inputs: ['x', 'xs', 'xz', 'w', 'ws', 'wz', 'ys', 'yz'], outputs: ['y'],
+      attrs: { group: { i: c }, strides: { ints: [S, S] }, pads: { ints: [...p] }, kernel_shape: { ints: [K, K] } },
+    }],
+  }));
+  const n = g.nodes.find((x) => x.op === 'qlinear_conv');
+  if (!n) throw new Error('no qlinear_conv node');
+  return n;
+}
+
+describe('the plan chooses the channel-vectorised depthwise kernel where it is tested', () => {
+  it('DS-CNN and MobileNetV2 small-plane layers (both ISAs); 56x56 and few channels keep the row kernel', () => {
+    const picks = (c: number, h: number, w: number, K: number, S: number, p = [1, 1, 1, 1]) =>
+      [planConv(dwNode(c, h, w, K, S, p)).kind, planConv(dwNode(c, h, w, K, S, p), ISA_VNNI).kind];
+    for (const [c, h, w, S] of [[64, 25, 5, 1], [144, 28, 28, 2], [192, 28, 28, 1], [192, 28, 28, 2], [384, 14, 14, 1], [576, 14, 14, 2], [960, 7, 7, 1]] as const) {
+      expect(picks(c, h, w, 3, S)).toEqual(['dwcl', 'dwcl']);
+    }
+    expect(picks(128, 56, 56, 3, 1)).toEqual(['dw', 'dw']);
+    expect(picks(3, 28, 28, 3, 1)).toEqual(['dw', 'dw']);
+  });
+  it('the parity shapes that fill their 16-channel blocks (16, 63, 64 channels) get the channels-last kernel', () => {
+    const wide = dwclShapes.filter((d) => d.c >= 16 && roundUp(d.c, 16) * 63 <= d.c * 64);
+    expect(wide.length).toBeGreaterThanOrEqual(15);
+    const other = wide.filter((d) => planConv(dwNode(d.c, d.h, d.w, d.K, d.S, d.p)).kind !== 'dwcl');
+    expect(other.map((d) => JSON.stringify(d))).toEqual([]);
+  });
 });
 
 const hostHasVnni = (() => {
