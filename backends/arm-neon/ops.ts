@@ -37,6 +37,7 @@ export interface ArmGemmIsa {
 export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qgemm_neon.h', mr: 4, nr: 4, group: 16, w1: 2, gemvInterleaved: false, implicitConv: false, firstDirect: true };
 export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4, w1: 4, gemvInterleaved: true, implicitConv: true, firstDirect: true };
 const DW_HEADER = 'arm-neon/qcc_qdwconv_neon.h';
+const DW_CL_HEADER = 'arm-neon/qcc_qdwconv_cl_neon.h';
 const FIRST_HEADER = 'arm-neon/qcc_qfirstconv_neon.h';
 /** Pixels per im2col tile: QCC_QG_TP in qcc_qgemm_common_neon.h. */
 export const ARM_PIXEL_TILE = 64;
@@ -92,8 +93,15 @@ interface ConvFirstPlan {
   scale: Float32Array;
   pair: boolean;
 }
+/**
+ * Depthwise kernels: 'rows' vectorises along an output row (qcc_qlinear_dwconv_s8_neon, weights [m][tap]),
+ * 'channels' along 16 channels of one output pixel (qcc_qlinear_dwconv_cl_s8_neon, weights
+ * [block of 16][tap][16], rowc and scale padded to whole blocks); depthwiseVariant picks one.
+ */
+export type DwVariant = 'rows' | 'channels';
 interface ConvDwPlan {
   kind: 'depthwise';
+  variant: DwVariant;
   g: QConvGeometry;
   weights: Int8Array;
   rowc: Int32Array;
@@ -125,7 +133,18 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
   const common: ConvCommon = { xzt, xdtype: xd, ydtype: yd, yzp: intValues(inConst(node, 7, 'y_zero_point'))[0]! };
   const pair = !folded.hasMinus128;
   if (selectQConvKernel(g) === 'depthwise' && folded.rowz.every((z) => z === 0)) {
-    return { kind: 'depthwise', g, weights: folded.values, rowc, scale, pair, ...common };
+    const variant = depthwiseVariant(g);
+    if (variant === 'rows') return { kind: 'depthwise', variant, g, weights: folded.values, rowc, scale, pair, ...common };
+    const T = g.kernel[1] * g.kernel[2];
+    const mp = roundUp(g.m, 16);
+    const weights = new Int8Array(mp * T);
+    for (let m = 0; m < g.m; m++) {
+      for (let t = 0; t < T; t++) weights[(Math.floor(m / 16) * T + t) * 16 + (m % 16)] = folded.values[m * T + t]!;
+    }
+    return {
+      kind: 'depthwise', variant, g, weights, rowc: padTo(rowc, mp, (n) => new Int32Array(n)),
+      scale: padTo(scale, mp, (n) => new Float32Array(n)), pair, ...common,
+    };
   }
   if (isa.firstDirect && firstLayerEligible(g) && folded.rowz.every((z) => z === 0)) {
     const K = 9 * g.c;
@@ -153,6 +172,18 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
   }
   const rowz = rowzP.some((z) => z !== 0) ? rowzP : null;
   return { kind: 'gemm', g, kp, packed, rowc: rowcP, rowz, scale: scaleP, pair, ...common };
+}
+
+/**
+ * The depthwise kernel of a layer (both ISAs). The row kernel fills 16 lanes with 16 outputs of one row
+ * (a row's last step recomputes up to 8 of them, rows under 16 waste the rest), the channel kernel 16
+ * lanes with 16 channels (the last block wastes the lanes past C) and pays two 16x16 transposes per 16
+ * pixels. Measured (npm run bench:arm, 3x3 p1, instructions/MAC rows vs channels): 56x56 0.617 vs 0.661,
+ * 28x28 0.733 vs 0.662, 14x14 1.456 vs 0.678, 7x7 2.395 vs 0.707, 25x5 2.851 vs 0.707, 14x14 s2 4.792 vs
+ * 0.893: rows only from 48 outputs per row.
+ */
+export function depthwiseVariant(g: QConvGeometry): DwVariant {
+  return g.outSp[2] >= 48 ? 'rows' : 'channels';
 }
 
 /**
@@ -212,6 +243,12 @@ function convScratch(plan: ConvPlan, isa: ArmGemmIsa): number {
     const r = Math.ceil(g.outSp[2] / 16) * 16;
     const wp = r * g.strides[2] + g.kernel[2] + 32;
     return roundUp(wp, 16) + g.c * 6 * (r + 16) * 2;
+  }
+  if (plan.kind === 'depthwise' && plan.variant === 'channels') {
+    // qcc_qdwconv_cl_neon.h: output tile, input tile + 1 slot, int32 offsets of the input pixels.
+    const hp = (g.outSp[1] - 1) * g.strides[1] + g.kernel[1];
+    const wp = (g.outSp[2] - 1) * g.strides[2] + g.kernel[2];
+    return g.outSp[1] * g.outSp[2] * 16 + (hp * wp + 1) * 16 + g.inSp[1] * g.inSp[2] * 4;
   }
   if (plan.kind === 'depthwise') {
     const wp = Math.ceil(g.outSp[2] / 16) * 16 * g.strides[2] + g.kernel[2] + 32;
@@ -336,7 +373,7 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
     runtime: (node) => {
       const p = convPlan(node);
       if (!p) return gConv.runtime(node);
-      return p.kind === 'depthwise' ? [DW_HEADER] : p.kind === 'first' ? [DW_HEADER, FIRST_HEADER] : [isa.header];
+      return p.kind === 'depthwise' ? (p.variant === 'channels' ? [DW_HEADER, DW_CL_HEADER] : [DW_HEADER]) : p.kind === 'first' ? [DW_HEADER, FIRST_HEADER] : [isa.header];
     },
     scratchBytes: (node) => {
       const p = convPlan(node);
@@ -352,6 +389,11 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
       const scale = ctx.constArray('qconv_scale', 'f32', p.scale);
       const rowc = ctx.constArray('qconv_rowc', 'i32', p.rowc);
       const tail = `${p.pair ? 1 : 0}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}`;
+      if (p.kind === 'depthwise' && p.variant === 'channels') {
+        const w = ctx.constArray('qconv_dw_weights', 'i8', p.weights);
+        return `${header(node, ctx, `depthwise ${p.g.kernel[1]}x${p.g.kernel[2]}, 16 channels per vector, neon`)}\n` +
+          `qcc_qlinear_dwconv_cl_s8_neon(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${tail}, (int8_t *)${ctx.scratch()});`;
+      }
       if (p.kind === 'depthwise') {
         const w = ctx.constArray('qconv_dw_weights', 'i8', p.weights);
         return `${header(node, ctx, `depthwise ${p.g.kernel[1]}x${p.g.kernel[2]}, neon`)}\n` +

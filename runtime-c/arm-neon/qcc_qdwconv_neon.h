@@ -53,25 +53,31 @@ static inline int8x16_t qcc_qdw_load_neon(const int8_t *src, int32_t sw) {
   } while (0)
 
 /*
- * Sixteen outputs from int32 sums: float32(acc) * scale (SCVTF, FMUL, as qcc_requant_s32x4_neon), FCVTNS
- * (round half to even, saturating; NaN -> 0), then the clamp in the integer domain with saturating narrows
- * (int32 -> int16, + zp, -> 8 bits) and UMAX/UMIN (SMAX/SMIN) to [qmin, qmax]. Every step after the
+ * Sixteen outputs from int32 sums: float32(acc) * scale (SCVTF, FMUL, as qcc_requant_s32x4_neon; s0 for
+ * lanes 0-3, ..., s3 for lanes 12-15), FCVTNS (round half to even, saturating; NaN -> 0), then the clamp in
+ * the integer domain with saturating narrows (int32 -> int16, + zp, -> 8 bits) and UMAX/UMIN (SMAX/SMIN) to [qmin, qmax]. Every step after the
  * product is monotone and the bounds are integers, so round(clamp(v)) == clamp(round(v)) and this equals
  * the float clamp of qcc_requant_s32x4_neon; a NaN product gives zp on both (zp is inside [qmin, qmax]
  * unless a fused clamp moved the bounds, and such nodes with non-finite scales stay generic). sgn: the
  * bounds are signed (qmin < 0, i8 output); otherwise they lie in [0, 255] and the u8 narrow is used.
  */
-static inline int8x16_t qcc_qdw_requant16_neon(int32x4_t a0, int32x4_t a1, int32x4_t a2, int32x4_t a3, float32x4_t s,
-                                               int16x8_t zp, int32_t sgn, int8x16_t lo, int8x16_t hi) {
-  const int32x4_t r0 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a0), s));
-  const int32x4_t r1 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a1), s));
-  const int32x4_t r2 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a2), s));
-  const int32x4_t r3 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a3), s));
+static inline int8x16_t qcc_qdw_requant16s_neon(int32x4_t a0, int32x4_t a1, int32x4_t a2, int32x4_t a3, float32x4_t s0,
+                                                float32x4_t s1, float32x4_t s2, float32x4_t s3, int16x8_t zp, int32_t sgn,
+                                                int8x16_t lo, int8x16_t hi) {
+  const int32x4_t r0 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a0), s0));
+  const int32x4_t r1 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a1), s1));
+  const int32x4_t r2 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a2), s2));
+  const int32x4_t r3 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a3), s3));
   const int16x8_t h0 = vqaddq_s16(vqmovn_high_s32(vqmovn_s32(r0), r1), zp);
   const int16x8_t h1 = vqaddq_s16(vqmovn_high_s32(vqmovn_s32(r2), r3), zp);
   if (sgn) return vminq_s8(vmaxq_s8(vqmovn_high_s16(vqmovn_s16(h0), h1), lo), hi);
   return vreinterpretq_s8_u8(vminq_u8(vmaxq_u8(vqmovun_high_s16(vqmovun_s16(h0), h1), vreinterpretq_u8_s8(lo)),
                                       vreinterpretq_u8_s8(hi)));
+}
+/* The same with one scale for the sixteen lanes (sixteen outputs of one channel). */
+static inline int8x16_t qcc_qdw_requant16_neon(int32x4_t a0, int32x4_t a1, int32x4_t a2, int32x4_t a3, float32x4_t s,
+                                               int16x8_t zp, int32_t sgn, int8x16_t lo, int8x16_t hi) {
+  return qcc_qdw_requant16s_neon(a0, a1, a2, a3, s, s, s, s, zp, sgn, lo, hi);
 }
 
 /* dst[0 .. n) = v for n >= 16: 16-byte stores, the last one overlapping (no memset call for short rows). */
