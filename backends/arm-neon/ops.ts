@@ -38,6 +38,7 @@ export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qge
 export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4, w1: 4, gemvInterleaved: true, implicitConv: true, firstDirect: true };
 const DW_HEADER = 'arm-neon/qcc_qdwconv_neon.h';
 const DW_CL_HEADER = 'arm-neon/qcc_qdwconv_cl_neon.h';
+const DW_DOT_HEADER = 'arm-neon/qcc_qdwconv_dotprod.h';
 const FIRST_HEADER = 'arm-neon/qcc_qfirstconv_neon.h';
 /** Pixels per im2col tile: QCC_QG_TP in qcc_qgemm_common_neon.h. */
 export const ARM_PIXEL_TILE = 64;
@@ -96,9 +97,11 @@ interface ConvFirstPlan {
 /**
  * Depthwise kernels: 'rows' vectorises along an output row (qcc_qlinear_dwconv_s8_neon, weights [m][tap]),
  * 'channels' along 16 channels of one output pixel (qcc_qlinear_dwconv_cl_s8_neon, weights
- * [block of 16][tap][16], rowc and scale padded to whole blocks); depthwiseVariant picks one.
+ * [block of 16][tap][16], rowc and scale padded to whole blocks), 'sdot' (dotprod only, 3x3, stride 1 along W)
+ * the row kernel with the three taps of a window column in one SDOT (qcc_qlinear_dwconv3_s8_dotprod, weights as
+ * 'rows'); depthwiseVariant picks one.
  */
-export type DwVariant = 'rows' | 'channels';
+export type DwVariant = 'rows' | 'channels' | 'sdot';
 interface ConvDwPlan {
   kind: 'depthwise';
   variant: DwVariant;
@@ -133,8 +136,8 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
   const common: ConvCommon = { xzt, xdtype: xd, ydtype: yd, yzp: intValues(inConst(node, 7, 'y_zero_point'))[0]! };
   const pair = !folded.hasMinus128;
   if (selectQConvKernel(g) === 'depthwise' && folded.rowz.every((z) => z === 0)) {
-    const variant = depthwiseVariant(g);
-    if (variant === 'rows') return { kind: 'depthwise', variant, g, weights: folded.values, rowc, scale, pair, ...common };
+    const variant = depthwiseVariant(g, isa);
+    if (variant !== 'channels') return { kind: 'depthwise', variant, g, weights: folded.values, rowc, scale, pair, ...common };
     const T = g.kernel[1] * g.kernel[2];
     const mp = roundUp(g.m, 16);
     const weights = new Int8Array(mp * T);
@@ -175,15 +178,19 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
 }
 
 /**
- * The depthwise kernel of a layer (both ISAs). The row kernel fills 16 lanes with 16 outputs of one row
- * (a row's last step recomputes up to 8 of them, rows under 16 waste the rest), the channel kernel 16
- * lanes with 16 channels (the last block wastes the lanes past C) and pays two 16x16 transposes per 16
- * pixels. Measured (npm run bench:arm, 3x3 p1, instructions/MAC rows vs channels): 56x56 0.617 vs 0.661,
- * 28x28 0.733 vs 0.662, 14x14 1.456 vs 0.678, 7x7 2.395 vs 0.707, 25x5 2.851 vs 0.707, 14x14 s2 4.792 vs
- * 0.893: rows only from 48 outputs per row.
+ * The depthwise kernel of a layer. The row kernel fills 16 lanes with 16 outputs of one row (a row's last
+ * step recomputes up to 8 of them, rows under 16 waste the rest), the channel kernel 16 lanes with 16
+ * channels (the last block wastes the lanes past C) and pays two 16x16 transposes per 16 pixels; on dotprod
+ * the SDOT row kernel (3x3, stride 1) has the row kernel's lane waste at a third of its multiply-adds.
+ * Measured (npm run bench:arm, 3x3 p1, instructions/MAC rows / channels / sdot): 56x56 0.617 / 0.661 /
+ * 0.396, 28x28 0.733 / 0.662 / 0.427, 14x14 1.456 / 0.678 / 1.191, 7x7 2.395 / 0.707 / 1.916, 25x5 2.851 /
+ * 0.707 / 2.159, 14x14 s2 4.792 / 0.893 / -: sdot from 24 outputs per row (between the 14 and 28 measured),
+ * else rows from 48, else channels.
  */
-export function depthwiseVariant(g: QConvGeometry): DwVariant {
-  return g.outSp[2] >= 48 ? 'rows' : 'channels';
+export function depthwiseVariant(g: QConvGeometry, isa: ArmGemmIsa): DwVariant {
+  const ow = g.outSp[2];
+  if (isa.suffix === 'dotprod' && g.kernel[1] === 3 && g.kernel[2] === 3 && g.strides[1] === 1 && g.strides[2] === 1 && ow >= 24) return 'sdot';
+  return ow >= 48 ? 'rows' : 'channels';
 }
 
 /**
@@ -252,7 +259,8 @@ function convScratch(plan: ConvPlan, isa: ArmGemmIsa): number {
   }
   if (plan.kind === 'depthwise') {
     const wp = Math.ceil(g.outSp[2] / 16) * 16 * g.strides[2] + g.kernel[2] + 32;
-    return ((g.outSp[1] - 1) * g.strides[1] + g.kernel[1]) * wp;
+    const z = plan.variant === 'sdot' ? 4 * (Math.ceil(g.outSp[2] / 16) * 16 + 16) : 0;
+    return ((g.outSp[1] - 1) * g.strides[1] + g.kernel[1]) * wp + z;
   }
   return plan.kp * ARM_PIXEL_TILE + isa.group * ARM_PIXEL_TILE + 4 * ARM_PIXEL_TILE;
 }
@@ -373,7 +381,7 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
     runtime: (node) => {
       const p = convPlan(node);
       if (!p) return gConv.runtime(node);
-      return p.kind === 'depthwise' ? (p.variant === 'channels' ? [DW_HEADER, DW_CL_HEADER] : [DW_HEADER]) : p.kind === 'first' ? [DW_HEADER, FIRST_HEADER] : [isa.header];
+      return p.kind === 'depthwise' ? (p.variant === 'channels' ? [DW_HEADER, DW_CL_HEADER] : p.variant === 'sdot' ? [DW_HEADER, isa.header, DW_DOT_HEADER] : [DW_HEADER]) : p.kind === 'first' ? [DW_HEADER, FIRST_HEADER] : [isa.header];
     },
     scratchBytes: (node) => {
       const p = convPlan(node);
@@ -393,6 +401,11 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
         const w = ctx.constArray('qconv_dw_weights', 'i8', p.weights);
         return `${header(node, ctx, `depthwise ${p.g.kernel[1]}x${p.g.kernel[2]}, 16 channels per vector, neon`)}\n` +
           `qcc_qlinear_dwconv_cl_s8_neon(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${tail}, (int8_t *)${ctx.scratch()});`;
+      }
+      if (p.kind === 'depthwise' && p.variant === 'sdot') {
+        const w = ctx.constArray('qconv_dw_weights', 'i8', p.weights);
+        return `${header(node, ctx, 'depthwise 3x3, sdot')}\n` +
+          `qcc_qlinear_dwconv3_s8_dotprod(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}, (int8_t *)${ctx.scratch()});`;
       }
       if (p.kind === 'depthwise') {
         const w = ctx.constArray('qconv_dw_weights', 'i8', p.weights);

@@ -156,15 +156,16 @@ export function matmulCase(s: MatMulSpec): BuiltCase {
 const Q: Q8[] = ['u8', 'i8'];
 
 /**
- * Depthwise cases for the two NEON depthwise kernels (backends/arm-neon/ops.ts depthwiseVariant): 'dw channels'
- * ones must plan the channel-vectorised kernel (rows under 48 outputs), 'dw rows' ones the row kernel.
+ * Depthwise cases for the NEON depthwise kernels (backends/arm-neon/ops.ts depthwiseVariant): 'dw channels' ones
+ * must plan the channel-vectorised kernel on both ISAs, 'dw rows' ones the row kernel on both (3x3 stride 1
+ * rows are 'dw sdot' cases), 'dw sdot' ones the SDOT kernel on dotprod (and rows or channels on arm-neon).
  */
 export function depthwiseSpecs(): ConvSpec[] {
   const dw = (label: string, c: number, sp: number[], k: number, rest: Partial<ConvSpec> & { seed: number }): ConvSpec =>
     ({ label, xd: 'u8', wd: 'i8', yd: 'u8', c, m: c, group: c, sp, k: [k, k], pads: [1, 1, 1, 1], bias: 'random', ...rest });
   return [
     dw('dw channels 3x3 s1 p1, 64 ch, 25x5 (DS-CNN)', 64, [25, 5], 3, { seed: 301 }),
-    dw('dw channels 3x3 s1 p1, 17 ch, 5x25, i8', 17, [5, 25], 3, { xd: 'i8', yd: 'i8', seed: 302 }),
+    dw('dw sdot 3x3 s1 p1, 17 ch, 5x25, i8 (OW 25: channels on arm-neon)', 17, [5, 25], 3, { xd: 'i8', yd: 'i8', seed: 302 }),
     dw('dw channels 3x3 s1 p1, 63 ch, 7x7, per-channel u8 weight zero points (folded)', 63, [7, 7], 3, { wd: 'u8', wzp: 'perChannel', foldableWeights: true, seed: 303 }),
     dw('dw channels 3x3 s1 p1, 3 ch, 14x14, batch 2', 3, [14, 14], 3, { n: 2, seed: 304 }),
     dw('dw channels 3x3 s2 p1, 33 ch, 14x14 (OW 7)', 33, [14, 14], 3, { strides: [2, 2], seed: 305 }),
@@ -180,8 +181,13 @@ export function depthwiseSpecs(): ConvSpec[] {
     dw('dw channels saturating: weights -127/127, inputs -128/127, xzp -128, yzp 127, 5x5, 33 ch, 7x7', 33, [7, 7], 5, { xd: 'i8', yd: 'i8', pads: [2, 2, 2, 2], wFill: 'extreme', symmetricWeights: true, xFill: 'extreme', xzp: -128, yzp: 127, ySpread: 4, seed: 315 }),
     dw('dw channels saturating: u8 weights 0/255 zp 128 (folded -128/127), i8 inputs, xzp 127, 3 ch, 7x9', 3, [7, 9], 3, { xd: 'i8', wd: 'u8', wzp: 128, wFill: 'extreme', xFill: 'extreme', xzp: 127, bias: 'huge', seed: 316 }),
     dw('dw channels 3x3 s2 p1, 24 ch, 56x56 (OW 28)', 24, [56, 56], 3, { strides: [2, 2], seed: 317 }),
-    dw('dw rows 3x3 s1 p1, 5 ch, 6x50', 5, [6, 50], 3, { seed: 321 }),
-    dw('dw rows 3x3 s1 p1, 2 ch, 9x56, i8 per-channel zero points (folded)', 2, [9, 56], 3, { xd: 'i8', yd: 'i8', wzp: 'perChannel', foldableWeights: true, seed: 322 }),
+    dw('dw sdot 3x3 s1 p1, 5 ch, 7x56 (odd OH, last step 8)', 5, [7, 56], 3, { seed: 331 }),
+    dw('dw sdot 3x3 s1 asymmetric pads 0,2 / 1,0, 3 ch, 6x30, batch 2', 3, [6, 30], 3, { pads: [0, 2, 1, 0], n: 2, seed: 332 }),
+    dw('dw sdot saturating: weights -128/127, inputs 0/255, xzp 255, yzp 0, 4 ch, 5x40', 4, [5, 40], 3, { wFill: 'extreme', xFill: 'extreme', xzp: 255, yzp: 0, seed: 333 }),
+    dw('dw sdot saturating i8: inputs -128/127, xzp -128, yzp 127, fused clamp [-100, 90], pads 2, 3 ch, 4x33', 3, [4, 33], 3, { xd: 'i8', yd: 'i8', pads: [2, 2, 2, 2], wFill: 'extreme', xFill: 'extreme', xzp: -128, yzp: 127, clamp: [-100, 90], seed: 334 }),
+    dw('dw sdot 3x3 s1 p1, 17 ch, 3x64, i8 per-channel zero points (folded)', 17, [3, 64], 3, { xd: 'i8', yd: 'i8', wzp: 'perChannel', foldableWeights: true, seed: 335 }),
+    dw('dw sdot 3x3 s1 p1, 5 ch, 6x50 (rows on arm-neon)', 5, [6, 50], 3, { seed: 321 }),
+    dw('dw sdot 3x3 s1 p1, 2 ch, 9x56, i8 per-channel zero points (folded; rows on arm-neon)', 2, [9, 56], 3, { xd: 'i8', yd: 'i8', wzp: 'perChannel', foldableWeights: true, seed: 322 }),
     dw('dw rows 3x3 s2 asymmetric pads 0,1 / 1,0, 3 ch, 5x101 (OW 51), batch 2', 3, [5, 101], 3, { strides: [2, 2], pads: [0, 1, 1, 0], n: 2, seed: 323 }),
     dw('dw rows 5x5 s1 p2 saturating: weights -128/127, inputs 0/255, 3 ch, 6x60', 3, [6, 60], 5, { pads: [2, 2, 2, 2], wFill: 'extreme', xFill: 'extreme', xzp: 0, yzp: 255, seed: 324 }),
   ];
