@@ -86,7 +86,7 @@ static inline void qcc_qlinear_dwconv3_s8_dotprod(const qcc_qconv_params *p, con
       const int8_t *wm = w + (ptrdiff_t)m * 9;
       const float32x4_t s = vdupq_n_f32(scale[m]);
       const int32x4_t rc = vdupq_n_s32(rowc[m]);
-      /* lane kx: (w[0][kx], w[1][kx], w[2][kx], 0) for the first row, (0, w[0][kx], w[1][kx], w[2][kx]) for the second */
+      /* lane kx: (w[0][kx], w[1][kx], w[2][kx], 0) for row 0, (0, w[0][kx], w[1][kx], w[2][kx]) for row 1 */
       const int8_t wt[32] = {wm[0], wm[3], wm[6], 0, wm[1], wm[4], wm[7], 0, wm[2], wm[5], wm[8], 0, 0, 0, 0, 0,
                              0, wm[0], wm[3], wm[6], 0, wm[1], wm[4], wm[7], 0, wm[2], wm[5], wm[8], 0, 0, 0, 0};
       const int8x16_t wa = vld1q_s8(wt), wb = vld1q_s8(wt + 16);

@@ -55,15 +55,15 @@ static inline int8x16_t qcc_qdw_load_neon(const int8_t *src, int32_t sw) {
 /*
  * Sixteen outputs from int32 sums: float32(acc) * scale (SCVTF, FMUL, as qcc_requant_s32x4_neon; s0 for
  * lanes 0-3, ..., s3 for lanes 12-15), FCVTNS (round half to even, saturating; NaN -> 0), then the clamp in
- * the integer domain with saturating narrows (int32 -> int16, + zp, -> 8 bits) and UMAX/UMIN (SMAX/SMIN) to [qmin, qmax]. Every step after the
- * product is monotone and the bounds are integers, so round(clamp(v)) == clamp(round(v)) and this equals
- * the float clamp of qcc_requant_s32x4_neon; a NaN product gives zp on both (zp is inside [qmin, qmax]
- * unless a fused clamp moved the bounds, and such nodes with non-finite scales stay generic). sgn: the
- * bounds are signed (qmin < 0, i8 output); otherwise they lie in [0, 255] and the u8 narrow is used.
+ * the integer domain with saturating narrows (int32 -> int16, + zp, -> 8 bits) and UMAX/UMIN (SMAX/SMIN) to
+ * [qmin, qmax]. Every step after the product is monotone and the bounds are integers, so round(clamp(v)) ==
+ * clamp(round(v)) and this equals the float clamp of qcc_requant_s32x4_neon; a NaN product gives zp on both (zp is
+ * inside [qmin, qmax] unless a fused clamp moved the bounds, and such nodes with non-finite scales stay generic).
+ * sgn: the bounds are signed (qmin < 0, i8 output); otherwise they lie in [0, 255] and the u8 narrow is used.
  */
-static inline int8x16_t qcc_qdw_requant16s_neon(int32x4_t a0, int32x4_t a1, int32x4_t a2, int32x4_t a3, float32x4_t s0,
-                                                float32x4_t s1, float32x4_t s2, float32x4_t s3, int16x8_t zp, int32_t sgn,
-                                                int8x16_t lo, int8x16_t hi) {
+static inline int8x16_t qcc_qdw_requant16s_neon(int32x4_t a0, int32x4_t a1, int32x4_t a2, int32x4_t a3,
+                                                float32x4_t s0, float32x4_t s1, float32x4_t s2, float32x4_t s3,
+                                                int16x8_t zp, int32_t sgn, int8x16_t lo, int8x16_t hi) {
   const int32x4_t r0 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a0), s0));
   const int32x4_t r1 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a1), s1));
   const int32x4_t r2 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a2), s2));
