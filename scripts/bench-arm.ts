@@ -43,6 +43,12 @@ const layers: BuiltCase[] = [
   convCase({ label: 'conv 64->64 3x3 p1 @56x56', xd: 'u8', wd: 'i8', yd: 'u8', c: 64, m: 64, sp: [56, 56], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', symmetricWeights: true, seed: 2 }),
   convCase({ label: 'conv 256->256 1x1 @14x14', xd: 'u8', wd: 'i8', yd: 'u8', c: 256, m: 256, sp: [14, 14], k: [1, 1], bias: 'random', symmetricWeights: true, seed: 3 }),
   convCase({ label: 'depthwise 3x3 p1 128ch @56x56', xd: 'u8', wd: 'i8', yd: 'u8', c: 128, m: 128, group: 128, sp: [56, 56], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', symmetricWeights: true, seed: 4 }),
+  // Small planes where a row-vectorised depthwise kernel wastes lanes: DS-CNN (25x5) and MobileNetV2 (14x14, 7x7).
+  convCase({ label: 'depthwise 3x3 p1 64ch @25x5 (DS-CNN)', xd: 'u8', wd: 'i8', yd: 'u8', c: 64, m: 64, group: 64, sp: [25, 5], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', symmetricWeights: true, seed: 8 }),
+  convCase({ label: 'depthwise 3x3 p1 192ch @28x28', xd: 'u8', wd: 'i8', yd: 'u8', c: 192, m: 192, group: 192, sp: [28, 28], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', symmetricWeights: true, seed: 12 }),
+  convCase({ label: 'depthwise 3x3 p1 384ch @14x14', xd: 'u8', wd: 'i8', yd: 'u8', c: 384, m: 384, group: 384, sp: [14, 14], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', symmetricWeights: true, seed: 9 }),
+  convCase({ label: 'depthwise 3x3 s2 p1 576ch @14x14', xd: 'u8', wd: 'i8', yd: 'u8', c: 576, m: 576, group: 576, sp: [14, 14], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: 'random', symmetricWeights: true, seed: 10 }),
+  convCase({ label: 'depthwise 3x3 p1 960ch @7x7', xd: 'u8', wd: 'i8', yd: 'u8', c: 960, m: 960, group: 960, sp: [7, 7], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', symmetricWeights: true, seed: 11 }),
   matmulCase({ label: 'matmul 1x1024x1024', ad: 'u8', bd: 'i8', yd: 'u8', a: [1, 1024], n: 1024, perColumn: true, symmetricWeights: true, seed: 5 }),
   matmulCase({ label: 'matmul 64x1024x1024', ad: 'u8', bd: 'i8', yd: 'u8', a: [64, 1024], n: 1024, perColumn: true, symmetricWeights: true, seed: 6 }),
 ];

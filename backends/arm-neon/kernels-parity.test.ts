@@ -70,7 +70,7 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
       const want = op === 'qlinear_matmul' ? /qcc_qlinear_matmul_s8_/
         : op === 'qlinear_add' || op === 'qlinear_mul' ? /qcc_qlinear_(add|mul)_(u8|i8)_neon\(/
         : op === 'max_pool' ? /qcc_max_pool_(u8|i8)_neon\(/
-        : op === 'qlinear_global_average_pool' || op === 'qlinear_average_pool' ? /qcc_qlinear_global_average_pool_(u8|i8)_neon\(/ : /qcc_qlinear_(dw)?conv_(implicit_|first_)?s8_/;
+        : op === 'qlinear_global_average_pool' || op === 'qlinear_average_pool' ? /qcc_qlinear_global_average_pool_(u8|i8)_neon\(/ : /qcc_qlinear_(dw)?conv3?_(implicit_|first_|cl_)?s8_/;
       expect(n, c.label).toMatch(want);
       expect(d, c.label).toMatch(want);
     });
@@ -94,6 +94,23 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
     const panels = armMatMulPlan(node, { ...DOTPROD_GEMM, gemvInterleaved: false })!.packed;
     expect(il).not.toEqual(panels);
     expect([...il].sort()).toEqual([...panels].sort());
+  });
+
+  it('runs each depthwise case on the kernel its label names, on both ISAs', () => {
+    const dws = cases.map((c, i) => [c, i] as const).filter(([c]) => c.label.startsWith('dw '));
+    expect(dws.length).toBe(26);
+    for (const [c, i] of dws) {
+      const n = base.models[2 * i + 1]!.files.get(`n${i}.c`)!;
+      const d = dot.models[i]!.files.get(`d${i}.c`)!;
+      if (c.label.startsWith('dw sdot ')) {
+        expect(d, c.label).toContain('qcc_qlinear_dwconv3_s8_dotprod(');
+        expect(n, c.label).toMatch(/qcc_qlinear_dwconv_(cl_)?s8_neon\(/);
+        continue;
+      }
+      const want = c.label.startsWith('dw channels ') ? 'qcc_qlinear_dwconv_cl_s8_neon(' : 'qcc_qlinear_dwconv_s8_neon(';
+      expect(n, c.label).toContain(want);
+      expect(d, c.label).toContain(want);
+    }
   });
 
   it('runs first layers (1-3 channels, 3x3, W stride 2) on the direct kernel on both ISAs', () => {

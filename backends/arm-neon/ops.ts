@@ -37,6 +37,8 @@ export interface ArmGemmIsa {
 export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qgemm_neon.h', mr: 4, nr: 4, group: 16, w1: 2, gemvInterleaved: false, implicitConv: false, firstDirect: true };
 export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4, w1: 4, gemvInterleaved: true, implicitConv: true, firstDirect: true };
 const DW_HEADER = 'arm-neon/qcc_qdwconv_neon.h';
+const DW_CL_HEADER = 'arm-neon/qcc_qdwconv_cl_neon.h';
+const DW_DOT_HEADER = 'arm-neon/qcc_qdwconv_dotprod.h';
 const FIRST_HEADER = 'arm-neon/qcc_qfirstconv_neon.h';
 /** Pixels per im2col tile: QCC_QG_TP in qcc_qgemm_common_neon.h. */
 export const ARM_PIXEL_TILE = 64;
@@ -92,8 +94,17 @@ interface ConvFirstPlan {
   scale: Float32Array;
   pair: boolean;
 }
+/**
+ * Depthwise kernels: 'rows' vectorises along an output row (qcc_qlinear_dwconv_s8_neon, weights [m][tap]),
+ * 'channels' along 16 channels of one output pixel (qcc_qlinear_dwconv_cl_s8_neon, weights
+ * [block of 16][tap][16], rowc and scale padded to whole blocks), 'sdot' (dotprod only, 3x3, stride 1 along W)
+ * the row kernel with the three taps of a window column in one SDOT (qcc_qlinear_dwconv3_s8_dotprod, weights as
+ * 'rows'); depthwiseVariant picks one.
+ */
+export type DwVariant = 'rows' | 'channels' | 'sdot';
 interface ConvDwPlan {
   kind: 'depthwise';
+  variant: DwVariant;
   g: QConvGeometry;
   weights: Int8Array;
   rowc: Int32Array;
@@ -125,7 +136,18 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
   const common: ConvCommon = { xzt, xdtype: xd, ydtype: yd, yzp: intValues(inConst(node, 7, 'y_zero_point'))[0]! };
   const pair = !folded.hasMinus128;
   if (selectQConvKernel(g) === 'depthwise' && folded.rowz.every((z) => z === 0)) {
-    return { kind: 'depthwise', g, weights: folded.values, rowc, scale, pair, ...common };
+    const variant = depthwiseVariant(g, isa);
+    if (variant !== 'channels') return { kind: 'depthwise', variant, g, weights: folded.values, rowc, scale, pair, ...common };
+    const T = g.kernel[1] * g.kernel[2];
+    const mp = roundUp(g.m, 16);
+    const weights = new Int8Array(mp * T);
+    for (let m = 0; m < g.m; m++) {
+      for (let t = 0; t < T; t++) weights[(Math.floor(m / 16) * T + t) * 16 + (m % 16)] = folded.values[m * T + t]!;
+    }
+    return {
+      kind: 'depthwise', variant, g, weights, rowc: padTo(rowc, mp, (n) => new Int32Array(n)),
+      scale: padTo(scale, mp, (n) => new Float32Array(n)), pair, ...common,
+    };
   }
   if (isa.firstDirect && firstLayerEligible(g) && folded.rowz.every((z) => z === 0)) {
     const K = 9 * g.c;
@@ -153,6 +175,22 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
   }
   const rowz = rowzP.some((z) => z !== 0) ? rowzP : null;
   return { kind: 'gemm', g, kp, packed, rowc: rowcP, rowz, scale: scaleP, pair, ...common };
+}
+
+/**
+ * The depthwise kernel of a layer. The row kernel fills 16 lanes with 16 outputs of one row (a row's last
+ * step recomputes up to 8 of them, rows under 16 waste the rest), the channel kernel 16 lanes with 16
+ * channels (the last block wastes the lanes past C) and pays two 16x16 transposes per 16 pixels; on dotprod
+ * the SDOT row kernel (3x3, stride 1) has the row kernel's lane waste at a third of its multiply-adds.
+ * Measured (npm run bench:arm, 3x3 p1, instructions/MAC rows / channels / sdot): 56x56 0.617 / 0.661 /
+ * 0.396, 28x28 0.733 / 0.662 / 0.427, 14x14 1.456 / 0.678 / 1.191, 7x7 2.395 / 0.707 / 1.916, 25x5 2.851 /
+ * 0.707 / 2.159, 14x14 s2 4.792 / 0.893 / -: sdot from 24 outputs per row (between the 14 and 28 measured),
+ * else rows from 48, else channels.
+ */
+export function depthwiseVariant(g: QConvGeometry, isa: ArmGemmIsa): DwVariant {
+  const ow = g.outSp[2];
+  if (isa.suffix === 'dotprod' && g.kernel[1] === 3 && g.kernel[2] === 3 && g.strides[1] === 1 && g.strides[2] === 1 && ow >= 24) return 'sdot';
+  return ow >= 48 ? 'rows' : 'channels';
 }
 
 /**
@@ -213,9 +251,16 @@ function convScratch(plan: ConvPlan, isa: ArmGemmIsa): number {
     const wp = r * g.strides[2] + g.kernel[2] + 32;
     return roundUp(wp, 16) + g.c * 6 * (r + 16) * 2;
   }
+  if (plan.kind === 'depthwise' && plan.variant === 'channels') {
+    // qcc_qdwconv_cl_neon.h: output tile, input tile + 1 slot, int32 offsets of the input pixels.
+    const hp = (g.outSp[1] - 1) * g.strides[1] + g.kernel[1];
+    const wp = (g.outSp[2] - 1) * g.strides[2] + g.kernel[2];
+    return g.outSp[1] * g.outSp[2] * 16 + (hp * wp + 1) * 16 + g.inSp[1] * g.inSp[2] * 4;
+  }
   if (plan.kind === 'depthwise') {
     const wp = Math.ceil(g.outSp[2] / 16) * 16 * g.strides[2] + g.kernel[2] + 32;
-    return ((g.outSp[1] - 1) * g.strides[1] + g.kernel[1]) * wp;
+    const z = plan.variant === 'sdot' ? 4 * (Math.ceil(g.outSp[2] / 16) * 16 + 16) : 0;
+    return ((g.outSp[1] - 1) * g.strides[1] + g.kernel[1]) * wp + z;
   }
   return plan.kp * ARM_PIXEL_TILE + isa.group * ARM_PIXEL_TILE + 4 * ARM_PIXEL_TILE;
 }
@@ -336,7 +381,7 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
     runtime: (node) => {
       const p = convPlan(node);
       if (!p) return gConv.runtime(node);
-      return p.kind === 'depthwise' ? [DW_HEADER] : p.kind === 'first' ? [DW_HEADER, FIRST_HEADER] : [isa.header];
+      return p.kind === 'depthwise' ? (p.variant === 'channels' ? [DW_HEADER, DW_CL_HEADER] : p.variant === 'sdot' ? [DW_HEADER, isa.header, DW_DOT_HEADER] : [DW_HEADER]) : p.kind === 'first' ? [DW_HEADER, FIRST_HEADER] : [isa.header];
     },
     scratchBytes: (node) => {
       const p = convPlan(node);
@@ -352,6 +397,16 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
       const scale = ctx.constArray('qconv_scale', 'f32', p.scale);
       const rowc = ctx.constArray('qconv_rowc', 'i32', p.rowc);
       const tail = `${p.pair ? 1 : 0}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}`;
+      if (p.kind === 'depthwise' && p.variant === 'channels') {
+        const w = ctx.constArray('qconv_dw_weights', 'i8', p.weights);
+        return `${header(node, ctx, `depthwise ${p.g.kernel[1]}x${p.g.kernel[2]}, 16 channels per vector, neon`)}\n` +
+          `qcc_qlinear_dwconv_cl_s8_neon(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${tail}, (int8_t *)${ctx.scratch()});`;
+      }
+      if (p.kind === 'depthwise' && p.variant === 'sdot') {
+        const w = ctx.constArray('qconv_dw_weights', 'i8', p.weights);
+        return `${header(node, ctx, 'depthwise 3x3, sdot')}\n` +
+          `qcc_qlinear_dwconv3_s8_dotprod(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}, (int8_t *)${ctx.scratch()});`;
+      }
       if (p.kind === 'depthwise') {
         const w = ctx.constArray('qconv_dw_weights', 'i8', p.weights);
         return `${header(node, ctx, `depthwise ${p.g.kernel[1]}x${p.g.kernel[2]}, neon`)}\n` +

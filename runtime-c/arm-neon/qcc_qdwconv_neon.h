@@ -53,25 +53,31 @@ static inline int8x16_t qcc_qdw_load_neon(const int8_t *src, int32_t sw) {
   } while (0)
 
 /*
- * Sixteen outputs from int32 sums: float32(acc) * scale (SCVTF, FMUL, as qcc_requant_s32x4_neon), FCVTNS
- * (round half to even, saturating; NaN -> 0), then the clamp in the integer domain with saturating narrows
- * (int32 -> int16, + zp, -> 8 bits) and UMAX/UMIN (SMAX/SMIN) to [qmin, qmax]. Every step after the
- * product is monotone and the bounds are integers, so round(clamp(v)) == clamp(round(v)) and this equals
- * the float clamp of qcc_requant_s32x4_neon; a NaN product gives zp on both (zp is inside [qmin, qmax]
- * unless a fused clamp moved the bounds, and such nodes with non-finite scales stay generic). sgn: the
- * bounds are signed (qmin < 0, i8 output); otherwise they lie in [0, 255] and the u8 narrow is used.
+ * Sixteen outputs from int32 sums: float32(acc) * scale (SCVTF, FMUL, as qcc_requant_s32x4_neon; s0 for
+ * lanes 0-3, ..., s3 for lanes 12-15), FCVTNS (round half to even, saturating; NaN -> 0), then the clamp in
+ * the integer domain with saturating narrows (int32 -> int16, + zp, -> 8 bits) and UMAX/UMIN (SMAX/SMIN) to
+ * [qmin, qmax]. Every step after the product is monotone and the bounds are integers, so round(clamp(v)) ==
+ * clamp(round(v)) and this equals the float clamp of qcc_requant_s32x4_neon; a NaN product gives zp on both (zp is
+ * inside [qmin, qmax] unless a fused clamp moved the bounds, and such nodes with non-finite scales stay generic).
+ * sgn: the bounds are signed (qmin < 0, i8 output); otherwise they lie in [0, 255] and the u8 narrow is used.
  */
-static inline int8x16_t qcc_qdw_requant16_neon(int32x4_t a0, int32x4_t a1, int32x4_t a2, int32x4_t a3, float32x4_t s,
-                                               int16x8_t zp, int32_t sgn, int8x16_t lo, int8x16_t hi) {
-  const int32x4_t r0 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a0), s));
-  const int32x4_t r1 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a1), s));
-  const int32x4_t r2 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a2), s));
-  const int32x4_t r3 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a3), s));
+static inline int8x16_t qcc_qdw_requant16s_neon(int32x4_t a0, int32x4_t a1, int32x4_t a2, int32x4_t a3,
+                                                float32x4_t s0, float32x4_t s1, float32x4_t s2, float32x4_t s3,
+                                                int16x8_t zp, int32_t sgn, int8x16_t lo, int8x16_t hi) {
+  const int32x4_t r0 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a0), s0));
+  const int32x4_t r1 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a1), s1));
+  const int32x4_t r2 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a2), s2));
+  const int32x4_t r3 = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a3), s3));
   const int16x8_t h0 = vqaddq_s16(vqmovn_high_s32(vqmovn_s32(r0), r1), zp);
   const int16x8_t h1 = vqaddq_s16(vqmovn_high_s32(vqmovn_s32(r2), r3), zp);
   if (sgn) return vminq_s8(vmaxq_s8(vqmovn_high_s16(vqmovn_s16(h0), h1), lo), hi);
   return vreinterpretq_s8_u8(vminq_u8(vmaxq_u8(vqmovun_high_s16(vqmovun_s16(h0), h1), vreinterpretq_u8_s8(lo)),
                                       vreinterpretq_u8_s8(hi)));
+}
+/* The same with one scale for the sixteen lanes (sixteen outputs of one channel). */
+static inline int8x16_t qcc_qdw_requant16_neon(int32x4_t a0, int32x4_t a1, int32x4_t a2, int32x4_t a3, float32x4_t s,
+                                               int16x8_t zp, int32_t sgn, int8x16_t lo, int8x16_t hi) {
+  return qcc_qdw_requant16s_neon(a0, a1, a2, a3, s, s, s, s, zp, sgn, lo, hi);
 }
 
 /* dst[0 .. n) = v for n >= 16: 16-byte stores, the last one overlapping (no memset call for short rows). */
@@ -151,21 +157,47 @@ static inline int8x8_t qcc_qdw_load8_neon(const int8_t *src, int32_t sw) {
     }                                                                                                                \
   } while (0)
 
+/*
+ * The padded plane of one input channel xc in scratch: HP = (OH - 1) * SH + KH rows of WP bytes (signed
+ * normal form); row r is input row r - PH, column c input column c - PW, everything else xzt.
+ */
+static inline void qcc_qdw_plane_neon(const qcc_qconv_params *p, const uint8_t *xc, uint8_t flip, int32_t xzt,
+                                      int8_t *plane) {
+  const int32_t IH = p->in_sp[1], IW = p->in_sp[2], OH = p->out_sp[1], KH = p->kernel[1], SH = p->strides[1];
+  const int32_t PH = p->pads[1], PW = p->pads[2];
+  const int32_t WP = qcc_qdw_plane_width_neon(p), HP = (OH - 1) * SH + KH;
+  const int8x16_t xz = vdupq_n_s8((int8_t)xzt);
+  const uint8x16_t f = vdupq_n_u8(flip);
+  /* The copied columns of an input row: [c0, c0 + cnt) of the padded row. */
+  const int32_t c0 = PW, cnt = PW + IW > WP ? WP - PW : IW;
+  int32_t r;
+  for (r = 0; r < HP; r++) {
+    int8_t *dst = plane + (ptrdiff_t)r * WP;
+    const uint8_t *src = xc + (ptrdiff_t)(r - PH) * IW;
+    int32_t j = 0;
+    /* the whole row first (WP >= 16 + KW + 32), then the input columns over it */
+    qcc_qdw_fill_neon(dst, xz, WP);
+    if (r - PH < 0 || r - PH >= IH || cnt <= 0) continue;
+    if (cnt >= 16) {
+      for (; j + 16 <= cnt; j += 16) vst1q_u8((uint8_t *)dst + c0 + j, veorq_u8(vld1q_u8(src + j), f));
+      if (j < cnt) vst1q_u8((uint8_t *)dst + c0 + cnt - 16, veorq_u8(vld1q_u8(src + cnt - 16), f));
+    } else {
+      for (; j < cnt; j++) dst[c0 + j] = (int8_t)(uint8_t)(src[j] ^ flip);
+    }
+  }
+}
+
 static inline void qcc_qlinear_dwconv_s8_neon(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip, int32_t xzt,
                                               const int8_t *w, const int32_t *rowc, int32_t pair, const float *scale,
                                               int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y, int8_t *plane) {
   const int32_t IH = p->in_sp[1], IW = p->in_sp[2], OH = p->out_sp[1], OW = p->out_sp[2];
   const int32_t KH = p->kernel[1], KW = p->kernel[2], SH = p->strides[1], SW = p->strides[2];
-  const int32_t PH = p->pads[1], PW = p->pads[2], T = KH * KW;
-  const int32_t WP = qcc_qdw_plane_width_neon(p), HP = (OH - 1) * SH + KH;
+  const int32_t T = KH * KW;
+  const int32_t WP = qcc_qdw_plane_width_neon(p);
   const int32_t sgn = qmin < 0;
   const int8x16_t lo = vdupq_n_s8((int8_t)qmin), hi = vdupq_n_s8((int8_t)qmax);
   const int16x8_t zp = vdupq_n_s16((int16_t)yzp);
-  const int8x16_t xz = vdupq_n_s8((int8_t)xzt);
-  const uint8x16_t f = vdupq_n_u8(flip);
-  /* The copied columns of an input row: [c0, c0 + cnt) of the padded row. */
-  const int32_t c0 = PW, cnt = PW + IW > WP ? WP - PW : IW;
-  int32_t n, m, r, oh, ow, t;
+  int32_t n, m, oh, ow, t;
   for (n = 0; n < p->n; n++) {
     for (m = 0; m < p->m; m++) {
       const uint8_t *xc = x + ((ptrdiff_t)n * p->c + m) * IH * IW;
@@ -175,21 +207,7 @@ static inline void qcc_qlinear_dwconv_s8_neon(const qcc_qconv_params *p, const u
       const int32x4_t rc = vdupq_n_s32(rowc[m]);
       int8x16_t w3x3[9];
       for (t = 0; t < 9 && t < T; t++) w3x3[t] = vdupq_n_s8(wm[t]);
-      /* The padded plane: row r is input row r - PH, column c input column c - PW; the rest is xzt. */
-      for (r = 0; r < HP; r++) {
-        int8_t *dst = plane + (ptrdiff_t)r * WP;
-        const uint8_t *src = xc + (ptrdiff_t)(r - PH) * IW;
-        int32_t j = 0;
-        /* the whole row first (WP >= 16 + KW + 32), then the input columns over it */
-        qcc_qdw_fill_neon(dst, xz, WP);
-        if (r - PH < 0 || r - PH >= IH || cnt <= 0) continue;
-        if (cnt >= 16) {
-          for (; j + 16 <= cnt; j += 16) vst1q_u8((uint8_t *)dst + c0 + j, veorq_u8(vld1q_u8(src + j), f));
-          if (j < cnt) vst1q_u8((uint8_t *)dst + c0 + cnt - 16, veorq_u8(vld1q_u8(src + cnt - 16), f));
-        } else {
-          for (; j < cnt; j++) dst[c0 + j] = (int8_t)(uint8_t)(src[j] ^ flip);
-        }
-      }
+      qcc_qdw_plane_neon(p, xc, flip, xzt, plane);
       if (KH == 3 && KW == 3 && (SW == 1 || SW == 2)) {
         for (oh = 0; oh < OH; oh++) {
           const int8_t *r0 = plane + (ptrdiff_t)oh * SH * WP;

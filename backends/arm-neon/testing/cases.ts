@@ -57,6 +57,11 @@ export interface ConvSpec {
   ties?: boolean;
   /** Weights in [-127, 127] (symmetric int8 quantization, as ONNX Runtime's quantizer makes them). */
   symmetricWeights?: boolean;
+  /**
+   * Weights moved to within [-128, 127] of their channel's zero point (w' = zp + (w - lo) % 256 - 128, clipped
+   * to the type), so the zero points fold into int8 weights (per-channel zero points of SIMD kernels).
+   */
+  foldableWeights?: boolean;
   /** Fused output clamp [lo, hi] (the attribute activation fusion sets for a Relu/Clip). */
   clamp?: [number, number];
   seed: number;
@@ -76,7 +81,6 @@ export function convCase(s: ConvSpec): BuiltCase {
   const cpg = s.c / group;
   const K = cpg * s.k.reduce((a, b) => a * b, 1);
   const wv = fillValues(r, s.wd, s.m * K, s.wFill ?? 'random');
-  const w = Tensor.fromNumbers(s.wd, [s.m, cpg, ...s.k], s.symmetricWeights ? wv.map((v) => Math.max(v, -127)) : wv);
   const x = Tensor.fromNumbers(s.xd, [n, s.c, ...s.sp], fillValues(r, s.xd, n * s.c * s.sp.reduce((a, b) => a * b, 1), s.xFill ?? 'mixed'));
   const [xlo, xhi] = RANGE[s.xd];
   const [wlo, whi] = RANGE[s.wd];
@@ -84,6 +88,11 @@ export function convCase(s: ConvSpec): BuiltCase {
   const xzp = s.xzp ?? int(r, xlo, xhi);
   const wzps = s.wzp === 'perChannel' ? Array.from({ length: s.m }, () => int(r, wlo, whi)) : [s.wzp ?? (s.wd === 'i8' ? 0 : int(r, wlo, whi))];
   const yzp = s.yzp ?? int(r, ylo, yhi);
+  const fold = (v: number, i: number): number => {
+    const z = wzps.length === 1 ? wzps[0]! : wzps[Math.floor(i / K)]!;
+    return Math.min(Math.max(z + ((v - wlo) % 256) - 128, wlo, z - 128), whi, z + 127);
+  };
+  const w = Tensor.fromNumbers(s.wd, [s.m, cpg, ...s.k], s.foldableWeights ? wv.map(fold) : s.symmetricWeights ? wv.map((v) => Math.max(v, -127)) : wv);
   const xs = s.ties ? 1 : 0.02;
   const ws = Array.from({ length: s.m }, () => (s.ties ? 0.5 : 0.005 + r() * 0.045));
   const meanW = ws.reduce((a, b) => a + b, 0) / ws.length;
@@ -146,6 +155,44 @@ export function matmulCase(s: MatMulSpec): BuiltCase {
 
 const Q: Q8[] = ['u8', 'i8'];
 
+/**
+ * Depthwise cases for the NEON depthwise kernels (backends/arm-neon/ops.ts depthwiseVariant): 'dw channels' ones
+ * must plan the channel-vectorised kernel on both ISAs, 'dw rows' ones the row kernel on both (3x3 stride 1
+ * rows are 'dw sdot' cases), 'dw sdot' ones the SDOT kernel on dotprod (and rows or channels on arm-neon).
+ */
+export function depthwiseSpecs(): ConvSpec[] {
+  const dw = (label: string, c: number, sp: number[], k: number, rest: Partial<ConvSpec> & { seed: number }): ConvSpec =>
+    ({ label, xd: 'u8', wd: 'i8', yd: 'u8', c, m: c, group: c, sp, k: [k, k], pads: [1, 1, 1, 1], bias: 'random', ...rest });
+  return [
+    dw('dw channels 3x3 s1 p1, 64 ch, 25x5 (DS-CNN)', 64, [25, 5], 3, { seed: 301 }),
+    dw('dw sdot 3x3 s1 p1, 17 ch, 5x25, i8 (OW 25: channels on arm-neon)', 17, [5, 25], 3, { xd: 'i8', yd: 'i8', seed: 302 }),
+    dw('dw channels 3x3 s1 p1, 63 ch, 7x7, per-channel u8 weight zero points (folded)', 63, [7, 7], 3, { wd: 'u8', wzp: 'perChannel', foldableWeights: true, seed: 303 }),
+    dw('dw channels 3x3 s1 p1, 3 ch, 14x14, batch 2', 3, [14, 14], 3, { n: 2, seed: 304 }),
+    dw('dw channels 3x3 s2 p1, 33 ch, 14x14 (OW 7)', 33, [14, 14], 3, { strides: [2, 2], seed: 305 }),
+    dw('dw channels 3x3 s2 asymmetric pads 0,1 / 2,0, 1 ch, 14x13', 1, [14, 13], 3, { strides: [2, 2], pads: [0, 1, 2, 0], seed: 306 }),
+    dw('dw channels 3x3 strides (2, 1), pads 2, 16 ch, 7x7', 16, [7, 7], 3, { strides: [2, 1], pads: [2, 2, 2, 2], seed: 307 }),
+    dw('dw channels 3x3 s1 p0, 18 ch, 3x3 plane (one output)', 18, [3, 3], 3, { pads: [0, 0, 0, 0], seed: 308 }),
+    dw('dw channels 3x3 s1 p1, 17 ch, 1x1 plane', 17, [1, 1], 3, { seed: 309 }),
+    dw('dw channels 3x3 s1 p1, 3 ch, 2x3 plane, batch 2', 3, [2, 3], 3, { n: 2, xd: 'i8', seed: 310 }),
+    dw('dw channels 5x5 s1 p2, 20 ch, 9x9, fused clamp [30, 200]', 20, [9, 9], 5, { pads: [2, 2, 2, 2], ySpread: 0.3, yzp: 100, clamp: [30, 200], seed: 311 }),
+    dw('dw channels 5x5 s2 p2, 5 ch, 14x14, batch 2, u8 weights', 5, [14, 14], 5, { strides: [2, 2], pads: [2, 2, 2, 2], n: 2, wd: 'u8', wzp: 128, seed: 312 }),
+    dw('dw channels 5x5 s1 asymmetric pads 1,2 / 0,1, 7 ch, 6x11', 7, [6, 11], 5, { pads: [1, 2, 0, 1], yd: 'i8', seed: 313 }),
+    dw('dw channels saturating: weights -128/127, inputs 0/255, xzp 255, yzp 0, 19 ch, 14x14', 19, [14, 14], 3, { wFill: 'extreme', xFill: 'extreme', xzp: 255, yzp: 0, seed: 314 }),
+    dw('dw channels saturating: weights -127/127, inputs -128/127, xzp -128, yzp 127, 5x5, 33 ch, 7x7', 33, [7, 7], 5, { xd: 'i8', yd: 'i8', pads: [2, 2, 2, 2], wFill: 'extreme', symmetricWeights: true, xFill: 'extreme', xzp: -128, yzp: 127, ySpread: 4, seed: 315 }),
+    dw('dw channels saturating: u8 weights 0/255 zp 128 (folded -128/127), i8 inputs, xzp 127, 3 ch, 7x9', 3, [7, 9], 3, { xd: 'i8', wd: 'u8', wzp: 128, wFill: 'extreme', xFill: 'extreme', xzp: 127, bias: 'huge', seed: 316 }),
+    dw('dw channels 3x3 s2 p1, 24 ch, 56x56 (OW 28)', 24, [56, 56], 3, { strides: [2, 2], seed: 317 }),
+    dw('dw sdot 3x3 s1 p1, 5 ch, 7x56 (odd OH, last step 8)', 5, [7, 56], 3, { seed: 331 }),
+    dw('dw sdot 3x3 s1 asymmetric pads 0,2 / 1,0, 3 ch, 6x30, batch 2', 3, [6, 30], 3, { pads: [0, 2, 1, 0], n: 2, seed: 332 }),
+    dw('dw sdot saturating: weights -128/127, inputs 0/255, xzp 255, yzp 0, 4 ch, 5x40', 4, [5, 40], 3, { wFill: 'extreme', xFill: 'extreme', xzp: 255, yzp: 0, seed: 333 }),
+    dw('dw sdot saturating i8: inputs -128/127, xzp -128, yzp 127, fused clamp [-100, 90], pads 2, 3 ch, 4x33', 3, [4, 33], 3, { xd: 'i8', yd: 'i8', pads: [2, 2, 2, 2], wFill: 'extreme', xFill: 'extreme', xzp: -128, yzp: 127, clamp: [-100, 90], seed: 334 }),
+    dw('dw sdot 3x3 s1 p1, 17 ch, 3x64, i8 per-channel zero points (folded)', 17, [3, 64], 3, { xd: 'i8', yd: 'i8', wzp: 'perChannel', foldableWeights: true, seed: 335 }),
+    dw('dw sdot 3x3 s1 p1, 5 ch, 6x50 (rows on arm-neon)', 5, [6, 50], 3, { seed: 321 }),
+    dw('dw sdot 3x3 s1 p1, 2 ch, 9x56, i8 per-channel zero points (folded; rows on arm-neon)', 2, [9, 56], 3, { xd: 'i8', yd: 'i8', wzp: 'perChannel', foldableWeights: true, seed: 322 }),
+    dw('dw rows 3x3 s2 asymmetric pads 0,1 / 1,0, 3 ch, 5x101 (OW 51), batch 2', 3, [5, 101], 3, { strides: [2, 2], pads: [0, 1, 1, 0], n: 2, seed: 323 }),
+    dw('dw rows 5x5 s1 p2 saturating: weights -128/127, inputs 0/255, 3 ch, 6x60', 3, [6, 60], 5, { pads: [2, 2, 2, 2], wFill: 'extreme', xFill: 'extreme', xzp: 0, yzp: 255, seed: 324 }),
+  ];
+}
+
 /** The fixed corner cases plus `randomCount` random ones. */
 export function parityCases(randomCount: number): BuiltCase[] {
   const conv: ConvSpec[] = [
@@ -193,6 +240,7 @@ export function parityCases(randomCount: number): BuiltCase[] {
     { label: 'implicit 2x3 window, pads 1,0 / 0,2, 64 ch', xd: 'i8', wd: 'i8', yd: 'u8', c: 64, m: 9, sp: [5, 8], k: [2, 3], pads: [1, 0, 0, 2], bias: 'huge', ySpread: 0.05, seed: 35 },
     { label: 'kernel 5x5 general 4 -> 5', xd: 'u8', wd: 'u8', yd: 'u8', c: 4, m: 5, sp: [9, 11], k: [5, 5], pads: [2, 2, 2, 2], wzp: 'perChannel', seed: 24 },
   ];
+  conv.push(...depthwiseSpecs());
   const mm: MatMulSpec[] = [
     { label: 'matmul 1x37 x 37x21', ad: 'u8', bd: 'i8', yd: 'u8', a: [1, 37], n: 21, seed: 101 },
     { label: 'matmul 9x16 x 16x17 per column', ad: 'i8', bd: 'i8', yd: 'i8', a: [9, 16], n: 17, perColumn: true, seed: 102 },
