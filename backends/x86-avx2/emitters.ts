@@ -28,7 +28,7 @@ export const VNNI_RUNTIME = 'x86-avx512vnni/qcc_qpacked_vnni.h';
 
 /**
  * Instruction-set options of the packed kernels. vnni: the u8 x s8 GEMM tiles use vpdpbusd (AVX-512 VNNI on
- * 256-bit registers), which adds the four u8 x s8 products of a lane to the int32 accumulator without any
+ * 512-bit registers), which adds the four u8 x s8 products of a lane to the int32 accumulator without any
  * 16-bit intermediate, so the u8s8 family is exact whenever every w - w_zp fits s8 (no pair condition).
  */
 export interface IsaOptions {
