@@ -73,7 +73,7 @@ function randomScales(m: number): Float32Array {
 function convCase(o: {
   n?: number; c: number; m: number; h: number; w: number; k: [number, number]; s: [number, number]; d?: [number, number];
   p: [number, number, number, number]; group?: number; xd: Q8; wd: Q8; yd: Q8; wmode: 'full' | 'safe' | 'extreme';
-  family?: PackedFamily; dw?: boolean; forceFamily?: PackedFamily; label?: string; wzpZero?: boolean; vnni?: boolean;
+  family?: PackedFamily; dw?: boolean; forceFamily?: PackedFamily; label?: string; wzpZero?: boolean; vnni?: boolean; nb?: number;
   /** Depthwise through the channel-vectorised kernel (qcc_qdwconv_s16_avx2) instead of the row kernel. */
   dwcl?: boolean; xmode?: 'full' | 'extreme';
 }): void {
@@ -125,7 +125,7 @@ function convCase(o: {
     const kpad = roundUp(kdim, KG);
     const xzpU = family === 'u8s8' ? xzp + (xs ? 128 : 0) : 0;
     const pk = packConv(family, wEff, o.m, group, kdim, bias, scales, xzpU);
-    const nb = pick([16, 32, roundUp(plane, 16)]);
+    const nb = o.nb ?? pick([16, 32, roundUp(plane, 16)]);
     const wT = family === 'u8s8' ? 'int8_t' : 'int16_t';
     decls += `${cArr(wT, `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n${fArr(`s${id}`, pk.scale)}\n`;
     decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, o.k[0], o.k[1], o.s[0], o.s[1], d[0], d[1], o.p[0], o.p[1], group, cpg, mpg, kdim, kpad, pk.mblocks, nb, xs, xzp, ys, yzp, 0, 0, 0].join(',')}};`;
@@ -320,6 +320,30 @@ for (const [xd, wd, yd] of dts) {
   }
 }
 
+// x86-avx512vnni 512-bit tiles (conv: 8 or 4 channels x up to 3 panels of 16 pixels; matmul: up to 6 rows x up
+// to 4 panels of 16 columns, 1-row GEMV with split k): output channels / columns around 16, 32, 48, 64 and
+// pixel / row counts that leave every remainder, k = 1, 3, 5 (k-group padding) and 255, pixel blocks (nb) of
+// 1 to 6 panels, groups, strides, padding, extreme values and zero points at the ends.
+const VNNI_N = [1, 15, 17, 33, 63, 65, 100];
+for (const [i, [xd, wd, yd]] of [...dts, ...dts].entries()) {
+  const wmode = i % 2 === 0 ? 'extreme' : 'full';
+  const m = VNNI_N[i % VNNI_N.length]!;
+  // pointwise, k = channels (1, 3, 5, 255 among them), plane sizes with panel remainders, several pixel blocks
+  const c = [1, 3, 5, 255, 2, 7, 64][i % 7]!;
+  const hw = pick([[1, 1], [3, 5], [4, 4], [5, 7], [7, 7], [6, 11], [10, 10], [9, 13]] as const);
+  convCase({ c, m, h: hw[0], w: hw[1], k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode, vnni: true, wzpZero: wd === 'i8' && i % 3 === 0, nb: 16 * ri(1, 6), label: 'v512-pointwise' });
+  // 3x3 with padding (k = 9 * c), stride 1 or 2, pixel counts around multiples of 16 / 48
+  convCase({ c: ri(1, 9), m: VNNI_N[(i + 3) % VNNI_N.length]!, h: ri(3, 14), w: ri(3, 17), k: [3, 3], s: [1 + (i % 2), 1 + (i % 2)], p: [1, 1, i % 2, 1], xd, wd, yd, wmode, vnni: true, wzpZero: wd === 'i8', nb: 16 * ri(1, 6), label: 'v512-3x3' });
+  // grouped (several channels per group: the 8- and 4-channel tiles inside a group), asymmetric padding
+  const group = pick([2, 3]);
+  convCase({ c: group * ri(1, 4), m: group * pick([5, 9, 12, 17]), group, h: ri(4, 10), w: ri(4, 12), k: [3, pick([1, 3])], s: [1, pick([1, 2])], p: [0, 1, 1, 0], xd, wd, yd, wmode, vnni: true, wzpZero: true, nb: 16 * ri(1, 4), label: 'v512-grouped' });
+  // matmul: columns around the panel widths, rows leaving every remainder of 6, k with every remainder of 4
+  matmulCase({ batch: 1, m: ri(1, 13), k: [1, 3, 5, 255, 64, 2, 130][i % 7]!, n: VNNI_N[(i + 1) % VNNI_N.length]!, ad: xd, bd: wd, yd, wmode, vnni: true, bzpZero: wd === 'i8' && i % 2 === 0 });
+  matmulCase({ batch: pick([2, 3]), m: pick([1, 5, 6, 7, 12]), k: ri(1, 70), n: VNNI_N[(i + 4) % VNNI_N.length]!, ad: xd, bd: wd, yd, wmode, vnni: true, bzpZero: true });
+}
+// the GEMV (1 row) with k-group counts odd and even, and the widest column block
+for (const k of [1, 4, 5, 8, 255, 256]) matmulCase({ batch: 1, m: 1, k, n: pick([64, 65, 100, 128]), ad: pick(['u8', 'i8'] as const), bd: 'i8', yd: pick(['u8', 'i8'] as const), wmode: 'extreme', vnni: true, bzpZero: true });
+
 const DRIVER_HEAD = (vnni: boolean) => `#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,7 +394,7 @@ function runWith(cc: string, cases: Case[], vnni: boolean): { a: Uint8Array; g: 
   const src = join(work, `parity_${tag}.c`);
   writeFileSync(src, cFile(cases, vnni));
   const exe = join(work, `parity_${tag}`);
-  const isa = vnni ? ['-mavx512f', '-mavx512vl', '-mavx512vnni'] : [];
+  const isa = vnni ? ['-mavx512f', '-mavx512bw', '-mavx512vl', '-mavx512vnni'] : [];
   const b = spawnSync(cc, ['-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off', '-mavx2', '-mfma', ...isa, '-I', DEFAULT_RUNTIME_DIR, '-o', exe, src], { encoding: 'utf8' });
   if (b.status !== 0) throw new Error(`${cc} failed:\n${b.stderr.slice(0, 4000)}`);
   const r = spawnSync(exe, [join(work, `a_${tag}.bin`), join(work, `g_${tag}.bin`)], { encoding: 'utf8' });
@@ -458,7 +482,7 @@ describe('the plan chooses the channel-vectorised depthwise kernel where it is t
 const hostHasVnni = (() => {
   try {
     const f = readFileSync('/proc/cpuinfo', 'utf8');
-    return /\bavx512_vnni\b/.test(f) && /\bavx512vl\b/.test(f);
+    return /\bavx512_vnni\b/.test(f) && /\bavx512vl\b/.test(f) && /\bavx512bw\b/.test(f) && /\bavx512f\b/.test(f);
   } catch {
     return false;
   }

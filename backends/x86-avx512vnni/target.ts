@@ -1,8 +1,8 @@
 /**
- * Target x86-avx512vnni: x86-avx2 plus AVX-512 VNNI used on 256-bit registers (vpdpbusd, AVX512VL): the
- * u8 x s8 GEMM tiles accumulate four products per int32 lane with no 16-bit intermediate, so every weight that
+ * Target x86-avx512vnni: x86-avx2 plus AVX-512 VNNI on 512-bit registers (vpdpbusd; AVX512F/BW/VL for the loads,
+ * requantization and masked stores): the u8 x s8 GEMM tiles accumulate four products per int32 lane with no 16-bit intermediate, so every weight that
  * fits s8 takes the u8 x s8 kernels exactly (runtime-c/x86-avx512vnni/qcc_qpacked_vnni.h). Everything else is
- * x86-avx2's. The CPU check (AVX2, FMA, AVX512VL, AVX512-VNNI) runs for every model using a SIMD kernel.
+ * x86-avx2's. The CPU check (AVX2, FMA, AVX512F/BW/VL, AVX512-VNNI) runs for every model using a SIMD kernel.
  * A function, not a module-level constant (see x86-avx2/target.ts).
  */
 import type { Target } from '../target.ts';
@@ -13,11 +13,11 @@ import { AVX2_RUNTIME, X86_VNNI_EMITTERS } from '../x86-avx2/emitters.ts';
 export function makeX86Avx512VnniTarget(): Target {
   return {
     name: 'x86-avx512vnni',
-    description: 'x86-64-v3 + AVX-512 VNNI (vpdpbusd on 256-bit registers), packed int8 kernels, host gcc',
+    description: 'x86-64-v3 + AVX-512 VNNI (vpdpbusd on 512-bit registers), packed int8 kernels, host gcc',
     emitters: withOverrides(GENERIC_EMITTERS, X86_VNNI_EMITTERS),
     align: 32,
     requant: 'fp32',
-    cpuCheck: { runtime: AVX2_RUNTIME, expr: 'qcc_cpu_has_avx512vnni()', feature: 'AVX2, FMA, AVX512VL and AVX512-VNNI' },
-    toolchain: { cc: 'gcc', cflags: [...STRICT_CFLAGS, '-mavx2', '-mfma', '-mavx512f', '-mavx512vl', '-mavx512vnni'], ldflags: [] },
+    cpuCheck: { runtime: AVX2_RUNTIME, expr: 'qcc_cpu_has_avx512vnni()', feature: 'AVX2, FMA, AVX512F/BW/VL and AVX512-VNNI' },
+    toolchain: { cc: 'gcc', cflags: [...STRICT_CFLAGS, '-mavx2', '-mfma', '-mavx512f', '-mavx512bw', '-mavx512vl', '-mavx512vnni'], ldflags: [] },
   };
 }

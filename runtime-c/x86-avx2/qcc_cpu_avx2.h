@@ -18,14 +18,14 @@ static inline int qcc_cpu_has_avx2_fma(void) {
 #endif
 }
 
-/* Target x86-avx512vnni: AVX2, FMA and AVX-512 VNNI on 256-bit registers (AVX512VL). */
+/* Target x86-avx512vnni: AVX2, FMA and AVX-512 (F, BW, VL, VNNI: 512-bit vpdpbusd tiles, masked byte stores). */
 static inline int qcc_cpu_has_avx512vnni(void) {
 #if defined(QCC_CPU_ASSUME_NO_AVX2)
   return 0;
 #elif (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx512vl") &&
-         __builtin_cpu_supports("avx512vnni");
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx512f") &&
+         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
 #else
   return 1;
 #endif

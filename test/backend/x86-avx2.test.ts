@@ -27,7 +27,7 @@ import { freezeConstInputs, loadNodeTestCase, nodeTestCases } from '../util/node
 const hostHasVnni = (() => {
   try {
     const f = readFileSync('/proc/cpuinfo', 'utf8');
-    return /\bavx512_vnni\b/.test(f) && /\bavx512vl\b/.test(f);
+    return /\bavx512_vnni\b/.test(f) && /\bavx512vl\b/.test(f) && /\bavx512bw\b/.test(f) && /\bavx512f\b/.test(f);
   } catch {
     return false;
   }

@@ -7,7 +7,7 @@
  *  - the quantized tensors are not saturated (the calibration is doing its job);
  *  - interpreter == onnxruntime-web (graph optimizations 'all') on 2 seeded inputs: integers exact, the
  *    float output of the final DequantizeLinear within 1e-5 relative; the two forms give the same output;
- *  - the compiled C (target c, and every other registered target that runs here: x86-avx2 natively,
+ *  - the compiled C (target c, and every other registered target that runs here: x86-avx2 and x86-avx512vnni natively,
  *    arm-neon / arm-neon-dotprod under qemu for the two smallest models) == interpreter byte for byte.
  */
 import { spawnSync } from 'node:child_process';
@@ -129,11 +129,17 @@ const work = mkdtempSync(join(tmpdir(), 'qcc-zoo-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const hasAvx2 = () => arch() === 'x64' && existsSync('/proc/cpuinfo') && /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) && /\bfma\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
-/** [target, C compiler override]: the generic C with the target's gcc and with clang, x86-avx2 when the CPU has it. */
+/** x86-avx512vnni's run-time check: AVX-512 F, BW, VL and VNNI (the 512-bit u8 x s8 tiles). */
+const hasAvx512Vnni = () => hasAvx2() && ['avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni'].every((f) => new RegExp(`\\b${f}\\b`).test(readFileSync('/proc/cpuinfo', 'utf8')));
+/**
+ * [target, C compiler override]: the generic C with the target's gcc and with clang, x86-avx2 when the CPU has
+ * it, x86-avx512vnni when the CPU has AVX-512 VNNI.
+ */
 const HOST_TARGETS: [string, string | undefined][] = [
   ['c', undefined],
   ['c', 'clang'],
   ...(targetNames().includes('x86-avx2') && hasAvx2() ? [['x86-avx2', undefined] as [string, undefined]] : []),
+  ...(targetNames().includes('x86-avx512vnni') && hasAvx512Vnni() ? [['x86-avx512vnni', undefined] as [string, undefined]] : []),
 ];
 
 function compareCompiled(c: ZooCase, outs: Tensor[][]): string[] {
