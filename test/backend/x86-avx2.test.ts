@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../backends/c/compile.ts';
 import { runCompiled } from '../../backends/run.ts';
 import { getTarget } from '../../backends/target.ts';
+import { planConv } from '../../backends/x86-avx2/emitters.ts';
 import { isQccError } from '../../compiler/errors.ts';
 import { loadOnnxBytes, loadOnnxModel } from '../../compiler/frontend/onnx/load.ts';
 import { encodeModel, type ModelDesc } from '../../compiler/frontend/onnx/writer.ts';
@@ -159,10 +160,13 @@ describe('target x86-avx2', () => {
     { name: 'pointwise', c: 37, m: 11, hw: [5, 7] as [number, number], k: 1, s: 1, pad: 0 },
     { name: 'dw3s1', c: 13, m: 13, group: 13, hw: [11, 21] as [number, number], k: 3, s: 1, pad: 1 },
     { name: 'dw5s2', c: 6, m: 6, group: 6, hw: [14, 19] as [number, number], k: 5, s: 2, pad: 2 },
+    // small plane, full 16-channel blocks: the channel-vectorised depthwise kernel
+    { name: 'dw3s1cl', c: 32, m: 32, group: 32, hw: [7, 7] as [number, number], k: 3, s: 1, pad: 1 },
   ];
   const dtypes: [Q8, Q8, Q8][] = [['u8', 'i8', 'u8'], ['i8', 'i8', 'i8'], ['u8', 'u8', 'u8'], ['i8', 'u8', 'i8']];
 
   it('QLinearConv built to saturate: exact path chosen, == interpreter; safe weights take the u8 x s8 path', () => {
+    const dwKernels = new Set<string>();
     for (const l of layers) {
       for (const [x, w, y] of dtypes) {
         for (const mode of ['sat', 'safe', 'mixed'] as const) {
@@ -171,12 +175,19 @@ describe('target x86-avx2', () => {
           const mk = () => convModel({ ...l, x, w, y, mode, xzp, yzp });
           const g = mk();
           const src = checkAvx2(`conv_${l.name}_${x}${w}${y}_${mode}`, g, extremeInput(g, x), ['gcc']);
-          if (l.group) expect(src).toContain('qcc_qpconv_dw_s16_avx2');
+          if (l.group) {
+            // both depthwise kernels are exact s16 kernels; which one runs depends on the plane (planConv)
+            const kind = planConv(g.nodes[0]!).kind;
+            expect(['dw', 'dwcl']).toContain(kind);
+            expect(src).toContain(kind === 'dw' ? 'qcc_qpconv_dw_s16_avx2' : 'qcc_qdwconv_s16_avx2');
+            dwKernels.add(kind);
+          }
           else if (mode === 'sat' || (mode === 'mixed' && w === 'i8')) expect(src).toContain('qcc_qpconv_gemm_s16_avx2');
           else if (mode === 'safe') expect(src).toContain('qcc_qpconv_gemm_u8s8_avx2');
         }
       }
     }
+    expect([...dwKernels].sort()).toEqual(['dw', 'dwcl']);
   });
 
   function matmulModel(o: { a: Q8; b: Q8; y: Q8; m: number; k: number; n: number; mode: 'sat' | 'safe' | 'mixed'; azp: number; yzp: number; perCol: boolean }): Graph {
