@@ -622,43 +622,151 @@ QCC_QPMM_TILE4_DEF_(qcc_qpmm_tile4_s16_avx2_, int16_t, int16_t, 2, QCC_DOT2_)
 QCC_QPMM_TILE1_DEF_(qcc_qpmm_tile1_u8s8_avx2_, uint8_t, int8_t, 4, QCC_DOT4_)
 QCC_QPMM_TILE1_DEF_(qcc_qpmm_tile1_s16_avx2_, int16_t, int16_t, 2, QCC_DOT2_)
 
-#define QCC_QPMM_AVX2_DEF_(NAME, T, WT, KG, PACK, TILE4, TILE1)                                                 \
+/*
+ * The matmul driver: per batch, A converted into scratch (PACK), then per 16-column panel pn, STEP4 for rows
+ * i..i+3 and STEP1 for the remaining rows (locals in scope: ap, b = the panel, j0, nq = valid columns, yt,
+ * nkg, bias, scale, rq, p).
+ */
+#define QCC_QPMM_DRIVER_(NAME, T, WT, KG, PACK, STEP4, STEP1)                                                   \
   static inline void NAME(const qcc_qpmm_params *p, const int32_t *a_off, const void *a, const WT *bp,          \
                           const int32_t *bias, const float *scale, void *y, uint8_t *scratch) {                \
     const int32_t nkg = p->kpad / KG;                                                                          \
     const qcc_rq_avx2 rq = qcc_rq_init_avx2(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);          \
     T *ap = (T *)(void *)scratch;                                                                              \
-    int32_t t, i, pn, r;                                                                                       \
+    int32_t t, i, pn;                                                                                          \
     for (t = 0; t < p->batch; t++) {                                                                           \
       uint8_t *yt = (uint8_t *)y + (ptrdiff_t)t * p->m * p->n;                                                 \
       PACK(p, (const uint8_t *)a + a_off[t], ap);                                                              \
       for (pn = 0; pn < p->npanels; pn++) {                                                                    \
         const WT *b = bp + (ptrdiff_t)pn * p->kpad * QCC_QP_NR;                                                \
         const int32_t j0 = pn * QCC_QP_NR, nq = p->n - j0 < QCC_QP_NR ? p->n - j0 : QCC_QP_NR;                 \
-        const __m256i bias0 = qcc_ld256_avx2_(bias + j0), bias1 = qcc_ld256_avx2_(bias + j0 + 8);              \
-        const __m256 s0 = _mm256_loadu_ps(scale + j0), s1 = _mm256_loadu_ps(scale + j0 + 8);                   \
         for (i = 0; i + 4 <= p->m; i += 4) {                                                                   \
-          __m256i acc[8];                                                                                      \
-          TILE4(ap + (ptrdiff_t)i * p->kpad, p->kpad, b, nkg, bias0, bias1, acc);                              \
-          for (r = 0; r < 4; r++) {                                                                            \
-            qcc_store16_q8_avx2(yt + (ptrdiff_t)(i + r) * p->n + j0, qcc_requant8_avx2(acc[2 * r], s0, &rq),   \
-                                qcc_requant8_avx2(acc[2 * r + 1], s1, &rq), nq, p->y_signed);                  \
-          }                                                                                                    \
+          STEP4;                                                                                               \
         }                                                                                                      \
         for (; i < p->m; i++) {                                                                                \
-          __m256i acc[2];                                                                                      \
-          TILE1(ap + (ptrdiff_t)i * p->kpad, b, nkg, bias0, bias1, acc);                                       \
-          qcc_store16_q8_avx2(yt + (ptrdiff_t)i * p->n + j0, qcc_requant8_avx2(acc[0], s0, &rq),               \
-                              qcc_requant8_avx2(acc[1], s1, &rq), nq, p->y_signed);                            \
+          STEP1;                                                                                               \
         }                                                                                                      \
       }                                                                                                        \
     }                                                                                                          \
   }
 
-QCC_QPMM_AVX2_DEF_(qcc_qpmatmul_u8s8_avx2, uint8_t, int8_t, 4, qcc_qp_pack_a_u8, qcc_qpmm_tile4_u8s8_avx2_,
-                   qcc_qpmm_tile1_u8s8_avx2_)
-QCC_QPMM_AVX2_DEF_(qcc_qpmatmul_s16_avx2, int16_t, int16_t, 2, qcc_qp_pack_a_s16, qcc_qpmm_tile4_s16_avx2_,
-                   qcc_qpmm_tile1_s16_avx2_)
+/* The driver with tiles that return their accumulators (used by the x86-avx512vnni tiles). */
+#define QCC_QPMM_ACC_STEP4_(TILE4)                                                                              \
+  do {                                                                                                         \
+    const __m256i bias0_ = qcc_ld256_avx2_(bias + j0), bias1_ = qcc_ld256_avx2_(bias + j0 + 8);                \
+    const __m256 s0_ = _mm256_loadu_ps(scale + j0), s1_ = _mm256_loadu_ps(scale + j0 + 8);                     \
+    __m256i acc_[8];                                                                                           \
+    int32_t r_;                                                                                                \
+    TILE4(ap + (ptrdiff_t)i * p->kpad, p->kpad, b, nkg, bias0_, bias1_, acc_);                                 \
+    for (r_ = 0; r_ < 4; r_++) {                                                                               \
+      qcc_store16_q8_avx2(yt + (ptrdiff_t)(i + r_) * p->n + j0, qcc_requant8_avx2(acc_[2 * r_], s0_, &rq),     \
+                          qcc_requant8_avx2(acc_[2 * r_ + 1], s1_, &rq), nq, p->y_signed);                     \
+    }                                                                                                          \
+  } while (0)
+#define QCC_QPMM_ACC_STEP1_(TILE1)                                                                              \
+  do {                                                                                                         \
+    const __m256i bias0_ = qcc_ld256_avx2_(bias + j0), bias1_ = qcc_ld256_avx2_(bias + j0 + 8);                \
+    const __m256 s0_ = _mm256_loadu_ps(scale + j0), s1_ = _mm256_loadu_ps(scale + j0 + 8);                     \
+    __m256i acc_[2];                                                                                           \
+    TILE1(ap + (ptrdiff_t)i * p->kpad, b, nkg, bias0_, bias1_, acc_);                                          \
+    qcc_store16_q8_avx2(yt + (ptrdiff_t)i * p->n + j0, qcc_requant8_avx2(acc_[0], s0_, &rq),                   \
+                        qcc_requant8_avx2(acc_[1], s1_, &rq), nq, p->y_signed);                                \
+  } while (0)
+#define QCC_QPMM_AVX2_DEF_(NAME, T, WT, KG, PACK, TILE4, TILE1)                                                 \
+  QCC_QPMM_DRIVER_(NAME, T, WT, KG, PACK, QCC_QPMM_ACC_STEP4_(TILE4), QCC_QPMM_ACC_STEP1_(TILE1))
+
+/*
+ * x86-avx2's own matmul tiles (see QCC_QPCONV_TILE_RQ_DEF_ for why they are not inlined and requantize
+ * themselves): MR rows of A (broadcast, stride kpad) x 16 columns of the panel b, bias and scale of the panel's
+ * columns, y = the output of row 0 (row stride ystride), nq valid columns. Two k-groups per iteration.
+ */
+#define QCC_QPMM_KSTEP4_(DOT, T, WT, KG, AO, BO)                                                                \
+  do {                                                                                                         \
+    const __m256i b0 = qcc_ld256_avx2_(b + (BO)), b1 = qcc_ld256_avx2_((const uint8_t *)(b + (BO)) + 32);      \
+    __m256i x = qcc_bcast32_avx2_(a + (AO));                                                                   \
+    DOT(c00, x, b0);                                                                                           \
+    DOT(c01, x, b1);                                                                                           \
+    x = qcc_bcast32_avx2_(a + k1 + (AO));                                                                          \
+    DOT(c10, x, b0);                                                                                           \
+    DOT(c11, x, b1);                                                                                           \
+    x = qcc_bcast32_avx2_(a + k2 + (AO));                                                                          \
+    DOT(c20, x, b0);                                                                                           \
+    DOT(c21, x, b1);                                                                                           \
+    x = qcc_bcast32_avx2_(a + k3 + (AO));                                                                          \
+    DOT(c30, x, b0);                                                                                           \
+    DOT(c31, x, b1);                                                                                           \
+  } while (0)
+#define QCC_QPMM_RQ_ROW_(r, ca, cb)                                                                             \
+  qcc_store16_q8_avx2(y + (r) * ystride, qcc_requant8_avx2(_mm256_add_epi32(ca, bias0), s0, rq),               \
+                      qcc_requant8_avx2(_mm256_add_epi32(cb, bias1), s1, rq), nq, y_signed)
+#define QCC_QPMM_TILE4_RQ_DEF_(NAME, T, WT, KG, DOT)                                                            \
+  static QCC_QP_NOINLINE_ void NAME(const T *a, int32_t kpad, const WT *b, int32_t nkg, const int32_t *bias,    \
+                                    const float *scale, uint8_t *y, ptrdiff_t ystride, int32_t nq,              \
+                                    int32_t y_signed, const qcc_rq_avx2 *rq) {                                 \
+    const __m256i ones = _mm256_set1_epi16(1);                                                                 \
+    __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,    \
+            c31 = c00;                                                                                         \
+    const ptrdiff_t k1 = kpad, k2 = 2 * (ptrdiff_t)kpad, k3 = 3 * (ptrdiff_t)kpad;                              \
+    const T *ae = a + (ptrdiff_t)(nkg & ~1) * KG;                                                              \
+    (void)ones;                                                                                                \
+    for (; a < ae; a += 2 * KG, b += 128 / sizeof(WT)) {                                                       \
+      QCC_QPMM_KSTEP4_(DOT, T, WT, KG, 0, 0);                                                                  \
+      QCC_QP_KEEP8_(c00, c01, c10, c11, c20, c21, c30, c31);                                                   \
+      QCC_QPMM_KSTEP4_(DOT, T, WT, KG, KG, 64 / sizeof(WT));                                                   \
+      QCC_QP_KEEP8_(c00, c01, c10, c11, c20, c21, c30, c31);                                                   \
+    }                                                                                                          \
+    if (nkg & 1) QCC_QPMM_KSTEP4_(DOT, T, WT, KG, 0, 0);                                                       \
+    {                                                                                                          \
+      const __m256i bias0 = qcc_ld256_avx2_(bias), bias1 = qcc_ld256_avx2_(bias + 8);                          \
+      const __m256 s0 = _mm256_loadu_ps(scale), s1 = _mm256_loadu_ps(scale + 8);                               \
+      QCC_QPMM_RQ_ROW_(0, c00, c01);                                                                           \
+      QCC_QPMM_RQ_ROW_(1, c10, c11);                                                                           \
+      QCC_QPMM_RQ_ROW_(2, c20, c21);                                                                           \
+      QCC_QPMM_RQ_ROW_(3, c30, c31);                                                                           \
+    }                                                                                                          \
+  }
+
+#define QCC_QPMM_TILE1_RQ_DEF_(NAME, T, WT, KG, DOT)                                                            \
+  static QCC_QP_NOINLINE_ void NAME(const T *a, const WT *b, int32_t nkg, const int32_t *bias, const float *scale, \
+                                    uint8_t *y, int32_t nq, int32_t y_signed, const qcc_rq_avx2 *rq) {         \
+    const __m256i ones = _mm256_set1_epi16(1);                                                                 \
+    __m256i c00 = _mm256_setzero_si256(), c01 = c00, d00 = c00, d01 = c00;                                     \
+    const T *ae = a + (ptrdiff_t)(nkg & ~1) * KG;                                                              \
+    (void)ones;                                                                                                \
+    for (; a < ae; a += 2 * KG, b += 128 / sizeof(WT)) {                                                       \
+      const __m256i x = qcc_bcast32_avx2_(a), x2 = qcc_bcast32_avx2_(a + KG);                                  \
+      DOT(c00, x, qcc_ld256_avx2_(b));                                                                         \
+      DOT(c01, x, qcc_ld256_avx2_((const uint8_t *)b + 32));                                                   \
+      DOT(d00, x2, qcc_ld256_avx2_((const uint8_t *)b + 64));                                                  \
+      DOT(d01, x2, qcc_ld256_avx2_((const uint8_t *)b + 96));                                                  \
+    }                                                                                                          \
+    if (nkg & 1) {                                                                                             \
+      const __m256i x = qcc_bcast32_avx2_(a);                                                                  \
+      DOT(c00, x, qcc_ld256_avx2_(b));                                                                         \
+      DOT(c01, x, qcc_ld256_avx2_((const uint8_t *)b + 32));                                                   \
+    }                                                                                                          \
+    {                                                                                                          \
+      const __m256 s0 = _mm256_loadu_ps(scale), s1 = _mm256_loadu_ps(scale + 8);                               \
+      c00 = _mm256_add_epi32(_mm256_add_epi32(c00, d00), qcc_ld256_avx2_(bias));                               \
+      c01 = _mm256_add_epi32(_mm256_add_epi32(c01, d01), qcc_ld256_avx2_(bias + 8));                           \
+      qcc_store16_q8_avx2(y, qcc_requant8_avx2(c00, s0, rq), qcc_requant8_avx2(c01, s1, rq), nq, y_signed);    \
+    }                                                                                                          \
+  }
+
+QCC_QPMM_TILE4_RQ_DEF_(qcc_qpmm_tile4_rq_u8s8_avx2_, uint8_t, int8_t, 4, QCC_DOT4_)
+QCC_QPMM_TILE4_RQ_DEF_(qcc_qpmm_tile4_rq_s16_avx2_, int16_t, int16_t, 2, QCC_DOT2_)
+QCC_QPMM_TILE1_RQ_DEF_(qcc_qpmm_tile1_rq_u8s8_avx2_, uint8_t, int8_t, 4, QCC_DOT4_)
+QCC_QPMM_TILE1_RQ_DEF_(qcc_qpmm_tile1_rq_s16_avx2_, int16_t, int16_t, 2, QCC_DOT2_)
+#define QCC_QPMM_RQ_STEP4_(TILE4)                                                                               \
+  TILE4(ap + (ptrdiff_t)i * p->kpad, p->kpad, b, nkg, bias + j0, scale + j0, yt + (ptrdiff_t)i * p->n + j0, p->n, nq, \
+        p->y_signed, &rq)
+#define QCC_QPMM_RQ_STEP1_(TILE1)                                                                               \
+  TILE1(ap + (ptrdiff_t)i * p->kpad, b, nkg, bias + j0, scale + j0, yt + (ptrdiff_t)i * p->n + j0, nq, p->y_signed, &rq)
+
+QCC_QPMM_DRIVER_(qcc_qpmatmul_u8s8_avx2, uint8_t, int8_t, 4, qcc_qp_pack_a_u8,
+                 QCC_QPMM_RQ_STEP4_(qcc_qpmm_tile4_rq_u8s8_avx2_), QCC_QPMM_RQ_STEP1_(qcc_qpmm_tile1_rq_u8s8_avx2_))
+QCC_QPMM_DRIVER_(qcc_qpmatmul_s16_avx2, int16_t, int16_t, 2, qcc_qp_pack_a_s16,
+                 QCC_QPMM_RQ_STEP4_(qcc_qpmm_tile4_rq_s16_avx2_), QCC_QPMM_RQ_STEP1_(qcc_qpmm_tile1_rq_s16_avx2_))
 
 #undef QCC_DOT4_
 #undef QCC_DOT2_
