@@ -195,24 +195,33 @@ static inline void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t es, c
   const int32_t zpu = p->x_signed ? p->xzp + 128 : p->xzp;
   const ptrdiff_t trow = (ptrdiff_t)nb * es, rstep = (ptrdiff_t)p->sh * WJ * es;
   const int contiguous = S == 1 && p->sh == 1 && WJ == OW; /* consecutive output rows are consecutive in a plane */
-  int32_t k, q, kg;
+  /* the tap (ci, ky, kx) of k and its row pointer are stepped along with k (no divisions or products per k) */
+  const int32_t oh0 = p0 / OW, ow0 = p0 % OW, KH = p->kh, seg0 = contiguous || OW - ow0 > np ? np : OW - ow0;
+  const ptrdiff_t rowb = (ptrdiff_t)WJ * es, phb = (ptrdiff_t)R * rowb, cnext = (ptrdiff_t)S * phb - (ptrdiff_t)KH * rowb;
+  const uint8_t *cb = planes + oh0 * rstep + (ptrdiff_t)ow0 * es; /* channel ci, tap row ky, column 0 */
+  int32_t k, q, kg, ky = 0, kx = 0;
+  (void)KHW;
   for (k = 0; k < p->kpad; k++) {
     uint8_t *d = T + k * trow;
     int32_t j = 0;
     if (k < p->kdim) {
-      const int32_t ci = k / KHW, rr = k % KHW, ky = rr / KW, kx = rr % KW;
-      const uint8_t *base = planes + ((((ptrdiff_t)ci * S + kx % S) * R + ky) * WJ + kx / S) * es;
-      int32_t oh = p0 / OW, ow = p0 % OW;
-      if (contiguous) {
-        qcc_qp_run_copy_avx2_(d, base + ((ptrdiff_t)oh * WJ + ow) * es, np * es);
-        j = np;
-      }
+      const uint8_t *src = S == 2 ? cb + (kx & 1) * phb + (ptrdiff_t)(kx >> 1) * es : cb + (ptrdiff_t)kx * es;
+      qcc_qp_run_copy_avx2_(d, src, seg0 * es);
+      j = seg0;
+      src += rstep - (ptrdiff_t)ow0 * es;
       while (j < np) {
-        const int32_t seg = OW - ow < np - j ? OW - ow : np - j;
-        qcc_qp_run_copy_avx2_(d + (ptrdiff_t)j * es, base + oh * rstep + (ptrdiff_t)ow * es, seg * es);
+        const int32_t seg = OW < np - j ? OW : np - j;
+        qcc_qp_run_copy_avx2_(d + (ptrdiff_t)j * es, src, seg * es);
         j += seg;
-        ow = 0;
-        oh++;
+        src += rstep;
+      }
+      if (++kx == KW) {
+        kx = 0;
+        cb += rowb;
+        if (++ky == KH) {
+          ky = 0;
+          cb += cnext;
+        }
       }
     }
     /* loops, not memset: GCC's -Wstringop-overflow cannot see that npad - j >= 0 */
