@@ -64,7 +64,16 @@ static inline void qcc_qp_pad_row_avx2_(uint8_t *d, const uint8_t *xr, int32_t n
   {
     const int32_t bv = a + ((b - a) & ~31);
     for (; i < bv; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_xor_si256(qcc_ld256_avx2_(xr + i - pw), f));
-    for (i = bv; i < b; i++) d[i] = (uint8_t)(xr[i - pw] ^ flip);
+    if (bv > a && bv < b) {
+      /* the tail as one vector ending at b (the overlap is written twice with the same bytes) */
+      _mm256_storeu_si256((__m256i *)(void *)(d + b - 32), _mm256_xor_si256(qcc_ld256_avx2_(xr + b - 32 - pw), f));
+    } else if (bv < b && b - a >= 16) {
+      const __m128i f16 = _mm256_castsi256_si128(f);
+      _mm_storeu_si128((__m128i *)(void *)(d + a), _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(xr + a - pw)), f16));
+      _mm_storeu_si128((__m128i *)(void *)(d + b - 16), _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(xr + b - 16 - pw)), f16));
+    } else {
+      for (i = bv; i < b; i++) d[i] = (uint8_t)(xr[i - pw] ^ flip);
+    }
     for (i = b > a ? b : a; i < n; i++) d[i] = pad;
   }
 }
@@ -124,6 +133,12 @@ static inline void qcc_qp_widen_s16_avx2_(int16_t *d, const uint8_t *s, ptrdiff_
   for (i = 0; i < nv; i += 16) {
     const __m256i v = _mm256_cvtepu8_epi16(_mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), f));
     _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_sub_epi16(v, z));
+  }
+  if (nv > 0 && nv < n) {
+    /* the tail as one vector ending at n (the overlap is written twice with the same values) */
+    const __m256i v = _mm256_cvtepu8_epi16(_mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)), f));
+    _mm256_storeu_si256((__m256i *)(void *)(d + n - 16), _mm256_sub_epi16(v, z));
+    return;
   }
   for (i = nv; i < n; i++) d[i] = (int16_t)((int32_t)(uint8_t)(s[i] ^ flip) - zpu);
 }
