@@ -246,6 +246,12 @@ for (const [xd, wd, yd] of dts) {
   // kernel shorter than the row stride (1x1 stride 2 shortcuts, 2x1 stride 3): plane rows no tap reads are skipped
   convCase({ c: ri(3, 20), m: ri(5, 12), h: ri(6, 33), w: ri(6, 40), k: [1, 1], s: [2, 2], p: [0, 0, 0, 0], xd, wd, yd, wmode, label: 'strided-pointwise' });
   convCase({ c: ri(1, 6), m: ri(2, 9), h: ri(7, 20), w: ri(7, 20), k: [2, 1], s: [3, pick([1, 2])], p: [ri(0, 1), 0, 1, ri(0, 1)], xd, wd, yd, wmode, label: 'strided-pointwise' });
+  // padded rows of 16-31 and 33-63 bytes (the overlapping tail vectors of the row padding and widening)
+  convCase({ c: ri(1, 4), m: ri(2, 7), h: ri(3, 6), w: pick([14, 15, 16, 17, 24, 29, 30]), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, label: 'row-tails' });
+  convCase({ c: ri(1, 4), m: ri(2, 7), h: ri(3, 6), w: pick([31, 33, 40, 47, 61]), k: [3, pick([1, 3])], s: [1, 1], p: [1, pick([0, 1, 2]), 1, 1], xd, wd, yd, wmode, label: 'row-tails' });
+  // short k (1x1 over 1-4 channels: one k-group, the tile's odd k-group tail only) and k-group counts around 2
+  convCase({ c: ri(1, 4), m: ri(1, 9), h: ri(2, 9), w: ri(5, 40), k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode, label: 'short-k' });
+  convCase({ c: ri(1, 3), m: ri(5, 11), h: ri(4, 9), w: ri(4, 20), k: [1, pick([2, 3])], s: [1, 1], p: [0, 1, 0, 1], xd, wd, yd, wmode, label: 'short-k' });
   const dc = ri(1, 5);
   convCase({ c: dc, m: dc, group: dc, h: ri(4, 9), w: pick([45, 56, 61]), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, dw: true, label: 'depthwise-wide' });
   // narrow planes (W < 16: the plane's scalar row tail), DS-CNN's 25x5 with 64 channels and 1..7 wide

@@ -64,7 +64,16 @@ static inline void qcc_qp_pad_row_avx2_(uint8_t *d, const uint8_t *xr, int32_t n
   {
     const int32_t bv = a + ((b - a) & ~31);
     for (; i < bv; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_xor_si256(qcc_ld256_avx2_(xr + i - pw), f));
-    for (i = bv; i < b; i++) d[i] = (uint8_t)(xr[i - pw] ^ flip);
+    if (bv > a && bv < b) {
+      /* the tail as one vector ending at b (the overlap is written twice with the same bytes) */
+      _mm256_storeu_si256((__m256i *)(void *)(d + b - 32), _mm256_xor_si256(qcc_ld256_avx2_(xr + b - 32 - pw), f));
+    } else if (bv < b && b - a >= 16) {
+      const __m128i f16 = _mm256_castsi256_si128(f);
+      _mm_storeu_si128((__m128i *)(void *)(d + a), _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(xr + a - pw)), f16));
+      _mm_storeu_si128((__m128i *)(void *)(d + b - 16), _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(xr + b - 16 - pw)), f16));
+    } else {
+      for (i = bv; i < b; i++) d[i] = (uint8_t)(xr[i - pw] ^ flip);
+    }
     for (i = b > a ? b : a; i < n; i++) d[i] = pad;
   }
 }
@@ -124,6 +133,12 @@ static inline void qcc_qp_widen_s16_avx2_(int16_t *d, const uint8_t *s, ptrdiff_
   for (i = 0; i < nv; i += 16) {
     const __m256i v = _mm256_cvtepu8_epi16(_mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), f));
     _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_sub_epi16(v, z));
+  }
+  if (nv > 0 && nv < n) {
+    /* the tail as one vector ending at n (the overlap is written twice with the same values) */
+    const __m256i v = _mm256_cvtepu8_epi16(_mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)), f));
+    _mm256_storeu_si256((__m256i *)(void *)(d + n - 16), _mm256_sub_epi16(v, z));
+    return;
   }
   for (i = nv; i < n; i++) d[i] = (int16_t)((int32_t)(uint8_t)(s[i] ^ flip) - zpu);
 }
@@ -195,24 +210,33 @@ static inline void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t es, c
   const int32_t zpu = p->x_signed ? p->xzp + 128 : p->xzp;
   const ptrdiff_t trow = (ptrdiff_t)nb * es, rstep = (ptrdiff_t)p->sh * WJ * es;
   const int contiguous = S == 1 && p->sh == 1 && WJ == OW; /* consecutive output rows are consecutive in a plane */
-  int32_t k, q, kg;
+  /* the tap (ci, ky, kx) of k and its row pointer are stepped along with k (no divisions or products per k) */
+  const int32_t oh0 = p0 / OW, ow0 = p0 % OW, KH = p->kh, seg0 = contiguous || OW - ow0 > np ? np : OW - ow0;
+  const ptrdiff_t rowb = (ptrdiff_t)WJ * es, phb = (ptrdiff_t)R * rowb, cnext = (ptrdiff_t)S * phb - (ptrdiff_t)KH * rowb;
+  const uint8_t *cb = planes + oh0 * rstep + (ptrdiff_t)ow0 * es; /* channel ci, tap row ky, column 0 */
+  int32_t k, q, kg, ky = 0, kx = 0;
+  (void)KHW;
   for (k = 0; k < p->kpad; k++) {
     uint8_t *d = T + k * trow;
     int32_t j = 0;
     if (k < p->kdim) {
-      const int32_t ci = k / KHW, rr = k % KHW, ky = rr / KW, kx = rr % KW;
-      const uint8_t *base = planes + ((((ptrdiff_t)ci * S + kx % S) * R + ky) * WJ + kx / S) * es;
-      int32_t oh = p0 / OW, ow = p0 % OW;
-      if (contiguous) {
-        qcc_qp_run_copy_avx2_(d, base + ((ptrdiff_t)oh * WJ + ow) * es, np * es);
-        j = np;
-      }
+      const uint8_t *src = S == 2 ? cb + (kx & 1) * phb + (ptrdiff_t)(kx >> 1) * es : cb + (ptrdiff_t)kx * es;
+      qcc_qp_run_copy_avx2_(d, src, seg0 * es);
+      j = seg0;
+      src += rstep - (ptrdiff_t)ow0 * es;
       while (j < np) {
-        const int32_t seg = OW - ow < np - j ? OW - ow : np - j;
-        qcc_qp_run_copy_avx2_(d + (ptrdiff_t)j * es, base + oh * rstep + (ptrdiff_t)ow * es, seg * es);
+        const int32_t seg = OW < np - j ? OW : np - j;
+        qcc_qp_run_copy_avx2_(d + (ptrdiff_t)j * es, src, seg * es);
         j += seg;
-        ow = 0;
-        oh++;
+        src += rstep;
+      }
+      if (++kx == KW) {
+        kx = 0;
+        cb += rowb;
+        if (++ky == KH) {
+          ky = 0;
+          cb += cnext;
+        }
       }
     }
     /* loops, not memset: GCC's -Wstringop-overflow cannot see that npad - j >= 0 */
@@ -285,7 +309,13 @@ static inline void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t es, c
 QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_u8s8_avx2_, int8_t, QCC_DOT4_)
 QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
 
-#define QCC_QPCONV_GEMM_AVX2_DEF_(NAME, T, WT, KG, IM2COL, TILE)                                                \
+/*
+ * The conv GEMM driver: per image and group, im2col blocks of nb pixels (vectorised when qcc_qp_fast_im2col_),
+ * then for every 16-pixel panel q and block mb of MR output rows, TILE_STEP computes and stores the tile
+ * (locals in scope: panel, row0 = the first packed row, nrows = valid rows, yr = the output of row 0, plane =
+ * the row stride of y, nq = valid pixels, nkg, wp, bias, scale, rq, p).
+ */
+#define QCC_QPCONV_GEMM_DRIVER_(NAME, T, WT, KG, IM2COL, TILE_STEP)                                             \
   static inline void NAME(const qcc_qpconv_params *p, const void *x, const WT *wp, const int32_t *bias,         \
                           const float *scale, void *y, uint8_t *scratch) {                                     \
     const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;                                 \
@@ -293,7 +323,7 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
     uint8_t *tb = NULL, *planes = NULL, *prow = NULL;                                                          \
     const qcc_rq_avx2 rq = qcc_rq_init_avx2(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);          \
     T *blk = (T *)(void *)scratch;                                                                             \
-    int32_t n, g, p0, q, mb, r;                                                                                \
+    int32_t n, g, p0, q, mb;                                                                                   \
     for (n = 0; n < p->n; n++) {                                                                               \
       for (g = 0; g < p->group; g++) {                                                                         \
         const uint8_t *xg = (const uint8_t *)x + (n * qcc_qp_in_img_(p) + (ptrdiff_t)g * p->cpg * hw);          \
@@ -312,17 +342,9 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
             const int32_t nq = np - q * QCC_QP_NR < QCC_QP_NR ? np - q * QCC_QP_NR : QCC_QP_NR;               \
             for (mb = 0; mb < p->mblocks; mb++) {                                                              \
               const int32_t row0 = (g * p->mblocks + mb) * QCC_QP_MR;                                          \
-              __m256i acc[8];                                                                                  \
-              TILE(panel, wp + (ptrdiff_t)row0 * p->kpad, nkg, bias + row0, acc);                              \
-              for (r = 0; r < QCC_QP_MR; r++) {                                                                \
-                const int32_t ml = mb * QCC_QP_MR + r;                                                         \
-                const __m256 s = _mm256_set1_ps(scale[row0 + r]);                                              \
-                uint8_t *yr;                                                                                   \
-                if (ml >= p->mpg) break;                                                                       \
-                yr = (uint8_t *)y + (((ptrdiff_t)n * p->m + g * p->mpg + ml) * plane + p0 + q * QCC_QP_NR);    \
-                qcc_store16_q8_avx2(yr, qcc_requant8_avx2(acc[2 * r], s, &rq),                                 \
-                                    qcc_requant8_avx2(acc[2 * r + 1], s, &rq), nq, p->y_signed);               \
-              }                                                                                                \
+              const int32_t ml = mb * QCC_QP_MR, nrows = p->mpg - ml < QCC_QP_MR ? p->mpg - ml : QCC_QP_MR;    \
+              uint8_t *yr = (uint8_t *)y + (((ptrdiff_t)n * p->m + g * p->mpg + ml) * plane + p0 + q * QCC_QP_NR); \
+              TILE_STEP;                                                                                       \
             }                                                                                                  \
           }                                                                                                    \
         }                                                                                                      \
@@ -330,11 +352,92 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
     }                                                                                                          \
   }
 
-QCC_QPCONV_GEMM_AVX2_DEF_(qcc_qpconv_gemm_u8s8_avx2, uint8_t, int8_t, 4,
-                          qcc_qp_im2col_u8(p, xg, p0, np, qcc_qp_flip_(p), qcc_qp_pad_u8_(p->x_signed, p->xzp), blk),
-                          qcc_qpconv_tile_u8s8_avx2_)
-QCC_QPCONV_GEMM_AVX2_DEF_(qcc_qpconv_gemm_s16_avx2, int16_t, int16_t, 2, qcc_qp_im2col_s16(p, xg, p0, np, blk),
-                          qcc_qpconv_tile_s16_avx2_)
+/* The driver with a tile that returns the 8 accumulators (used by the x86-avx512vnni tiles). */
+#define QCC_QP_TILE_ACC_STEP_(TILE)                                                                             \
+  do {                                                                                                         \
+    __m256i acc_[8];                                                                                           \
+    int32_t r_;                                                                                                \
+    TILE(panel, wp + (ptrdiff_t)row0 * p->kpad, nkg, bias + row0, acc_);                                       \
+    for (r_ = 0; r_ < nrows; r_++) {                                                                           \
+      const __m256 s_ = _mm256_set1_ps(scale[row0 + r_]);                                                      \
+      qcc_store16_q8_avx2(yr + r_ * plane, qcc_requant8_avx2(acc_[2 * r_], s_, &rq),                           \
+                          qcc_requant8_avx2(acc_[2 * r_ + 1], s_, &rq), nq, p->y_signed);                      \
+    }                                                                                                          \
+  } while (0)
+#define QCC_QPCONV_GEMM_AVX2_DEF_(NAME, T, WT, KG, IM2COL, TILE)                                                \
+  QCC_QPCONV_GEMM_DRIVER_(NAME, T, WT, KG, IM2COL, QCC_QP_TILE_ACC_STEP_(TILE))
+
+/*
+ * x86-avx2's own conv tile: 4 output rows x 16 pixels, requantized and stored in the tile (no accumulator array).
+ * A function that is not inlined (GNU attribute, as the cpu check's builtins): inlined into the driver, GCC 12
+ * keeps the driver's invariants (requant constants, im2col masks) in registers across the k loop and then
+ * spills and copies the accumulators every k-group (47 instead of 33 instructions per k-group for u8s8, 32
+ * instead of 24 for s16). Accumulators start at 0 (the bias is added once, at the end: same int32 sum mod 2^32).
+ * The k loop does two k-groups per iteration.
+ */
+#if defined(__GNUC__)
+#define QCC_QP_NOINLINE_ __attribute__((noinline))
+/* An empty asm that "changes" the 8 accumulators: no instruction, but GCC can no longer reassociate the two
+ * k-groups' products into one sum before the accumulator add (that needs more registers and spills). */
+#define QCC_QP_KEEP8_(a, b, c, d, e, f, g, h) __asm__("" : "+x"(a), "+x"(b), "+x"(c), "+x"(d), "+x"(e), "+x"(f), "+x"(g), "+x"(h))
+#else
+#define QCC_QP_NOINLINE_
+#define QCC_QP_KEEP8_(a, b, c, d, e, f, g, h) ((void)0)
+#endif
+#define QCC_QPCONV_KSTEP_(DOT, WT, PN, WN)                                                                      \
+  do {                                                                                                         \
+    const __m256i a0 = qcc_ld256_avx2_(PN), a1 = qcc_ld256_avx2_((PN) + 32);                                   \
+    __m256i b = qcc_bcast32_avx2_(WN);                                                                         \
+    DOT(c00, a0, b);                                                                                           \
+    DOT(c01, a1, b);                                                                                           \
+    b = qcc_bcast32_avx2_((WN) + 4 / sizeof(WT));                                                              \
+    DOT(c10, a0, b);                                                                                           \
+    DOT(c11, a1, b);                                                                                           \
+    b = qcc_bcast32_avx2_((WN) + 8 / sizeof(WT));                                                              \
+    DOT(c20, a0, b);                                                                                           \
+    DOT(c21, a1, b);                                                                                           \
+    b = qcc_bcast32_avx2_((WN) + 12 / sizeof(WT));                                                             \
+    DOT(c30, a0, b);                                                                                           \
+    DOT(c31, a1, b);                                                                                           \
+  } while (0)
+#define QCC_QP_RQ_ROW_(r, ca, cb)                                                                               \
+  if ((r) < nrows) {                                                                                           \
+    const __m256 s_ = _mm256_set1_ps(scale[r]);                                                                \
+    const __m256i b_ = _mm256_set1_epi32(bias[r]);                                                             \
+    qcc_store16_q8_avx2(y + (r) * ystride, qcc_requant8_avx2(_mm256_add_epi32(ca, b_), s_, rq),                \
+                        qcc_requant8_avx2(_mm256_add_epi32(cb, b_), s_, rq), nq, y_signed);                    \
+  }
+#define QCC_QPCONV_TILE_RQ_DEF_(NAME, WT, DOT)                                                                  \
+  static QCC_QP_NOINLINE_ void NAME(const uint8_t *panel, const WT *w, int32_t nkg, const int32_t *bias,         \
+                                             const float *scale, int32_t nrows, uint8_t *y, ptrdiff_t ystride,  \
+                                             int32_t nq, int32_t y_signed, const qcc_rq_avx2 *rq) {            \
+    const __m256i ones = _mm256_set1_epi16(1);                                                                 \
+    __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,    \
+            c31 = c00;                                                                                         \
+    const uint8_t *pe = panel + (ptrdiff_t)(nkg & ~1) * 64;                                                    \
+    (void)ones;                                                                                                \
+    for (; panel < pe; panel += 128, w += 32 / sizeof(WT)) {                                                   \
+      QCC_QPCONV_KSTEP_(DOT, WT, panel, w);                                                                    \
+      QCC_QP_KEEP8_(c00, c01, c10, c11, c20, c21, c30, c31);                                                   \
+      QCC_QPCONV_KSTEP_(DOT, WT, panel + 64, w + 16 / sizeof(WT));                                             \
+    }                                                                                                          \
+    if (nkg & 1) QCC_QPCONV_KSTEP_(DOT, WT, panel, w);                                                         \
+    QCC_QP_RQ_ROW_(0, c00, c01)                                                                                \
+    QCC_QP_RQ_ROW_(1, c10, c11)                                                                                \
+    QCC_QP_RQ_ROW_(2, c20, c21)                                                                                \
+    QCC_QP_RQ_ROW_(3, c30, c31)                                                                                \
+  }
+
+QCC_QPCONV_TILE_RQ_DEF_(qcc_qpconv_tile_rq_u8s8_avx2_, int8_t, QCC_DOT4_)
+QCC_QPCONV_TILE_RQ_DEF_(qcc_qpconv_tile_rq_s16_avx2_, int16_t, QCC_DOT2_)
+#define QCC_QP_TILE_RQ_STEP_(TILE)                                                                              \
+  TILE(panel, wp + (ptrdiff_t)row0 * p->kpad, nkg, bias + row0, scale + row0, nrows, yr, plane, nq, p->y_signed, &rq)
+
+QCC_QPCONV_GEMM_DRIVER_(qcc_qpconv_gemm_u8s8_avx2, uint8_t, int8_t, 4,
+                        qcc_qp_im2col_u8(p, xg, p0, np, qcc_qp_flip_(p), qcc_qp_pad_u8_(p->x_signed, p->xzp), blk),
+                        QCC_QP_TILE_RQ_STEP_(qcc_qpconv_tile_rq_u8s8_avx2_))
+QCC_QPCONV_GEMM_DRIVER_(qcc_qpconv_gemm_s16_avx2, int16_t, int16_t, 2, qcc_qp_im2col_s16(p, xg, p0, np, blk),
+                        QCC_QP_TILE_RQ_STEP_(qcc_qpconv_tile_rq_s16_avx2_))
 
 /*
  * Depthwise KxK, K in {3, 5}, stride 1 or 2 (exact s16 pairs). Per channel, scratch holds the zero-padded
@@ -543,43 +646,151 @@ QCC_QPMM_TILE4_DEF_(qcc_qpmm_tile4_s16_avx2_, int16_t, int16_t, 2, QCC_DOT2_)
 QCC_QPMM_TILE1_DEF_(qcc_qpmm_tile1_u8s8_avx2_, uint8_t, int8_t, 4, QCC_DOT4_)
 QCC_QPMM_TILE1_DEF_(qcc_qpmm_tile1_s16_avx2_, int16_t, int16_t, 2, QCC_DOT2_)
 
-#define QCC_QPMM_AVX2_DEF_(NAME, T, WT, KG, PACK, TILE4, TILE1)                                                 \
+/*
+ * The matmul driver: per batch, A converted into scratch (PACK), then per 16-column panel pn, STEP4 for rows
+ * i..i+3 and STEP1 for the remaining rows (locals in scope: ap, b = the panel, j0, nq = valid columns, yt,
+ * nkg, bias, scale, rq, p).
+ */
+#define QCC_QPMM_DRIVER_(NAME, T, WT, KG, PACK, STEP4, STEP1)                                                   \
   static inline void NAME(const qcc_qpmm_params *p, const int32_t *a_off, const void *a, const WT *bp,          \
                           const int32_t *bias, const float *scale, void *y, uint8_t *scratch) {                \
     const int32_t nkg = p->kpad / KG;                                                                          \
     const qcc_rq_avx2 rq = qcc_rq_init_avx2(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);          \
     T *ap = (T *)(void *)scratch;                                                                              \
-    int32_t t, i, pn, r;                                                                                       \
+    int32_t t, i, pn;                                                                                          \
     for (t = 0; t < p->batch; t++) {                                                                           \
       uint8_t *yt = (uint8_t *)y + (ptrdiff_t)t * p->m * p->n;                                                 \
       PACK(p, (const uint8_t *)a + a_off[t], ap);                                                              \
       for (pn = 0; pn < p->npanels; pn++) {                                                                    \
         const WT *b = bp + (ptrdiff_t)pn * p->kpad * QCC_QP_NR;                                                \
         const int32_t j0 = pn * QCC_QP_NR, nq = p->n - j0 < QCC_QP_NR ? p->n - j0 : QCC_QP_NR;                 \
-        const __m256i bias0 = qcc_ld256_avx2_(bias + j0), bias1 = qcc_ld256_avx2_(bias + j0 + 8);              \
-        const __m256 s0 = _mm256_loadu_ps(scale + j0), s1 = _mm256_loadu_ps(scale + j0 + 8);                   \
         for (i = 0; i + 4 <= p->m; i += 4) {                                                                   \
-          __m256i acc[8];                                                                                      \
-          TILE4(ap + (ptrdiff_t)i * p->kpad, p->kpad, b, nkg, bias0, bias1, acc);                              \
-          for (r = 0; r < 4; r++) {                                                                            \
-            qcc_store16_q8_avx2(yt + (ptrdiff_t)(i + r) * p->n + j0, qcc_requant8_avx2(acc[2 * r], s0, &rq),   \
-                                qcc_requant8_avx2(acc[2 * r + 1], s1, &rq), nq, p->y_signed);                  \
-          }                                                                                                    \
+          STEP4;                                                                                               \
         }                                                                                                      \
         for (; i < p->m; i++) {                                                                                \
-          __m256i acc[2];                                                                                      \
-          TILE1(ap + (ptrdiff_t)i * p->kpad, b, nkg, bias0, bias1, acc);                                       \
-          qcc_store16_q8_avx2(yt + (ptrdiff_t)i * p->n + j0, qcc_requant8_avx2(acc[0], s0, &rq),               \
-                              qcc_requant8_avx2(acc[1], s1, &rq), nq, p->y_signed);                            \
+          STEP1;                                                                                               \
         }                                                                                                      \
       }                                                                                                        \
     }                                                                                                          \
   }
 
-QCC_QPMM_AVX2_DEF_(qcc_qpmatmul_u8s8_avx2, uint8_t, int8_t, 4, qcc_qp_pack_a_u8, qcc_qpmm_tile4_u8s8_avx2_,
-                   qcc_qpmm_tile1_u8s8_avx2_)
-QCC_QPMM_AVX2_DEF_(qcc_qpmatmul_s16_avx2, int16_t, int16_t, 2, qcc_qp_pack_a_s16, qcc_qpmm_tile4_s16_avx2_,
-                   qcc_qpmm_tile1_s16_avx2_)
+/* The driver with tiles that return their accumulators (used by the x86-avx512vnni tiles). */
+#define QCC_QPMM_ACC_STEP4_(TILE4)                                                                              \
+  do {                                                                                                         \
+    const __m256i bias0_ = qcc_ld256_avx2_(bias + j0), bias1_ = qcc_ld256_avx2_(bias + j0 + 8);                \
+    const __m256 s0_ = _mm256_loadu_ps(scale + j0), s1_ = _mm256_loadu_ps(scale + j0 + 8);                     \
+    __m256i acc_[8];                                                                                           \
+    int32_t r_;                                                                                                \
+    TILE4(ap + (ptrdiff_t)i * p->kpad, p->kpad, b, nkg, bias0_, bias1_, acc_);                                 \
+    for (r_ = 0; r_ < 4; r_++) {                                                                               \
+      qcc_store16_q8_avx2(yt + (ptrdiff_t)(i + r_) * p->n + j0, qcc_requant8_avx2(acc_[2 * r_], s0_, &rq),     \
+                          qcc_requant8_avx2(acc_[2 * r_ + 1], s1_, &rq), nq, p->y_signed);                     \
+    }                                                                                                          \
+  } while (0)
+#define QCC_QPMM_ACC_STEP1_(TILE1)                                                                              \
+  do {                                                                                                         \
+    const __m256i bias0_ = qcc_ld256_avx2_(bias + j0), bias1_ = qcc_ld256_avx2_(bias + j0 + 8);                \
+    const __m256 s0_ = _mm256_loadu_ps(scale + j0), s1_ = _mm256_loadu_ps(scale + j0 + 8);                     \
+    __m256i acc_[2];                                                                                           \
+    TILE1(ap + (ptrdiff_t)i * p->kpad, b, nkg, bias0_, bias1_, acc_);                                          \
+    qcc_store16_q8_avx2(yt + (ptrdiff_t)i * p->n + j0, qcc_requant8_avx2(acc_[0], s0_, &rq),                   \
+                        qcc_requant8_avx2(acc_[1], s1_, &rq), nq, p->y_signed);                                \
+  } while (0)
+#define QCC_QPMM_AVX2_DEF_(NAME, T, WT, KG, PACK, TILE4, TILE1)                                                 \
+  QCC_QPMM_DRIVER_(NAME, T, WT, KG, PACK, QCC_QPMM_ACC_STEP4_(TILE4), QCC_QPMM_ACC_STEP1_(TILE1))
+
+/*
+ * x86-avx2's own matmul tiles (see QCC_QPCONV_TILE_RQ_DEF_ for why they are not inlined and requantize
+ * themselves): MR rows of A (broadcast, stride kpad) x 16 columns of the panel b, bias and scale of the panel's
+ * columns, y = the output of row 0 (row stride ystride), nq valid columns. Two k-groups per iteration.
+ */
+#define QCC_QPMM_KSTEP4_(DOT, T, WT, KG, AO, BO)                                                                \
+  do {                                                                                                         \
+    const __m256i b0 = qcc_ld256_avx2_(b + (BO)), b1 = qcc_ld256_avx2_((const uint8_t *)(b + (BO)) + 32);      \
+    __m256i x = qcc_bcast32_avx2_(a + (AO));                                                                   \
+    DOT(c00, x, b0);                                                                                           \
+    DOT(c01, x, b1);                                                                                           \
+    x = qcc_bcast32_avx2_(a + k1 + (AO));                                                                          \
+    DOT(c10, x, b0);                                                                                           \
+    DOT(c11, x, b1);                                                                                           \
+    x = qcc_bcast32_avx2_(a + k2 + (AO));                                                                          \
+    DOT(c20, x, b0);                                                                                           \
+    DOT(c21, x, b1);                                                                                           \
+    x = qcc_bcast32_avx2_(a + k3 + (AO));                                                                          \
+    DOT(c30, x, b0);                                                                                           \
+    DOT(c31, x, b1);                                                                                           \
+  } while (0)
+#define QCC_QPMM_RQ_ROW_(r, ca, cb)                                                                             \
+  qcc_store16_q8_avx2(y + (r) * ystride, qcc_requant8_avx2(_mm256_add_epi32(ca, bias0), s0, rq),               \
+                      qcc_requant8_avx2(_mm256_add_epi32(cb, bias1), s1, rq), nq, y_signed)
+#define QCC_QPMM_TILE4_RQ_DEF_(NAME, T, WT, KG, DOT)                                                            \
+  static QCC_QP_NOINLINE_ void NAME(const T *a, int32_t kpad, const WT *b, int32_t nkg, const int32_t *bias,    \
+                                    const float *scale, uint8_t *y, ptrdiff_t ystride, int32_t nq,              \
+                                    int32_t y_signed, const qcc_rq_avx2 *rq) {                                 \
+    const __m256i ones = _mm256_set1_epi16(1);                                                                 \
+    __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,    \
+            c31 = c00;                                                                                         \
+    const ptrdiff_t k1 = kpad, k2 = 2 * (ptrdiff_t)kpad, k3 = 3 * (ptrdiff_t)kpad;                              \
+    const T *ae = a + (ptrdiff_t)(nkg & ~1) * KG;                                                              \
+    (void)ones;                                                                                                \
+    for (; a < ae; a += 2 * KG, b += 128 / sizeof(WT)) {                                                       \
+      QCC_QPMM_KSTEP4_(DOT, T, WT, KG, 0, 0);                                                                  \
+      QCC_QP_KEEP8_(c00, c01, c10, c11, c20, c21, c30, c31);                                                   \
+      QCC_QPMM_KSTEP4_(DOT, T, WT, KG, KG, 64 / sizeof(WT));                                                   \
+      QCC_QP_KEEP8_(c00, c01, c10, c11, c20, c21, c30, c31);                                                   \
+    }                                                                                                          \
+    if (nkg & 1) QCC_QPMM_KSTEP4_(DOT, T, WT, KG, 0, 0);                                                       \
+    {                                                                                                          \
+      const __m256i bias0 = qcc_ld256_avx2_(bias), bias1 = qcc_ld256_avx2_(bias + 8);                          \
+      const __m256 s0 = _mm256_loadu_ps(scale), s1 = _mm256_loadu_ps(scale + 8);                               \
+      QCC_QPMM_RQ_ROW_(0, c00, c01);                                                                           \
+      QCC_QPMM_RQ_ROW_(1, c10, c11);                                                                           \
+      QCC_QPMM_RQ_ROW_(2, c20, c21);                                                                           \
+      QCC_QPMM_RQ_ROW_(3, c30, c31);                                                                           \
+    }                                                                                                          \
+  }
+
+#define QCC_QPMM_TILE1_RQ_DEF_(NAME, T, WT, KG, DOT)                                                            \
+  static QCC_QP_NOINLINE_ void NAME(const T *a, const WT *b, int32_t nkg, const int32_t *bias, const float *scale, \
+                                    uint8_t *y, int32_t nq, int32_t y_signed, const qcc_rq_avx2 *rq) {         \
+    const __m256i ones = _mm256_set1_epi16(1);                                                                 \
+    __m256i c00 = _mm256_setzero_si256(), c01 = c00, d00 = c00, d01 = c00;                                     \
+    const T *ae = a + (ptrdiff_t)(nkg & ~1) * KG;                                                              \
+    (void)ones;                                                                                                \
+    for (; a < ae; a += 2 * KG, b += 128 / sizeof(WT)) {                                                       \
+      const __m256i x = qcc_bcast32_avx2_(a), x2 = qcc_bcast32_avx2_(a + KG);                                  \
+      DOT(c00, x, qcc_ld256_avx2_(b));                                                                         \
+      DOT(c01, x, qcc_ld256_avx2_((const uint8_t *)b + 32));                                                   \
+      DOT(d00, x2, qcc_ld256_avx2_((const uint8_t *)b + 64));                                                  \
+      DOT(d01, x2, qcc_ld256_avx2_((const uint8_t *)b + 96));                                                  \
+    }                                                                                                          \
+    if (nkg & 1) {                                                                                             \
+      const __m256i x = qcc_bcast32_avx2_(a);                                                                  \
+      DOT(c00, x, qcc_ld256_avx2_(b));                                                                         \
+      DOT(c01, x, qcc_ld256_avx2_((const uint8_t *)b + 32));                                                   \
+    }                                                                                                          \
+    {                                                                                                          \
+      const __m256 s0 = _mm256_loadu_ps(scale), s1 = _mm256_loadu_ps(scale + 8);                               \
+      c00 = _mm256_add_epi32(_mm256_add_epi32(c00, d00), qcc_ld256_avx2_(bias));                               \
+      c01 = _mm256_add_epi32(_mm256_add_epi32(c01, d01), qcc_ld256_avx2_(bias + 8));                           \
+      qcc_store16_q8_avx2(y, qcc_requant8_avx2(c00, s0, rq), qcc_requant8_avx2(c01, s1, rq), nq, y_signed);    \
+    }                                                                                                          \
+  }
+
+QCC_QPMM_TILE4_RQ_DEF_(qcc_qpmm_tile4_rq_u8s8_avx2_, uint8_t, int8_t, 4, QCC_DOT4_)
+QCC_QPMM_TILE4_RQ_DEF_(qcc_qpmm_tile4_rq_s16_avx2_, int16_t, int16_t, 2, QCC_DOT2_)
+QCC_QPMM_TILE1_RQ_DEF_(qcc_qpmm_tile1_rq_u8s8_avx2_, uint8_t, int8_t, 4, QCC_DOT4_)
+QCC_QPMM_TILE1_RQ_DEF_(qcc_qpmm_tile1_rq_s16_avx2_, int16_t, int16_t, 2, QCC_DOT2_)
+#define QCC_QPMM_RQ_STEP4_(TILE4)                                                                               \
+  TILE4(ap + (ptrdiff_t)i * p->kpad, p->kpad, b, nkg, bias + j0, scale + j0, yt + (ptrdiff_t)i * p->n + j0, p->n, nq, \
+        p->y_signed, &rq)
+#define QCC_QPMM_RQ_STEP1_(TILE1)                                                                               \
+  TILE1(ap + (ptrdiff_t)i * p->kpad, b, nkg, bias + j0, scale + j0, yt + (ptrdiff_t)i * p->n + j0, nq, p->y_signed, &rq)
+
+QCC_QPMM_DRIVER_(qcc_qpmatmul_u8s8_avx2, uint8_t, int8_t, 4, qcc_qp_pack_a_u8,
+                 QCC_QPMM_RQ_STEP4_(qcc_qpmm_tile4_rq_u8s8_avx2_), QCC_QPMM_RQ_STEP1_(qcc_qpmm_tile1_rq_u8s8_avx2_))
+QCC_QPMM_DRIVER_(qcc_qpmatmul_s16_avx2, int16_t, int16_t, 2, qcc_qp_pack_a_s16,
+                 QCC_QPMM_RQ_STEP4_(qcc_qpmm_tile4_rq_s16_avx2_), QCC_QPMM_RQ_STEP1_(qcc_qpmm_tile1_rq_s16_avx2_))
 
 #undef QCC_DOT4_
 #undef QCC_DOT2_
