@@ -93,6 +93,15 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
     }
   });
 
+  it('runs the W-stride-2 im2col cases on the GEMM conv driver on both ISAs', () => {
+    const s2 = cases.map((c, i) => [c, i] as const).filter(([c]) => c.label.startsWith('im2col '));
+    expect(s2.length).toBe(5);
+    for (const [c, i] of s2) {
+      expect(base.models[2 * i + 1]!.files.get(`n${i}.c`)!, c.label).toContain('qcc_qlinear_conv_s8_neon(');
+      expect(dot.models[i]!.files.get(`d${i}.c`)!, c.label).toContain('qcc_qlinear_conv_s8_dotprod(');
+    }
+  });
+
   it('exercises the dotprod implicit-GEMM conv and the interleaved GEMV on labelled cases', () => {
     const dotC = (label: string) => dot.models[cases.findIndex((c) => c.label === label)]!.files.get(`d${cases.findIndex((c) => c.label === label)}.c`)!;
     for (const c of cases.filter((k) => k.label.startsWith('implicit '))) expect(dotC(c.label), c.label).toMatch(/qcc_qlinear_conv_implicit_s8_dotprod/);
