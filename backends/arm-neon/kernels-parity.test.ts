@@ -16,12 +16,13 @@ import { buildBatch, requireArmTools, runBatch, type Batch, type BatchRun } from
 import { parityCases, type BuiltCase } from './testing/cases.ts';
 import { qbinaryCase } from './testing/qbin-case.ts';
 import { poolCases } from './testing/pool-cases.ts';
+import { QUANT_CASE_LABEL, quantCase } from './testing/quant-case.ts';
 import { DOTPROD_GEMM, armMatMulPlan } from './ops.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qcc-arm-parity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cases: BuiltCase[] = [...parityCases(90), qbinaryCase(0x0add), ...poolCases()];
+const cases: BuiltCase[] = [...parityCases(90), qbinaryCase(0x0add), ...poolCases(), quantCase(0x9a4)];
 const expected: Tensor[][] = cases.map((c) => {
   const feeds = new Map(c.graph.inputs.map((v, i) => [v.name, c.inputs[i]!] as const));
   const out = interpret(c.graph, feeds);
@@ -70,6 +71,7 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
       const want = op === 'qlinear_matmul' ? /qcc_qlinear_matmul_s8_/
         : op === 'qlinear_add' || op === 'qlinear_mul' ? /qcc_qlinear_(add|mul)_(u8|i8)_neon\(/
         : op === 'max_pool' ? /qcc_max_pool_(u8|i8)_neon\(/
+        : op === 'quantize_linear' ? /qcc_quantize_linear_f32_(u8|i8)_neon\(/
         : op === 'qlinear_global_average_pool' || op === 'qlinear_average_pool' ? /qcc_qlinear_global_average_pool_(u8|i8)_neon\(/ : /qcc_qlinear_(dw)?conv3?_(implicit_|first_|cl_)?s8_/;
       expect(n, c.label).toMatch(want);
       expect(d, c.label).toMatch(want);
@@ -81,6 +83,23 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
     const src = base.models[2 * i + 1]!.files.get(`n${i}.c`)!;
     for (const f of ['add_u8', 'add_i8', 'mul_u8', 'mul_i8']) expect(src).toContain(`qcc_qlinear_${f}_neon(`);
     expect(src).not.toMatch(/qcc_qlinear_(add|mul)_(u8|i8)\(/);
+  });
+
+  it('runs every QuantizeLinear / DequantizeLinear of the quant case on the NEON kernels', () => {
+    const i = cases.findIndex((c) => c.label === QUANT_CASE_LABEL);
+    for (const src of [base.models[2 * i + 1]!.files.get(`n${i}.c`)!, dot.models[i]!.files.get(`d${i}.c`)!]) {
+      for (const f of ['quantize_linear_f32_u8', 'quantize_linear_f32_i8', 'dequantize_linear_u8_f32', 'dequantize_linear_i8_f32']) expect(src).toContain(`qcc_${f}_neon(`);
+      expect(src).not.toMatch(/qcc_(de)?quantize_linear_[a-z0-9]+_[a-z0-9]+\(/);
+    }
+  });
+
+  it('runs the W-stride-2 im2col cases on the GEMM conv driver on both ISAs', () => {
+    const s2 = cases.map((c, i) => [c, i] as const).filter(([c]) => c.label.startsWith('im2col '));
+    expect(s2.length).toBe(5);
+    for (const [c, i] of s2) {
+      expect(base.models[2 * i + 1]!.files.get(`n${i}.c`)!, c.label).toContain('qcc_qlinear_conv_s8_neon(');
+      expect(dot.models[i]!.files.get(`d${i}.c`)!, c.label).toContain('qcc_qlinear_conv_s8_dotprod(');
+    }
   });
 
   it('exercises the dotprod implicit-GEMM conv and the interleaved GEMV on labelled cases', () => {

@@ -3,7 +3,8 @@
  * SDOT). Built with the Debian cross compiler as static executables and run under qemu-user, so
  * `qcc run/verify --target arm-neon` work on an x86 host. The kernel tables start from the generic one and
  * override QLinearConv / QLinearMatMul (backends/arm-neon/ops.ts) QLinearAdd / QLinearMul
- * (backends/arm-neon/qlinear-binary.ts), u8/i8 MaxPool and QLinearGlobalAveragePool (backends/arm-neon/pool.ts).
+ * (backends/arm-neon/qlinear-binary.ts), u8/i8 MaxPool and QLinearGlobalAveragePool (backends/arm-neon/pool.ts), QuantizeLinear f32 -> u8/i8 and
+ * DequantizeLinear u8/i8 -> f32 (backends/arm-neon/quant.ts).
  *
  * The definitions are made by a function, called by backends/target.ts after its own bindings exist:
  * this module and target.ts import each other (registration lives in target.ts).
@@ -14,6 +15,7 @@ import { GENERIC_EMITTERS } from '../c/ops/index.ts';
 import { DOTPROD_GEMM, NEON_GEMM, armEmitters } from './ops.ts';
 import { POOL_NEON } from './pool.ts';
 import { QLINEAR_BINARY_NEON } from './qlinear-binary.ts';
+import { QUANT_NEON } from './quant.ts';
 import { STRICT_CFLAGS, withOverrides, type Target, type Toolchain } from '../target.ts';
 
 export const ARM_CC = 'aarch64-linux-gnu-gcc';
@@ -50,7 +52,7 @@ export function armNeonTargets(): Target[] {
     {
       name: 'arm-neon',
       description: 'AArch64 Advanced SIMD (Armv8-A baseline), aarch64-linux-gnu-gcc + qemu-aarch64',
-      emitters: withOverrides(GENERIC_EMITTERS, [...armEmitters(NEON_GEMM, GENERIC_EMITTERS), ...QLINEAR_BINARY_NEON, ...POOL_NEON]),
+      emitters: withOverrides(GENERIC_EMITTERS, [...armEmitters(NEON_GEMM, GENERIC_EMITTERS), ...QLINEAR_BINARY_NEON, ...POOL_NEON, ...QUANT_NEON]),
       align: 16,
       requant: 'fp32',
       toolchain: armToolchain('armv8-a'),
@@ -58,7 +60,7 @@ export function armNeonTargets(): Target[] {
     {
       name: 'arm-neon-dotprod',
       description: 'AArch64 Armv8.2 dotprod (SDOT), aarch64-linux-gnu-gcc + qemu-aarch64',
-      emitters: withOverrides(GENERIC_EMITTERS, [...armEmitters(DOTPROD_GEMM, GENERIC_EMITTERS), ...QLINEAR_BINARY_NEON, ...POOL_NEON]),
+      emitters: withOverrides(GENERIC_EMITTERS, [...armEmitters(DOTPROD_GEMM, GENERIC_EMITTERS), ...QLINEAR_BINARY_NEON, ...POOL_NEON, ...QUANT_NEON]),
       align: 16,
       requant: 'fp32',
       toolchain: armToolchain('armv8.2-a+dotprod'),

@@ -113,6 +113,37 @@ static inline void qcc_qg_fill_neon(int8_t *dst, int8_t v, int32_t n) {
 }
 
 /*
+ * dst[j] = src[2j] ^ flip for j < cnt (cnt >= 8), reading only src[0 .. 2 cnt - 2] (the last byte read is the
+ * last element: the row may end the input buffer). 16 outputs from two 16-byte loads (src[2j .. 2j + 15] and
+ * src[2j + 15 .. 2j + 30]) and one two-register table lookup; the last 16 (or 8) outputs are recomputed from
+ * cnt - 16 (cnt - 8) when cnt is not a multiple, which rewrites the same values.
+ */
+static inline void qcc_qg_even_bytes_neon(const uint8_t *src, int32_t cnt, uint8x16_t f, uint8_t *dst) {
+  /* table indices {0, 2, .., 14, 17, 19, .., 31} and {0, 2, 4, 6, 9, 11, 13, 15}, little-endian bytes */
+  const uint8x8_t ix8 = vcreate_u8(0x0F0D0B0906040200ull);
+  int32_t j = 0;
+  if (cnt >= 16) {
+    const uint8x16_t ix = vcombine_u8(vcreate_u8(0x0E0C0A0806040200ull), vcreate_u8(0x1F1D1B1917151311ull));
+    for (;; j += 16) {
+      uint8x16x2_t t;
+      if (j + 16 > cnt) j = cnt - 16;
+      t.val[0] = vld1q_u8(src + 2 * j);
+      t.val[1] = vld1q_u8(src + 2 * j + 15);
+      vst1q_u8(dst + j, veorq_u8(vqtbl2q_u8(t, ix), f));
+      if (j + 16 >= cnt) break;
+    }
+  } else {
+    for (;; j += 8) {
+      uint8x16_t t;
+      if (j + 8 > cnt) j = cnt - 8;
+      t = vcombine_u8(vld1_u8(src + 2 * j), vld1_u8(src + 2 * j + 7));
+      vst1_u8(dst + j, veor_u8(vqtbl1_u8(t, ix8), vget_low_u8(f)));
+      if (j + 8 >= cnt) break;
+    }
+  }
+}
+
+/*
  * One im2col row of the run-time operand: for filter tap k = (ci, kd, kh, kw) of group grp, the s8 normal
  * form of the input value under each of the tile's output pixels p0 .. p0 + n - 1, xzt (the input zero
  * point in normal form) where the tap falls in the padding. flip is 0x80 for u8 input, 0 for i8.
@@ -153,9 +184,9 @@ static inline void qcc_qg_im2col_row_neon(const qcc_qconv_params *p, const uint8
           const uint8x16_t f = vdupq_n_u8(flip);
           for (; j + 16 <= cnt; j += 16) vst1q_u8((uint8_t *)dst + j, veorq_u8(vld1q_u8(src + j), f));
           for (; j + 8 <= cnt; j += 8) vst1_u8((uint8_t *)dst + j, veor_u8(vld1_u8(src + j), vget_low_u8(f)));
-        } else if (SW == 2) {
-          const uint8x16_t f = vdupq_n_u8(flip);
-          for (; j + 17 <= cnt; j += 16) vst1q_u8((uint8_t *)dst + j, veorq_u8(vld2q_u8(src + 2 * j).val[0], f));
+        } else if (SW == 2 && cnt >= 8) {
+          qcc_qg_even_bytes_neon(src, cnt, vdupq_n_u8(flip), (uint8_t *)dst);
+          j = cnt;
         }
         for (; j < cnt; j++) dst[j] = (int8_t)(uint8_t)(src[(ptrdiff_t)j * SW] ^ flip);
         if (ow + run > b) qcc_qg_fill_neon(dst + cnt, zt, ow + run - b);

@@ -42,6 +42,9 @@ export interface Batch {
   inputFile: string;
 }
 
+/** Bytes of 0xA5 after every output buffer, checked after the runs (a kernel writing past its output fails). */
+export const OUTPUT_GUARD_BYTES = 64;
+
 /** Compiles every case (each for its target, under its prefix) into one executable built with `march`. */
 export function buildBatch(dir: string, march: string, cases: readonly BatchCase[]): Batch {
   mkdirSync(dir, { recursive: true });
@@ -62,6 +65,7 @@ export function buildBatch(dir: string, march: string, cases: readonly BatchCase
     `#include <stdint.h>\n#include <string.h>\n${includes.join('\n')}`,
     calls,
     Math.max(...models.map((m) => m.arenaBytes)),
+    OUTPUT_GUARD_BYTES,
   );
   writeFileSync(join(dir, 'batch_main.c'), main);
   const exe = join(dir, 'batch_main');

@@ -220,6 +220,13 @@ export function parityCases(randomCount: number): BuiltCase[] {
     { label: 'first layer direct 3 -> 4 s2 p1, 3x3 input (OW 2)', xd: 'u8', wd: 'i8', yd: 'i8', c: 3, m: 4, sp: [3, 3], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], seed: 57 },
     { label: 'general 3x3 10 -> 9, p1, 13x11', xd: 'u8', wd: 'i8', yd: 'i8', c: 10, m: 9, sp: [13, 11], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', wzp: 'perChannel', seed: 11 },
     { label: 'dilation 2, stride 2, asymmetric pads', xd: 'i8', wd: 'u8', yd: 'u8', c: 5, m: 6, sp: [15, 16], k: [3, 3], strides: [2, 2], dilations: [2, 2], pads: [2, 1, 0, 2], seed: 12 },
+    // im2col W stride 2 (qcc_qg_even_bytes_neon): runs of 7 (scalar), 8, 9-15 (8-wide, overlapped last), 16
+    // exactly (the last byte read ends the input), 17-34 (16-wide, overlapped last), 1x1 shortcut-like.
+    { label: 'im2col s2 3x3 p1 16 -> 12, 16x16 (runs 7, 8)', xd: 'u8', wd: 'i8', yd: 'u8', c: 16, m: 12, sp: [16, 16], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: 'random', xFill: 'extreme', xzp: 255, seed: 61 },
+    { label: 'im2col s2 3x3 p1 5 -> 9, 9x67 (runs 33, 34), i8', xd: 'i8', wd: 'i8', yd: 'i8', c: 5, m: 9, sp: [9, 67], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], xzp: -128, yzp: 127, seed: 62 },
+    { label: 'im2col s2 1x1 6 -> 7, 7x32 (runs of 16 ending the input), i8 in, u8 out', xd: 'i8', wd: 'i8', yd: 'u8', c: 6, m: 7, sp: [7, 32], k: [1, 1], strides: [2, 2], xFill: 'extreme', seed: 63 },
+    { label: 'im2col strides (1, 2) 3x3 p0 4 -> 5, 5x29 (runs 14), batch 2', xd: 'u8', wd: 'u8', yd: 'i8', n: 2, c: 4, m: 5, sp: [5, 29], k: [3, 3], strides: [1, 2], wzp: 128, seed: 64 },
+    { label: 'im2col s2 2x2 7 -> 6, 6x19 (runs 9)', xd: 'u8', wd: 'i8', yd: 'u8', c: 7, m: 6, sp: [6, 19], k: [2, 2], strides: [2, 2], seed: 65 },
     { label: 'stride 3 width (scalar im2col path)', xd: 'u8', wd: 'i8', yd: 'u8', c: 4, m: 5, sp: [20, 41], k: [3, 3], strides: [3, 3], pads: [1, 1, 1, 1], seed: 13 },
     { label: 'grouped 8 -> 6, group 2, 3x3', xd: 'u8', wd: 'i8', yd: 'u8', c: 8, m: 6, group: 2, sp: [7, 9], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', seed: 14 },
     { label: 'grouped 12 -> 12, group 4, 1x1', xd: 'i8', wd: 'i8', yd: 'i8', c: 12, m: 12, group: 4, sp: [5, 5], k: [1, 1], seed: 15 },

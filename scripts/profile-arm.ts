@@ -1,0 +1,152 @@
+/**
+ * `npm run profile:arm -- <model> [--target T ...] [--cpu C] [--all]`: executed aarch64 instructions per node
+ * of the generated C, counted under qemu-aarch64 by the TCG plugin in tools/qemu-insncount (option `marks=1`).
+ *
+ * <model> is a zoo name (ds_cnn, resnet8, autoencoder, mobilenetv2, mobilenetv2-224: QOperator form, u8
+ * activations, as in `npm run bench:arm`) or a path to an .onnx file with static shapes. The model is compiled
+ * with the debug hook (`<name>_run_debug`, the same node code as `<name>_run`); the hook executes only the
+ * marker instruction `hint #0x7f` (a NOP), at which the plugin snapshots its running count. A node's count is
+ * the difference to the previous snapshot, so it includes the hook call (a few instructions). The harness then
+ * runs the plain `<name>_run` between two more markers: that is the "plain run" total, what bench:arm reports.
+ * Targets default to arm-neon and arm-neon-dotprod (also: c, the generic kernels on the same compiler);
+ * --cpu defaults to max. Nodes under 0.5% of every target's total are folded into one row unless --all.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileModel } from '../backends/c/compile.ts';
+import { writeOutputFolder } from '../backends/output.ts';
+import { getTarget } from '../backends/target.ts';
+import { ARM_CC, ARM_QEMU } from '../backends/arm-neon/target.ts';
+import { prng } from '../backends/arm-neon/testing/cases.ts';
+import { loadOnnxBytes } from '../compiler/frontend/onnx/load.ts';
+import { encodeModel } from '../compiler/frontend/onnx/writer.ts';
+import type { Graph } from '../compiler/ir/graph.ts';
+import { Tensor, shapeSize } from '../compiler/ir/tensor.ts';
+import { attrInt, attrInts } from '../compiler/ops/op-def.ts';
+import { getOpDef, hasOpDef } from '../compiler/ops/registry.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const HARNESS = (prefix: string, MACRO: string, inputs: Uint8Array[], nOut: number) => `#include <stddef.h>
+#include "${prefix}.h"
+#define QCC_MARK() __asm__ volatile("hint #0x7f" ::: "memory")
+${inputs.map((b, i) => `static const unsigned char in${i}[${Math.max(1, b.length)}] __attribute__((aligned(16))) = {${Array.from(b).join(',') || '0'}};`).join('\n')}
+${Array.from({ length: nOut }, (_, i) => `static unsigned char out${i}[${MACRO}_OUTPUT${i}_COUNT * sizeof(${MACRO}_OUTPUT${i}_CTYPE)] __attribute__((aligned(16)));`).join('\n')}
+static unsigned char arena[${MACRO}_ARENA_BYTES + 1] __attribute__((aligned(64)));
+static void hook(void *user, const char *name, int dtype, const void *data, size_t bytes) {
+  (void)user; (void)name; (void)dtype; (void)data; (void)bytes;
+  QCC_MARK();
+}
+int main(void) {
+  const void *ins[] = {${inputs.map((_, i) => `in${i}`).join(', ')}};
+  void *outs[] = {${Array.from({ length: nOut }, (_, i) => `out${i}`).join(', ')}};
+  QCC_MARK();
+  if (${prefix}_run_debug_v(ins, outs, arena, hook, NULL) != 0) return 2;
+  QCC_MARK();
+  if (${prefix}_run_v(ins, outs, arena) != 0) return 3;
+  QCC_MARK();
+  return 0;
+}
+`;
+
+async function loadModel(spec: string): Promise<Graph> {
+  if (spec.endsWith('.onnx')) return loadOnnxBytes(readFileSync(spec));
+  const zoo = await import('../test/zoo/models.ts');
+  if (spec === 'mobilenetv2-224') return loadOnnxBytes(encodeModel(zoo.mobilenetV2Bench('qop', 'u8')));
+  if (!(zoo.ZOO_NAMES as string[]).includes(spec)) throw new Error(`unknown model '${spec}' (zoo: ${zoo.ZOO_NAMES.join(', ')}, mobilenetv2-224, or an .onnx path)`);
+  return loadOnnxBytes(encodeModel(zoo.zooModel(spec as (typeof zoo.ZOO_NAMES)[number], 'qop', 'u8')), { name: spec });
+}
+
+function describe(g: Graph, valueName: string): { node: string; op: string; what: string; macs: number } {
+  const n = g.nodes.find((x) => x.outputs.some((o) => o?.name === valueName));
+  if (!n) return { node: valueName, op: '?', what: '?', macs: 0 };
+  const shape = (s: readonly number[]) => s.join('x');
+  const macs = hasOpDef(n.op) ? (getOpDef(n.op).macs?.(n) ?? 0) : 0;
+  const x = n.inputs[0];
+  let what = n.op;
+  let op = n.op;
+  if (n.op === 'qlinear_conv' && x) {
+    const w = n.inputs[3]!.type.shape;
+    const group = attrInt(n, 'group', 1);
+    const st = attrInts(n, 'strides', [1]);
+    op = group > 1 && group === w[0] ? 'qlinear_conv (depthwise)' : `qlinear_conv ${w.slice(2).join('x')}`;
+    what = `${group > 1 && group === w[0] ? 'dw' : 'conv'} ${w.slice(2).join('x')}${st[0] !== 1 ? ` s${st[0]}` : ''} ${x.type.shape[1]}->${w[0]}`;
+  }
+  return { node: n.name, op, what: `${what} ${x ? shape(x.type.shape) : ''} -> ${shape(n.outputs[0]!.type.shape)}`, macs };
+}
+
+function sh(argv: string[], cwd: string): string {
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error || r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.error?.message ?? ''}\n${r.stderr}`);
+  return `${r.stdout}${r.stderr}`;
+}
+
+const args = process.argv.slice(2);
+const valued = ['--target', '--cpu'];
+const spec = args.find((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1] ?? ''));
+if (!spec) {
+  console.error('usage: npm run profile:arm -- <zoo name | model.onnx> [--target T ...] [--cpu C] [--all]');
+  process.exit(2);
+}
+const targets = args.flatMap((a, i) => (args[i - 1] === '--target' ? [a] : []));
+const cpu = args.find((_, i) => args[i - 1] === '--cpu') ?? 'max';
+const all = args.includes('--all');
+const g = await loadModel(spec);
+const r = prng(4242);
+const inputs = g.inputs.map((v) => Tensor.fromNumbers(v.type.dtype, v.type.shape as number[], Array.from({ length: shapeSize(v.type.shape as number[]) }, () => r() * 2 - 1)).bytes());
+const work = mkdtempSync(join(tmpdir(), 'qcc-profile-arm-'));
+try {
+  const plugin = join(work, 'libinsncount.so');
+  sh(['gcc', '-O2', '-shared', '-fPIC', '-o', plugin, join(ROOT, 'tools/qemu-insncount/insncount.c')], work);
+  const cols: { target: string; counts: number[]; plain: number }[] = [];
+  let names: string[] = [];
+  for (const target of targets.length ? targets : ['arm-neon', 'arm-neon-dotprod']) {
+    const model = compileModel(g, { target, name: 'prof', debugDump: true });
+    const dumps = model.dumps ?? [];
+    names = dumps.map((d) => d.name);
+    const dir = join(work, target);
+    writeOutputFolder(dir, new Map([...model.files, ['prof_profile.c', HARNESS(model.name, model.name.toUpperCase(), inputs, g.outputs.length)]]));
+    const tc = getTarget(target === 'c' ? 'arm-neon' : target).toolchain;
+    sh([ARM_CC, ...tc.cflags, '-static', '-I.', '-o', 'prof_exe', 'prof.c', 'prof_profile.c'], dir);
+    const out = sh([ARM_QEMU, '-cpu', cpu, '-d', 'plugin', '-plugin', `${plugin},marks=1,top=0`, join(dir, 'prof_exe')], dir);
+    const marks = [...out.matchAll(/insncount: mark \d+ (\d+)/g)].map((m) => Number(m[1]));
+    if (marks.length !== dumps.length + 3) throw new Error(`${target}: expected ${dumps.length + 3} marks, got ${marks.length}`);
+    const counts = dumps.map((_, i) => marks[i + 1]! - marks[i]!);
+    const plain = marks[dumps.length + 2]! - marks[dumps.length + 1]!;
+    cols.push({ target, counts, plain });
+  }
+  const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
+  const totals = cols.map((c) => c.counts.reduce((a, b) => a + b, 0));
+  const descs = names.map((n) => describe(g, n));
+  console.log(`${spec}: per-node instructions (qemu-aarch64 -cpu ${cpu}; instr/MAC where the node has MACs)\n`);
+  console.log(`| node | layer | MACs | ${cols.map((c) => `${c.target} | /MAC | %`).join(' | ')} |`);
+  console.log(`|---|---|---|${cols.map(() => '---|---|---').join('|')}|`);
+  let rest = cols.map(() => 0);
+  let restN = 0;
+  descs.forEach((d, i) => {
+    const small = cols.every((c, j) => c.counts[i]! < 0.005 * totals[j]!);
+    if (small && !all) {
+      rest = rest.map((x, j) => x + cols[j]!.counts[i]!);
+      restN++;
+      return;
+    }
+    const cells = cols.map((c, j) => `${fmt(c.counts[i]!)} | ${d.macs ? (c.counts[i]! / d.macs).toFixed(3) : ''} | ${((100 * c.counts[i]!) / totals[j]!).toFixed(1)}`);
+    console.log(`| ${d.node} | ${d.what} | ${d.macs} | ${cells.join(' | ')} |`);
+  });
+  if (restN) console.log(`| (${restN} nodes < 0.5%) | | | ${rest.map((x, j) => `${fmt(x)} | | ${((100 * x) / totals[j]!).toFixed(1)}`).join(' | ')} |`);
+  const macs = descs.reduce((a, d) => a + d.macs, 0);
+  console.log(`| total (debug run) | | ${macs} | ${totals.map((t) => `${fmt(t)} | ${(t / macs).toFixed(3)} | 100`).join(' | ')} |`);
+  console.log(`| plain run | | | ${cols.map((c) => `${fmt(c.plain)} | ${(c.plain / macs).toFixed(3)} |`).join(' | ')} |`);
+  // By operator: where the instructions go, summed over the nodes of each kind.
+  const ops = [...new Set(descs.map((d) => d.op))];
+  const byOp = ops.map((op) => ({ op, n: descs.filter((d) => d.op === op).length, macs: descs.reduce((a, d) => a + (d.op === op ? d.macs : 0), 0), c: cols.map((c) => c.counts.reduce((a, x, i) => a + (descs[i]!.op === op ? x : 0), 0)) }));
+  byOp.sort((a, b) => b.c[b.c.length - 1]! - a.c[a.c.length - 1]!);
+  console.log(`\n| operator | nodes | MACs | ${cols.map((c) => `${c.target} | /MAC | %`).join(' | ')} |`);
+  console.log(`|---|---|---|${cols.map(() => '---|---|---').join('|')}|`);
+  for (const o of byOp) console.log(`| ${o.op} | ${o.n} | ${o.macs} | ${o.c.map((x, j) => `${fmt(x)} | ${o.macs ? (x / o.macs).toFixed(3) : ''} | ${((100 * x) / totals[j]!).toFixed(1)}`).join(' | ')} |`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
