@@ -129,11 +129,14 @@ const work = mkdtempSync(join(tmpdir(), 'qcc-zoo-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const hasAvx2 = () => arch() === 'x64' && existsSync('/proc/cpuinfo') && /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) && /\bfma\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
-/** [target, C compiler override]: the generic C with the target's gcc and with clang, x86-avx2 when the CPU has it. */
+const hasVnni = () => hasAvx2() && /\bavx512_vnni\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) && /\bavx512vl\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+/** [target, C compiler override]: the generic C with the target's gcc and with clang, x86-avx2 (and x86-avx512vnni)
+ * when the CPU has it. */
 const HOST_TARGETS: [string, string | undefined][] = [
   ['c', undefined],
   ['c', 'clang'],
   ...(targetNames().includes('x86-avx2') && hasAvx2() ? [['x86-avx2', undefined] as [string, undefined]] : []),
+  ...(targetNames().includes('x86-avx512vnni') && hasVnni() ? [['x86-avx512vnni', undefined] as [string, undefined]] : []),
 ];
 
 function compareCompiled(c: ZooCase, outs: Tensor[][]): string[] {
