@@ -27,6 +27,7 @@ import {
 export const AVX2_RUNTIME = 'x86-avx2/qcc_qpacked_avx2.h';
 export const VNNI_RUNTIME = 'x86-avx512vnni/qcc_qpacked_vnni.h';
 export const AVX2_DW_RUNTIME = 'x86-avx2/qcc_qdwconv_avx2.h';
+export const VNNI_DW_RUNTIME = 'x86-avx512vnni/qcc_qdwconv_vnni.h';
 
 /**
  * Instruction-set options of the packed kernels. vnni: the u8 x s8 GEMM tiles use vpdpbusd (AVX-512 VNNI on
@@ -81,11 +82,15 @@ type ConvPlan =
  * So the channels-last kernel wins on narrow rows (ow < 16: DS-CNN's 25x5), on small planes with many channels
  * (MobileNetV2's 14x14 and 7x7) and widths that waste the row kernel's 8-lane vectors (28x28); the row kernel on
  * large planes (56x56, 112x112) and on few channels.
+ * x86-avx512vnni (isa.vnni): the channels-last kernel's pair products are one 512-bit vpdpwssd per tap pair of
+ * 16 channels (qcc_qdwconv_vnni.h), about 3x cheaper; refitted on 100 shapes (8-256 channels, planes 7x7 to
+ * 112x112 and narrow ones, 3x3 / 5x5, stride 1 / 2), it picks the faster kernel on all but 3 (loss at most
+ * 1.16x). The row kernel then keeps only few channels (8) on 28x28+ planes and 112x112 stride 2 up to ~96.
  */
-export function channelsLastWins(c: number, h: number, w: number, oh: number, ow: number, K: number, S: number): boolean {
+export function channelsLastWins(c: number, h: number, w: number, oh: number, ow: number, K: number, S: number, isa: IsaOptions = ISA_AVX2): boolean {
   const pairs = K * ((K + 1) / 2);
   const row = c * (40 * oh * roundUp(ow, 8) * pairs + 4000 * ((oh - 1) * S + K));
-  const cl = roundUp(c, 16) * (41 * oh * ow * pairs + 115 * h * w + 4300);
+  const cl = isa.vnni ? roundUp(c, 16) * (14.4 * oh * ow * pairs + 92 * h * w + 4330) : roundUp(c, 16) * (41 * oh * ow * pairs + 115 * h * w + 4300);
   return cl < row;
 }
 
@@ -105,7 +110,7 @@ export function planConv(node: Node, isa: IsaOptions = ISA_AVX2): ConvPlan {
   const [, IH, IW] = g.inSp;
   const [, PH, PW] = g.padsBegin;
   if (g.group === g.c && g.c === g.m && KH === KW && (KH === 3 || KH === 5) && SH === SW && (SH === 1 || SH === 2) && DH === 1 && DW === 1) {
-    if (channelsLastWins(g.c, IH, IW, OH, OW, KH, SH)) return { kind: 'dwcl', g, scales, wEff, K: KH, S: SH, scratch: depthwiseClScratch(OH, OW, KH, SH) };
+    if (channelsLastWins(g.c, IH, IW, OH, OW, KH, SH, isa)) return { kind: 'dwcl', g, scales, wEff, K: KH, S: SH, scratch: depthwiseClScratch(OH, OW, KH, SH) };
     return { kind: 'dw', g, scales, wEff, K: KH, S: SH, scratch: depthwiseScratch(IH, IW, OH, OW, KH, SH, PH, PW) };
   }
   const family = chooseFamily(isa, wEff, g.m, kdim);
@@ -134,7 +139,7 @@ const qlinearConv = (isa: IsaOptions): CEmitter => ({
   runtime(node) {
     const p = planConv(node, isa);
     if (p.kind === 'generic') return generic('qlinear_conv').runtime(node);
-    if (p.kind === 'dwcl') return [AVX2_RUNTIME, AVX2_DW_RUNTIME];
+    if (p.kind === 'dwcl') return isa.vnni ? [AVX2_RUNTIME, AVX2_DW_RUNTIME, VNNI_DW_RUNTIME] : [AVX2_RUNTIME, AVX2_DW_RUNTIME];
     return p.kind === 'gemm' && gemmSuffix(isa, p.family) === 'vnni' ? [AVX2_RUNTIME, VNNI_RUNTIME] : [AVX2_RUNTIME];
   },
   scratchBytes(node) {
@@ -157,13 +162,13 @@ const qlinearConv = (isa: IsaOptions): CEmitter => ({
     const bias = node.inputs[8] ? (inConst(node, 8, 'bias').data as Int32Array) : null;
     const head = `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)}: `;
     if (p.kind === 'dwcl') {
-      const pk = packDepthwiseCl(p.wEff, g.c, p.K, bias, p.scales);
+      const pk = packDepthwiseCl(p.wEff, g.c, p.K, bias, p.scales, isa.vnni ? 'natural' : 'avx2');
       const w = ctx.constArray('qdw_w', 'i16', pk.weights);
       const b = ctx.constArray('qdw_bias', 'i32', pk.bias);
       const s = ctx.constArray('qdw_scale', 'f32', pk.scale);
       const prm = convParams(ctx, node, g, { kdim: p.K * p.K, kpad: p.K * (p.K + 1), mblocks: 0, nb: 0, spH: p.scratch.spH, spW: p.scratch.spW, qW: p.scratch.qW });
-      return `${head}depthwise ${p.K}x${p.K} stride ${p.S}, channels-last blocks of 16, s16 pairs */\n` +
-        `qcc_qdwconv_s16_avx2(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+      return `${head}depthwise ${p.K}x${p.K} stride ${p.S}, channels-last blocks of 16, s16 pairs${isa.vnni ? ' (vpdpwssd, 512-bit)' : ''} */\n` +
+        `qcc_qdwconv_s16_${isa.vnni ? 'vnni' : 'avx2'}(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
     }
     if (p.kind === 'dw') {
       const w = ctx.constArray('qpconv_dw_w', 'i16', packDepthwise(p.wEff, g.c, p.K));

@@ -74,7 +74,8 @@ function convCase(o: {
   n?: number; c: number; m: number; h: number; w: number; k: [number, number]; s: [number, number]; d?: [number, number];
   p: [number, number, number, number]; group?: number; xd: Q8; wd: Q8; yd: Q8; wmode: 'full' | 'safe' | 'extreme';
   family?: PackedFamily; dw?: boolean; forceFamily?: PackedFamily; label?: string; wzpZero?: boolean; vnni?: boolean; nb?: number;
-  /** Depthwise through the channel-vectorised kernel (qcc_qdwconv_s16_avx2) instead of the row kernel. */
+  /** Depthwise through the channel-vectorised kernel (qcc_qdwconv_s16_avx2, or with vnni qcc_qdwconv_s16_vnni
+   * on 'natural' packing) instead of the row kernel. */
   dwcl?: boolean; xmode?: 'full' | 'extreme';
 }): void {
   const id = caseNo++;
@@ -106,11 +107,11 @@ function convCase(o: {
   if (o.dwcl) {
     const K = o.k[0], S = o.s[0];
     const sc = depthwiseClScratch(oh, ow, K, S);
-    const pk = packDepthwiseCl(wEff, o.c, K, bias, scales);
+    const pk = packDepthwiseCl(wEff, o.c, K, bias, scales, o.vnni ? 'natural' : 'avx2');
     decls += `${cArr('int16_t', `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n${fArr(`s${id}`, pk.scale)}\n`;
     decls += `${cArr('int16_t', `wg${id}`, packDepthwise(wEff, o.c, K))}\n${cArr('int32_t', `bg${id}`, bias)}\n${fArr(`sg${id}`, scales)}\n`;
     decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, K, K, S, S, 1, 1, o.p[0], o.p[1], group, cpg, mpg, K * K, K * (K + 1), 0, 0, xs, xzp, ys, yzp, sc.spH, sc.spW, sc.qW].join(',')}};`;
-    body = `run_case2(${outBytes}, ${sc.bytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, wg${id}, bg${id}, sg${id}, qcc_qdwconv_s16_avx2, qcc_qpconv_dw_s16);`;
+    body = `run_case2(${outBytes}, ${sc.bytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, wg${id}, bg${id}, sg${id}, qcc_qdwconv_s16_${o.vnni ? 'vnni' : 'avx2'}, qcc_qpconv_dw_s16);`;
   } else if (o.dw) {
     const K = o.k[0], S = o.s[0];
     const sc = depthwiseScratch(o.h, o.w, oh, ow, K, S, o.p[0], o.p[1]);
@@ -325,6 +326,29 @@ for (const [xd, wd, yd] of dts) {
     matmulCase({ batch: 2, m: ri(4, 9), k: ri(30, 90), n: ri(15, 33), ad: xd, bd: wd, yd, wmode, vnni: true, bzpZero: true });
   }
 }
+// x86-avx512vnni channel-vectorised depthwise (512-bit vpdpwssd; T's channel units swapped, 'natural' packing):
+// the same corners as the AVX2 kernel's cases, plus the 56x56 planes the vnni plan gives it.
+const dwclVnniShapes: typeof dwclShapes = [];
+for (const [xd, wd, yd] of dts) {
+  for (const [h, w] of [...DWCL_PLANES, [56, 56]] as [number, number][]) {
+    const K = pick([3, 5]), S = pick([1, 2]);
+    const p: [number, number, number, number] = [ri(0, 2), ri(0, 2), ri(0, 2), ri(0, 2)];
+    while (h + p[0] + p[2] < K) p[2]++;
+    while (w + p[1] + p[3] < K) p[3]++;
+    const c = h >= 56 ? pick([16, 32]) : pick(DWCL_CHANNELS);
+    dwclVnniShapes.push({ c, h, w, K, S, p });
+    convCase({ n: h >= 56 ? 1 : pick([1, 2]), c, m: c, group: c, h, w, k: [K, K], s: [S, S], p, xd, wd, yd, wmode: pick(['full', 'extreme'] as const), xmode: pick(['full', 'extreme']), dwcl: true, vnni: true, wzpZero: R() < 0.4, label: 'depthwise-cl' });
+  }
+  for (const K of [3, 5]) {
+    for (const S of [1, 2]) {
+      const [h, w] = pick([[25, 5], [7, 7], [14, 14], [28, 28]] as const);
+      const pad = (K - 1) / 2;
+      const c = pick([17, 63, 65, 64]);
+      dwclVnniShapes.push({ c, h, w, K, S, p: [pad, pad, pad, pad] });
+      convCase({ n: 2, c, m: c, group: c, h, w, k: [K, K], s: [S, S], p: [pad, pad, pad, pad], xd, wd, yd, wmode: 'extreme', dwcl: true, vnni: true, wzpZero: wd === 'i8', label: 'depthwise-cl' });
+    }
+  }
+}
 
 // x86-avx512vnni 512-bit tiles (conv: 8 or 4 channels x up to 3 panels of 16 pixels; matmul: up to 6 rows x up
 // to 4 panels of 16 columns, 1-row GEMV with split k): output channels / columns around 16, 32, 48, 64 and
@@ -355,7 +379,7 @@ const DRIVER_HEAD = (vnni: boolean) => `#include <stdio.h>
 #include <string.h>
 #include "x86-avx2/qcc_qpacked_avx2.h"
 #include "x86-avx2/qcc_pool_avx2.h"
-#include "x86-avx2/qcc_qdwconv_avx2.h"${vnni ? '\n#include "x86-avx512vnni/qcc_qpacked_vnni.h"' : ''}
+#include "x86-avx2/qcc_qdwconv_avx2.h"${vnni ? '\n#include "x86-avx512vnni/qcc_qpacked_vnni.h"\n#include "x86-avx512vnni/qcc_qdwconv_vnni.h"' : ''}
 static FILE *out_a, *out_g;
 static void emit(size_t n, const uint8_t *ya, const uint8_t *yg) { fwrite(ya, 1, n, out_a); fwrite(yg, 1, n, out_g); }
 static uint8_t *scratch_of(size_t bytes) { uint8_t *s = (uint8_t *)aligned_alloc(32, (bytes + 64 + 31) / 32 * 32); memset(s, 0xA5, bytes + 64); return s; }
@@ -468,19 +492,29 @@ function dwNode(c: number, h: number, w: number, K: number, S: number, p: readon
 }
 
 describe('the plan chooses the channel-vectorised depthwise kernel where it is tested', () => {
-  it('DS-CNN and MobileNetV2 small-plane layers (both ISAs); 56x56 and few channels keep the row kernel', () => {
+  it('DS-CNN and MobileNetV2 small-plane layers (both ISAs); 56x56 and few channels keep the row kernel (x86-avx2)', () => {
     const picks = (c: number, h: number, w: number, K: number, S: number, p = [1, 1, 1, 1]) =>
       [planConv(dwNode(c, h, w, K, S, p)).kind, planConv(dwNode(c, h, w, K, S, p), ISA_VNNI).kind];
     for (const [c, h, w, S] of [[64, 25, 5, 1], [144, 28, 28, 2], [192, 28, 28, 1], [192, 28, 28, 2], [384, 14, 14, 1], [576, 14, 14, 2], [960, 7, 7, 1]] as const) {
       expect(picks(c, h, w, 3, S)).toEqual(['dwcl', 'dwcl']);
     }
-    expect(picks(128, 56, 56, 3, 1)).toEqual(['dw', 'dw']);
+    // x86-avx512vnni: the channels-last kernel also takes the 56x56 and 112x112 stride-1 layers
+    expect(picks(128, 56, 56, 3, 1)).toEqual(['dw', 'dwcl']);
+    expect(picks(144, 56, 56, 3, 2)).toEqual(['dw', 'dwcl']);
+    expect(picks(32, 112, 112, 3, 1)).toEqual(['dw', 'dwcl']);
     expect(picks(3, 28, 28, 3, 1)).toEqual(['dw', 'dw']);
+    expect(picks(8, 112, 112, 3, 2)).toEqual(['dw', 'dw']);
   });
   it('the parity shapes that fill their 16-channel blocks (16, 63, 64 channels) get the channels-last kernel', () => {
     const wide = dwclShapes.filter((d) => d.c >= 16 && roundUp(d.c, 16) * 63 <= d.c * 64);
     expect(wide.length).toBeGreaterThanOrEqual(15);
     const other = wide.filter((d) => planConv(dwNode(d.c, d.h, d.w, d.K, d.S, d.p)).kind !== 'dwcl');
+    expect(other.map((d) => JSON.stringify(d))).toEqual([]);
+  });
+  it('x86-avx512vnni: every parity shape of the vnni channels-last kernel with 16+ channels gets it', () => {
+    const wide = dwclVnniShapes.filter((d) => d.c >= 16);
+    expect(wide.length).toBeGreaterThanOrEqual(20);
+    const other = wide.filter((d) => planConv(dwNode(d.c, d.h, d.w, d.K, d.S, d.p), ISA_VNNI).kind !== 'dwcl');
     expect(other.map((d) => JSON.stringify(d))).toEqual([]);
   });
 });
@@ -498,6 +532,7 @@ describe.skipIf(!hostHasVnni)('x86-avx512vnni u8s8 kernels == generic twins == i
   for (const cc of ['gcc', 'clang']) {
     it(`${vnniCases.length} cases with ${cc}, full-range weights on the u8 x s8 path`, () => {
       expect(vnniCases.filter((c) => c.body.includes('_vnni,')).length).toBeGreaterThanOrEqual(20);
+      expect(vnniCases.filter((c) => c.body.includes('qcc_qdwconv_s16_vnni,')).length).toBeGreaterThanOrEqual(40);
       const { bad, sawSaturation } = check(cc, vnniCases, true);
       expect(bad).toEqual([]);
       expect(sawSaturation).toEqual([]);

@@ -149,100 +149,143 @@ static inline void qcc_qdw_block_(const qcc_qpconv_params *p, int32_t K, int32_t
 
 #undef QCC_QDW_TAPS_
 
+/*
+ * Steps 1, 2 and 4 are shared with the x86-avx512vnni twin (qcc_qdwconv_vnni.h), which stores T's 16-bit units
+ * in another channel order (tswap 1: units 4-7 and 8-11 swapped, so that Q's [lo | hi] is channel order as one
+ * 512-bit vector); step 3 is each variant's own.
+ */
+typedef struct {
+  int16_t *T;
+  int32_t *Q;
+  uint8_t *O;
+  __m256i flip, zpu;
+  int32_t r_in0, r_in1, tswap;
+} qcc_qdw_ctx_;
+
+static inline qcc_qdw_ctx_ qcc_qdw_setup_(const qcc_qpconv_params *p, uint8_t *scratch, int32_t tswap) {
+  const size_t tbytes = qcc_qdw_al32_((size_t)p->sp_h * p->sp_w * 32u);
+  const size_t qbytes = qcc_qdw_al32_((size_t)p->sp_h * p->q_w * 64u);
+  const __m256i z = _mm256_setzero_si256();
+  const ptrdiff_t nv = (ptrdiff_t)p->sp_h * p->sp_w * 2;
+  qcc_qdw_ctx_ c;
+  ptrdiff_t i;
+  c.T = (int16_t *)(void *)scratch;
+  c.Q = (int32_t *)(void *)(scratch + tbytes);
+  c.O = scratch + tbytes + qbytes;
+  c.flip = _mm256_set1_epi8((char)(p->x_signed ? 0x80 : 0));
+  c.zpu = _mm256_set1_epi16((int16_t)(p->x_signed ? p->xzp + 128 : p->xzp));
+  c.r_in0 = p->ph < p->sp_h ? p->ph : p->sp_h;
+  c.r_in1 = p->ph + p->h < p->sp_h ? p->ph + p->h : p->sp_h;
+  c.tswap = tswap;
+  /* T's padding is zero for every block: written once (the interior is rewritten per block) */
+  for (i = 0; i < nv; i++) _mm256_storeu_si256((__m256i *)(void *)(c.T + 16 * i), z);
+  return c;
+}
+
+/* Steps 1 and 2 for image n, channels [c0, c0 + nc) (first: the first block of the call, which also computes
+ * Q's rows of T's zero padding). */
+static inline void qcc_qdw_fill_(const qcc_qpconv_params *p, const qcc_qdw_ctx_ *cx, const void *x, int32_t n,
+                                 int32_t c0, int32_t nc, int32_t first) {
+  const int32_t S = p->sh, H = p->h, W = p->w, SPH = p->sp_h, SPW = p->sp_w, QW = p->q_w;
+  const ptrdiff_t hw = (ptrdiff_t)H * W;
+  const uint8_t *xs[16];
+  uint8_t xbuf[16][16];
+  int16_t *T = cx->T;
+  int32_t *Q = cx->Q;
+  int32_t k, r, j;
+  ptrdiff_t i, p0;
+  for (k = 0; k < 16; k++) {
+    const int32_t u = cx->tswap && k >= 4 && k < 12 ? k ^ 12 : k; /* 4-7 <-> 8-11 */
+    const int32_t c = c0 + (u < nc ? u : nc - 1);
+    xs[k] = (const uint8_t *)x + ((ptrdiff_t)n * p->c + c) * hw;
+  }
+  /* 1. T interior (input pixels in 16-pixel steps; the last step overlaps the one before it) */
+  if (hw < 16) {
+    for (k = 0; k < 16; k++) {
+      for (i = 0; i < 16; i++) xbuf[k][i] = i < hw ? xs[k][i] : 0;
+      xs[k] = xbuf[k];
+    }
+  }
+  for (p0 = 0; p0 < hw; p0 += 16) {
+    __m256i d[16];
+    int32_t yy, ix, kend = hw - p0 < 16 ? (int32_t)(hw - p0) : 16;
+    if (p0 + 16 > hw && hw >= 16) {
+      p0 = hw - 16;
+      kend = 16;
+    }
+    qcc_qdw_load16_(xs, p0, cx->flip, cx->zpu, d);
+    yy = (int32_t)(p0 / W) + p->ph;
+    ix = (int32_t)(p0 % W);
+    /* the chunk's pixels by row segments (contiguous in T), clipped to T's rows and columns */
+    for (k = 0; k < kend && yy < SPH; yy++, ix = 0) {
+      const int32_t seg = W - ix < kend - k ? W - ix : kend - k;
+      const int32_t keep = SPW - p->pw - ix < seg ? SPW - p->pw - ix : seg;
+      int16_t *t = T + ((ptrdiff_t)yy * SPW + p->pw + ix) * 16;
+      for (j = 0; j < keep; j++) _mm256_storeu_si256((__m256i *)(void *)(t + 16 * j), d[k + j]);
+      k += seg;
+    }
+  }
+  /* 2. Q (rows of T's zero padding give zero rows: computed for the first block only) */
+  for (r = first ? 0 : cx->r_in0; r < (first ? SPH : cx->r_in1); r++) {
+    const int16_t *tr = T + (ptrdiff_t)r * SPW * 16;
+    int32_t *qr = Q + (ptrdiff_t)r * QW * 16;
+    for (j = 0; j < QW; j++) {
+      const int16_t *t0 = tr + (ptrdiff_t)j * S * 16;
+      const __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)t0);
+      const __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(t0 + 16));
+      _mm256_storeu_si256((__m256i *)(void *)(qr + 16 * j), _mm256_unpacklo_epi16(a, c));
+      _mm256_storeu_si256((__m256i *)(void *)(qr + 16 * j + 8), _mm256_unpackhi_epi16(a, c));
+    }
+  }
+}
+
+/* 4. O -> NCHW, channels [c0, c0 + nc) of image n (16-pixel steps, the last one overlapping; planes under 16
+ * pixels through a buffer) */
+static inline void qcc_qdw_store_(const qcc_qpconv_params *p, const uint8_t *O, void *y, int32_t n, int32_t c0,
+                                  int32_t nc) {
+  const ptrdiff_t plane = qcc_qp_out_plane_(p);
+  uint8_t *ys[16];
+  uint8_t ybuf[16][16];
+  int32_t k;
+  ptrdiff_t i, p0;
+  for (k = 0; k < 16; k++) ys[k] = (uint8_t *)y + ((ptrdiff_t)n * p->c + c0 + (k < nc ? k : nc - 1)) * plane;
+  if (plane < 16) {
+    uint8_t *yb[16];
+    for (k = 0; k < 16; k++) yb[k] = ybuf[k];
+    qcc_qdw_store16_(O, yb, nc);
+    for (k = 0; k < nc; k++) {
+      for (i = 0; i < plane; i++) ys[k][i] = ybuf[k][i];
+    }
+  } else {
+    for (p0 = 0; p0 < plane; p0 += 16) {
+      uint8_t *yp[16];
+      if (p0 + 16 > plane) p0 = plane - 16;
+      for (k = 0; k < 16; k++) yp[k] = ys[k] + p0;
+      qcc_qdw_store16_(O + p0 * 16, yp, nc);
+    }
+  }
+}
+
 static inline void qcc_qdwconv_s16_avx2(const qcc_qpconv_params *p, const void *x, const int16_t *wp,
                                         const int32_t *bias, const float *scale, void *y, uint8_t *scratch) {
-  const int32_t K = p->kh, S = p->sh, KP = (p->kh + 1) / 2, H = p->h, W = p->w, SPH = p->sp_h, SPW = p->sp_w;
-  const int32_t QW = p->q_w, nblk = (p->c + 15) / 16;
-  const ptrdiff_t hw = (ptrdiff_t)H * W, plane = qcc_qp_out_plane_(p);
-  const size_t tbytes = qcc_qdw_al32_((size_t)SPH * SPW * 32u), qbytes = qcc_qdw_al32_((size_t)SPH * QW * 64u);
-  int16_t *T = (int16_t *)(void *)scratch;
-  int32_t *Q = (int32_t *)(void *)(scratch + tbytes);
-  uint8_t *O = scratch + tbytes + qbytes;
+  const int32_t K = p->kh, S = p->sh, KP = (p->kh + 1) / 2, nblk = (p->c + 15) / 16;
+  const qcc_qdw_ctx_ cx = qcc_qdw_setup_(p, scratch, 0);
   const qcc_rq_avx2 rq = qcc_rq_init_avx2(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);
-  const __m256i flip = _mm256_set1_epi8((char)(p->x_signed ? 0x80 : 0));
-  const __m256i zpu = _mm256_set1_epi16((int16_t)(p->x_signed ? p->xzp + 128 : p->xzp));
-  const int32_t r_in0 = p->ph < SPH ? p->ph : SPH, r_in1 = p->ph + H < SPH ? p->ph + H : SPH;
-  int32_t n, b, k, r, j;
-  ptrdiff_t i;
-  {
-    /* T's padding is zero for every block: written once (the interior is rewritten per block) */
-    const __m256i z = _mm256_setzero_si256();
-    const ptrdiff_t nv = (ptrdiff_t)SPH * SPW * 2;
-    for (i = 0; i < nv; i++) _mm256_storeu_si256((__m256i *)(void *)(T + 16 * i), z);
-  }
+  int32_t n, b;
   for (n = 0; n < p->n; n++) {
     for (b = 0; b < nblk; b++) {
       const int32_t c0 = b * 16, nc = p->c - c0 < 16 ? p->c - c0 : 16;
-      const uint8_t *xs[16];
-      uint8_t *ys[16];
-      uint8_t xbuf[16][16], ybuf[16][16];
-      ptrdiff_t p0;
-      for (k = 0; k < 16; k++) {
-        const int32_t c = c0 + (k < nc ? k : nc - 1);
-        xs[k] = (const uint8_t *)x + ((ptrdiff_t)n * p->c + c) * hw;
-        ys[k] = (uint8_t *)y + ((ptrdiff_t)n * p->c + c) * plane;
-      }
-      /* 1. T interior (input pixels in 16-pixel steps; the last step overlaps the one before it) */
-      if (hw < 16) {
-        for (k = 0; k < 16; k++) {
-          for (i = 0; i < 16; i++) xbuf[k][i] = i < hw ? xs[k][i] : 0;
-          xs[k] = xbuf[k];
-        }
-      }
-      for (p0 = 0; p0 < hw; p0 += 16) {
-        __m256i d[16];
-        int32_t yy, xx;
-        if (p0 + 16 > hw && hw >= 16) p0 = hw - 16;
-        qcc_qdw_load16_(xs, p0, flip, zpu, d);
-        yy = (int32_t)(p0 / W) + p->ph;
-        xx = (int32_t)(p0 % W) + p->pw;
-        for (k = 0; k < 16 && p0 + k < hw; k++) {
-          if (yy < SPH && xx < SPW) _mm256_storeu_si256((__m256i *)(void *)(T + ((ptrdiff_t)yy * SPW + xx) * 16), d[k]);
-          if (++xx == p->pw + W) {
-            xx = p->pw;
-            yy++;
-          }
-        }
-      }
-      /* 2. Q (rows of T's zero padding give zero rows: computed for the first block only) */
-      for (r = n == 0 && b == 0 ? 0 : r_in0; r < (n == 0 && b == 0 ? SPH : r_in1); r++) {
-        const int16_t *tr = T + (ptrdiff_t)r * SPW * 16;
-        int32_t *qr = Q + (ptrdiff_t)r * QW * 16;
-        for (j = 0; j < QW; j++) {
-          const int16_t *t0 = tr + (ptrdiff_t)j * S * 16;
-          const __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)t0);
-          const __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(t0 + 16));
-          _mm256_storeu_si256((__m256i *)(void *)(qr + 16 * j), _mm256_unpacklo_epi16(a, c));
-          _mm256_storeu_si256((__m256i *)(void *)(qr + 16 * j + 8), _mm256_unpackhi_epi16(a, c));
-        }
-      }
+      const int16_t *wb = wp + (ptrdiff_t)b * K * KP * 32;
+      const __m256i b_lo = _mm256_loadu_si256((const __m256i *)(const void *)(bias + 16 * b));
+      const __m256i b_hi = _mm256_loadu_si256((const __m256i *)(const void *)(bias + 16 * b + 8));
+      const __m256 s_lo = _mm256_loadu_ps(scale + 16 * b), s_hi = _mm256_loadu_ps(scale + 16 * b + 8);
+      qcc_qdw_fill_(p, &cx, x, n, c0, nc, n == 0 && b == 0);
       /* 3. the block's outputs into O */
-      {
-        const int16_t *wb = wp + (ptrdiff_t)b * K * KP * 32;
-        const __m256i b_lo = _mm256_loadu_si256((const __m256i *)(const void *)(bias + 16 * b));
-        const __m256i b_hi = _mm256_loadu_si256((const __m256i *)(const void *)(bias + 16 * b + 8));
-        const __m256 s_lo = _mm256_loadu_ps(scale + 16 * b), s_hi = _mm256_loadu_ps(scale + 16 * b + 8);
-        if (K == 3 && S == 1) qcc_qdw_block_(p, 3, 1, Q, wb, b_lo, b_hi, s_lo, s_hi, &rq, O);
-        else if (K == 3) qcc_qdw_block_(p, 3, 2, Q, wb, b_lo, b_hi, s_lo, s_hi, &rq, O);
-        else if (S == 1) qcc_qdw_block_(p, 5, 1, Q, wb, b_lo, b_hi, s_lo, s_hi, &rq, O);
-        else qcc_qdw_block_(p, 5, 2, Q, wb, b_lo, b_hi, s_lo, s_hi, &rq, O);
-      }
-      /* 4. O -> NCHW (16-pixel steps, the last one overlapping; planes under 16 pixels through ybuf) */
-      if (plane < 16) {
-        uint8_t *yb[16];
-        for (k = 0; k < 16; k++) yb[k] = ybuf[k];
-        qcc_qdw_store16_(O, yb, nc);
-        for (k = 0; k < nc; k++) {
-          for (i = 0; i < plane; i++) ys[k][i] = ybuf[k][i];
-        }
-      } else {
-        for (p0 = 0; p0 < plane; p0 += 16) {
-          uint8_t *yp[16];
-          if (p0 + 16 > plane) p0 = plane - 16;
-          for (k = 0; k < 16; k++) yp[k] = ys[k] + p0;
-          qcc_qdw_store16_(O + p0 * 16, yp, nc);
-        }
-      }
+      if (K == 3 && S == 1) qcc_qdw_block_(p, 3, 1, cx.Q, wb, b_lo, b_hi, s_lo, s_hi, &rq, cx.O);
+      else if (K == 3) qcc_qdw_block_(p, 3, 2, cx.Q, wb, b_lo, b_hi, s_lo, s_hi, &rq, cx.O);
+      else if (S == 1) qcc_qdw_block_(p, 5, 1, cx.Q, wb, b_lo, b_hi, s_lo, s_hi, &rq, cx.O);
+      else qcc_qdw_block_(p, 5, 2, cx.Q, wb, b_lo, b_hi, s_lo, s_hi, &rq, cx.O);
+      qcc_qdw_store_(p, cx.O, y, n, c0, nc);
     }
   }
 }
