@@ -14,6 +14,7 @@ import { encodeModel } from '../compiler/frontend/onnx/writer.ts';
 import { Tensor } from '../compiler/ir/tensor.ts';
 import { rng } from '../compiler/ops/nn-test-util.ts';
 import { getOpDef, hasOpDef } from '../compiler/ops/registry.ts';
+import { loadZoo } from './model-spec.ts';
 
 /** Weight flavour of a generated layer; whole models ('model') come with their own quantized weights. */
 export type Weights = 'full' | '7bit' | 'model';
@@ -118,13 +119,8 @@ export const LAYERS: Layer[] = [
  * may be absent from a checkout, then these rows are skipped.
  */
 export async function zooLayers(): Promise<Layer[]> {
-  let zoo: typeof import('../test/zoo/models.ts');
-  try {
-    zoo = await import('../test/zoo/models.ts');
-  } catch {
-    console.log('(test/zoo/models.ts not available: no whole-model rows)');
-    return [];
-  }
+  const zoo = await loadZoo();
+  if (!zoo) return [];
   const model = (name: string, mk: () => ModelDesc): Layer => {
     let memo: ModelDesc | null = null;
     const desc = () => (memo ??= mk());

@@ -10,17 +10,13 @@
  * (wall time: on a loaded machine the median still skips the runs another process interrupted).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel } from '../backends/c/compile.ts';
 import { writeOutputFolder } from '../backends/output.ts';
 import { getTarget } from '../backends/target.ts';
-import { loadOnnxBytes } from '../compiler/frontend/onnx/load.ts';
-import { encodeModel } from '../compiler/frontend/onnx/writer.ts';
-import type { Graph } from '../compiler/ir/graph.ts';
-import { attrInt, attrInts } from '../compiler/ops/op-def.ts';
-import { getOpDef, hasOpDef } from '../compiler/ops/registry.ts';
+import { describeNode, loadBenchModel } from './model-spec.ts';
 
 const HARNESS = (prefix: string, MACRO: string, dumps: number) => `#define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
@@ -68,30 +64,6 @@ int main(int argc, char **argv) {
 }
 `;
 
-async function loadModel(spec: string): Promise<Graph> {
-  if (spec.endsWith('.onnx')) return loadOnnxBytes(readFileSync(spec));
-  const zoo = await import('../test/zoo/models.ts');
-  if (spec === 'mobilenetv2-224') return loadOnnxBytes(encodeModel(zoo.mobilenetV2Bench('qop', 'u8')));
-  if (!(zoo.ZOO_NAMES as string[]).includes(spec)) throw new Error(`unknown model '${spec}' (zoo: ${zoo.ZOO_NAMES.join(', ')}, mobilenetv2-224, or an .onnx path)`);
-  return loadOnnxBytes(encodeModel(zoo.zooModel(spec as (typeof zoo.ZOO_NAMES)[number], 'qop', 'u8')));
-}
-
-function describe(g: Graph, valueName: string): { node: string; what: string; macs: number } {
-  const n = g.nodes.find((x) => x.outputs.some((o) => o?.name === valueName));
-  if (!n) return { node: valueName, what: '?', macs: 0 };
-  const shape = (s: readonly number[]) => s.join('x');
-  const macs = hasOpDef(n.op) ? (getOpDef(n.op).macs?.(n) ?? 0) : 0;
-  const x = n.inputs[0];
-  let what = n.op;
-  if (n.op === 'qlinear_conv' && x) {
-    const w = n.inputs[3]!.type.shape;
-    const group = attrInt(n, 'group', 1);
-    const st = attrInts(n, 'strides', [1]);
-    what = `${group > 1 && group === w[0] ? 'dw' : 'conv'} ${w.slice(2).join('x')}${st[0] !== 1 ? ` s${st[0]}` : ''} ${x.type.shape[1]}->${w[0]}`;
-  }
-  return { node: n.name, what: `${what} ${x ? shape(x.type.shape) : ''} -> ${shape(n.outputs[0]!.type.shape)}`, macs };
-}
-
 const args = process.argv.slice(2);
 const spec = args.find((a, i) => !a.startsWith('--') && !['--target', '--budget'].includes(args[i - 1] ?? ''));
 if (!spec) {
@@ -100,7 +72,7 @@ if (!spec) {
 }
 const targets = args.flatMap((a, i) => (args[i - 1] === '--target' ? [a] : []));
 const budget = Number(args.find((_, i) => args[i - 1] === '--budget') ?? '1');
-const g = await loadModel(spec);
+const g = await loadBenchModel(spec);
 const work = mkdtempSync(join(tmpdir(), 'qcc-profile-'));
 try {
   const cols: { target: string; times: number[] }[] = [];
@@ -124,7 +96,7 @@ try {
   console.log(`|---|---|---|${cols.map(() => '---|---').join('|')}|`);
   const totals = cols.map((c) => c.times.reduce((a, b) => a + b, 0));
   names.forEach((name, i) => {
-    const d = describe(g, name);
+    const d = describeNode(g, name);
     const cells = cols.map((c, j) => `${us(c.times[i]!)} | ${((100 * c.times[i]!) / totals[j]!).toFixed(1)}`);
     const gops = d.macs ? ` (${((2 * d.macs) / cols[0]!.times[i]! / 1e9).toFixed(0)} GOPS)` : '';
     console.log(`| ${d.node} | ${d.what} | ${d.macs}${gops} | ${cells.join(' | ')} |`);

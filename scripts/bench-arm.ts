@@ -25,6 +25,7 @@ import { getOpDef, hasOpDef } from '../compiler/ops/registry.ts';
 import { loadOnnxBytes } from '../compiler/frontend/onnx/load.ts';
 import { encodeModel } from '../compiler/frontend/onnx/writer.ts';
 import { Tensor, shapeSize } from '../compiler/ir/tensor.ts';
+import { loadZoo } from '../bench/model-spec.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -58,13 +59,8 @@ const layers: BuiltCase[] = [
  * Loaded lazily like bench/run.ts: without the zoo there are no model rows.
  */
 async function zooCases(): Promise<BuiltCase[]> {
-  let zoo: typeof import('../test/zoo/models.ts');
-  try {
-    zoo = await import('../test/zoo/models.ts');
-  } catch {
-    console.log('(test/zoo/models.ts not available: no whole-model rows)');
-    return [];
-  }
+  const zoo = await loadZoo();
+  if (!zoo) return [];
   return zoo.ZOO_NAMES.map((name, i) => {
     const graph = loadOnnxBytes(encodeModel(zoo.zooModel(name, 'qop', 'u8')), { name });
     const r = prng(7000 + i);

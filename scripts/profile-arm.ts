@@ -12,7 +12,7 @@
  * --cpu defaults to max. Nodes under 0.5% of every target's total are folded into one row unless --all.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,12 +21,8 @@ import { writeOutputFolder } from '../backends/output.ts';
 import { getTarget } from '../backends/target.ts';
 import { ARM_CC, ARM_QEMU } from '../backends/arm-neon/target.ts';
 import { prng } from '../backends/arm-neon/testing/cases.ts';
-import { loadOnnxBytes } from '../compiler/frontend/onnx/load.ts';
-import { encodeModel } from '../compiler/frontend/onnx/writer.ts';
-import type { Graph } from '../compiler/ir/graph.ts';
 import { Tensor, shapeSize } from '../compiler/ir/tensor.ts';
-import { attrInt, attrInts } from '../compiler/ops/op-def.ts';
-import { getOpDef, hasOpDef } from '../compiler/ops/registry.ts';
+import { describeNode, loadBenchModel } from '../bench/model-spec.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -52,32 +48,6 @@ int main(void) {
 }
 `;
 
-async function loadModel(spec: string): Promise<Graph> {
-  if (spec.endsWith('.onnx')) return loadOnnxBytes(readFileSync(spec));
-  const zoo = await import('../test/zoo/models.ts');
-  if (spec === 'mobilenetv2-224') return loadOnnxBytes(encodeModel(zoo.mobilenetV2Bench('qop', 'u8')));
-  if (!(zoo.ZOO_NAMES as string[]).includes(spec)) throw new Error(`unknown model '${spec}' (zoo: ${zoo.ZOO_NAMES.join(', ')}, mobilenetv2-224, or an .onnx path)`);
-  return loadOnnxBytes(encodeModel(zoo.zooModel(spec as (typeof zoo.ZOO_NAMES)[number], 'qop', 'u8')), { name: spec });
-}
-
-function describe(g: Graph, valueName: string): { node: string; op: string; what: string; macs: number } {
-  const n = g.nodes.find((x) => x.outputs.some((o) => o?.name === valueName));
-  if (!n) return { node: valueName, op: '?', what: '?', macs: 0 };
-  const shape = (s: readonly number[]) => s.join('x');
-  const macs = hasOpDef(n.op) ? (getOpDef(n.op).macs?.(n) ?? 0) : 0;
-  const x = n.inputs[0];
-  let what = n.op;
-  let op = n.op;
-  if (n.op === 'qlinear_conv' && x) {
-    const w = n.inputs[3]!.type.shape;
-    const group = attrInt(n, 'group', 1);
-    const st = attrInts(n, 'strides', [1]);
-    op = group > 1 && group === w[0] ? 'qlinear_conv (depthwise)' : `qlinear_conv ${w.slice(2).join('x')}`;
-    what = `${group > 1 && group === w[0] ? 'dw' : 'conv'} ${w.slice(2).join('x')}${st[0] !== 1 ? ` s${st[0]}` : ''} ${x.type.shape[1]}->${w[0]}`;
-  }
-  return { node: n.name, op, what: `${what} ${x ? shape(x.type.shape) : ''} -> ${shape(n.outputs[0]!.type.shape)}`, macs };
-}
-
 function sh(argv: string[], cwd: string): string {
   const r = spawnSync(argv[0]!, argv.slice(1), { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.error || r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.error?.message ?? ''}\n${r.stderr}`);
@@ -94,7 +64,7 @@ if (!spec) {
 const targets = args.flatMap((a, i) => (args[i - 1] === '--target' ? [a] : []));
 const cpu = args.find((_, i) => args[i - 1] === '--cpu') ?? 'max';
 const all = args.includes('--all');
-const g = await loadModel(spec);
+const g = await loadBenchModel(spec);
 const r = prng(4242);
 const inputs = g.inputs.map((v) => Tensor.fromNumbers(v.type.dtype, v.type.shape as number[], Array.from({ length: shapeSize(v.type.shape as number[]) }, () => r() * 2 - 1)).bytes());
 const work = mkdtempSync(join(tmpdir(), 'qcc-profile-arm-'));
@@ -120,7 +90,7 @@ try {
   }
   const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
   const totals = cols.map((c) => c.counts.reduce((a, b) => a + b, 0));
-  const descs = names.map((n) => describe(g, n));
+  const descs = names.map((n) => describeNode(g, n));
   console.log(`${spec}: per-node instructions (qemu-aarch64 -cpu ${cpu}; instr/MAC where the node has MACs)\n`);
   console.log(`| node | layer | MACs | ${cols.map((c) => `${c.target} | /MAC | %`).join(' | ')} |`);
   console.log(`|---|---|---|${cols.map(() => '---|---|---').join('|')}|`);
