@@ -17,28 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../x86-avx2/qcc_qdwconv_avx2.h"
-
-typedef struct {
-  __m512 lo, hi;
-  __m512i zp;
-} qcc_rq_avx512_;
-
-static inline qcc_rq_avx512_ qcc_rq_init_avx512_(int32_t zp, int32_t qmin, int32_t qmax) {
-  qcc_rq_avx512_ r;
-  r.lo = _mm512_set1_ps((float)(qmin - zp));
-  r.hi = _mm512_set1_ps((float)(qmax - zp));
-  r.zp = _mm512_set1_epi32(zp);
-  return r;
-}
-
-/* 16 accumulators (bias included) -> 16 bytes: qcc_requant8_avx2's steps (MXCSR rounding, no FMA). */
-static inline __m128i qcc_requant16_q8_avx512_(__m512i acc, __m512 scale, const qcc_rq_avx512_ *r) {
-  __m512 v = _mm512_cvtepi32_ps(acc);
-  v = _mm512_mul_ps(v, scale);
-  v = _mm512_max_ps(v, r->lo);
-  v = _mm512_min_ps(v, r->hi);
-  return _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvtps_epi32(v), r->zp));
-}
+#include "qcc_requant_avx512.h"
 
 /* The taps of one output pixel, rows [R0, R1) of the window (K, JS, KP constants): tap pair 0 of each row
  * into acc, the others into acc1 (two chains halve the dependent vpdpwssd latency). */
@@ -53,12 +32,12 @@ static inline __m128i qcc_requant16_q8_avx512_(__m512i acc, __m512 scale, const 
 /* Step 3 for one block (K, S constants at the call sites): every output pixel into the tile O. */
 static inline void qcc_qdw_block_vnni_(const qcc_qpconv_params *p, int32_t K, int32_t S, const int32_t *Q,
                                        const int16_t *wb, const int32_t *bias, const float *scale,
-                                       const qcc_rq_avx512_ *rq, uint8_t *O) {
+                                       const qcc_rq_avx512 *rq, uint8_t *O) {
   const ptrdiff_t qrow = (ptrdiff_t)p->q_w * 16;
   const int32_t KP = (K + 1) / 2, JS = S == 1 ? 2 : 1, OH = p->oh, OW = p->ow;
   const __m512i b = _mm512_loadu_si512((const void *)bias);
   const __m512 s = _mm512_loadu_ps(scale);
-  const qcc_rq_avx512_ r = *rq;
+  const qcc_rq_avx512 r = *rq;
   __m512i wv[5][3];
   int32_t oy, ox, ky, kp;
   for (ky = 0; ky < 5; ky++) {
@@ -80,7 +59,7 @@ static inline void qcc_qdw_block_vnni_(const qcc_qpconv_params *p, int32_t K, in
         QCC_QDWV_ROW_(3);
         QCC_QDWV_ROW_(4);
       }
-      _mm_storeu_si128((__m128i *)(void *)o, qcc_requant16_q8_avx512_(_mm512_add_epi32(acc, acc1), s, &r));
+      _mm_storeu_si128((__m128i *)(void *)o, _mm512_cvtepi32_epi8(qcc_requant16_avx512(_mm512_add_epi32(acc, acc1), s, &r)));
     }
   }
 }
@@ -91,7 +70,7 @@ static inline void qcc_qdwconv_s16_vnni(const qcc_qpconv_params *p, const void *
                                         const int32_t *bias, const float *scale, void *y, uint8_t *scratch) {
   const int32_t K = p->kh, S = p->sh, KP = (p->kh + 1) / 2, nblk = (p->c + 15) / 16;
   const qcc_qdw_ctx_ cx = qcc_qdw_setup_(p, scratch, 1);
-  const qcc_rq_avx512_ rq = qcc_rq_init_avx512_(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);
+  const qcc_rq_avx512 rq = qcc_rq_init_avx512(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);
   int32_t n, b;
   for (n = 0; n < p->n; n++) {
     for (b = 0; b < nblk; b++) {

@@ -24,28 +24,7 @@
 
 #include <immintrin.h>
 #include "../x86-avx2/qcc_qpacked_avx2.h"
-
-typedef struct {
-  __m512 lo, hi;
-  __m512i zp;
-} qcc_rq_avx512;
-
-static inline qcc_rq_avx512 qcc_rq_init_avx512(int32_t zp, int32_t y_signed) {
-  qcc_rq_avx512 r;
-  r.lo = _mm512_set1_ps((float)((y_signed ? -128 : 0) - zp));
-  r.hi = _mm512_set1_ps((float)((y_signed ? 127 : 255) - zp));
-  r.zp = _mm512_set1_epi32(zp);
-  return r;
-}
-
-/* 16 accumulators (bias included) -> 16 int32 in [qmin, qmax]: the same float ops as qcc_requant8_avx2. */
-static inline __m512i qcc_requant16_avx512(__m512i acc, __m512 scale, const qcc_rq_avx512 *r) {
-  __m512 v = _mm512_cvtepi32_ps(acc);
-  v = _mm512_mul_ps(v, scale);
-  v = _mm512_max_ps(v, r->lo);
-  v = _mm512_min_ps(v, r->hi);
-  return _mm512_add_epi32(_mm512_cvtps_epi32(v), r->zp);
-}
+#include "qcc_requant_avx512.h"
 
 /* Stores the low bytes of the first n (1..16, more is 16) lanes of v. */
 static inline void qcc_store16_q8_avx512(uint8_t *dst, __m512i v, int32_t n) {
@@ -158,7 +137,7 @@ static inline void qcc_qpconv_gemm_u8s8_vnni(const qcc_qpconv_params *p, const v
   const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;
   const ptrdiff_t pstride = (ptrdiff_t)p->kpad * QCC_QP_NR, wstride = (ptrdiff_t)QCC_QP_MR * p->kpad;
   const int32_t nkg = p->kpad / 4, fast = qcc_qp_fast_im2col_(p);
-  const qcc_rq_avx512 rq = qcc_rq_init_avx512(p->yzp, p->y_signed);
+  const qcc_rq_avx512 rq = qcc_rq_init_avx512(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);
   uint8_t *tb = NULL, *planes = NULL, *prow = NULL, *blk = scratch;
   int32_t n, g, p0, q, mb;
   for (n = 0; n < p->n; n++) {
@@ -312,7 +291,7 @@ static inline void qcc_qpmatmul_u8s8_vnni(const qcc_qpmm_params *p, const int32_
                                           uint8_t *scratch) {
   const int32_t nkg = p->kpad / 4;
   const ptrdiff_t bstride = (ptrdiff_t)p->kpad * QCC_QP_NR;
-  const qcc_rq_avx512 rq = qcc_rq_init_avx512(p->yzp, p->y_signed);
+  const qcc_rq_avx512 rq = qcc_rq_init_avx512(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);
   uint8_t *ap = scratch;
   int32_t t, i, pn;
   for (t = 0; t < p->batch; t++) {
