@@ -93,18 +93,25 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
     }
   });
 
-  it('runs the W-stride-2 im2col cases on the GEMM conv driver on both ISAs', () => {
+  it('runs the W-stride-2 im2col cases on the GEMM conv driver on arm-neon, the implicit GEMM on dotprod', () => {
     const s2 = cases.map((c, i) => [c, i] as const).filter(([c]) => c.label.startsWith('im2col '));
     expect(s2.length).toBe(5);
     for (const [c, i] of s2) {
       expect(base.models[2 * i + 1]!.files.get(`n${i}.c`)!, c.label).toContain('qcc_qlinear_conv_s8_neon(');
-      expect(dot.models[i]!.files.get(`d${i}.c`)!, c.label).toContain('qcc_qlinear_conv_s8_dotprod(');
+      expect(dot.models[i]!.files.get(`d${i}.c`)!, c.label).toContain('qcc_qlinear_conv_implicit_s8_dotprod(');
+    }
+    // Dilation and W stride 3 stay on the im2col driver on dotprod too.
+    for (const label of ['dilation 2, stride 2, asymmetric pads', 'stride 3 width (scalar im2col path)']) {
+      const i = cases.findIndex((c) => c.label === label);
+      expect(dot.models[i]!.files.get(`d${i}.c`)!, label).toContain('qcc_qlinear_conv_s8_dotprod(');
     }
   });
 
   it('exercises the dotprod implicit-GEMM conv and the interleaved GEMV on labelled cases', () => {
     const dotC = (label: string) => dot.models[cases.findIndex((c) => c.label === label)]!.files.get(`d${cases.findIndex((c) => c.label === label)}.c`)!;
-    for (const c of cases.filter((k) => k.label.startsWith('implicit '))) expect(dotC(c.label), c.label).toMatch(/qcc_qlinear_conv_implicit_s8_dotprod/);
+    const implicit = cases.filter((k) => k.label.startsWith('implicit '));
+    expect(implicit.filter((k) => k.label.startsWith('implicit s') && !k.label.startsWith('implicit s1')).length).toBe(12);
+    for (const c of implicit) expect(dotC(c.label), c.label).toMatch(/qcc_qlinear_conv_implicit_s8_dotprod/);
     expect(dotC('pointwise 1x1 19 -> 13, 9x7')).toMatch(/qcc_qlinear_conv_s8_dotprod/);
     // B interleaved for the GEMV tile (M < 8) vs panels (M >= 8): the packed arrays differ in layout only.
     const gemv = cases.find((k) => k.label.startsWith('gemv 3x77'))!;

@@ -245,6 +245,21 @@ export function parityCases(randomCount: number): BuiltCase[] {
     { label: 'implicit 5x5 s1 p2 saturating: weights -128/127, activations 0/255, zp ends', xd: 'u8', wd: 'i8', yd: 'u8', c: 9, m: 17, sp: [8, 11], k: [5, 5], pads: [2, 2, 2, 2], wFill: 'extreme', xFill: 'extreme', xzp: 255, yzp: 0, seed: 33 },
     { label: 'implicit 3x3 grouped 12 -> 10, group 2, u8 weights', xd: 'u8', wd: 'u8', yd: 'i8', c: 12, m: 10, group: 2, sp: [6, 17], k: [3, 3], pads: [1, 1, 1, 1], wzp: 128, seed: 34 },
     { label: 'implicit 2x3 window, pads 1,0 / 0,2, 64 ch', xd: 'i8', wd: 'i8', yd: 'u8', c: 64, m: 9, sp: [5, 8], k: [2, 3], pads: [1, 0, 0, 2], bias: 'huge', ySpread: 0.05, seed: 35 },
+    // dotprod implicit GEMM, W stride 2 (even / odd column phase planes): 32- and 16-column LD2 steps and the
+    // scalar rest, odd begin pads (phases swap), inputs wider than the windows reach (columns dropped), H
+    // stride 1 or 2, 1x1 and 2x2 windows, groups, batches, extremes, clamps.
+    { label: 'implicit s2 3x3 p1 16 -> 12, 16x16 (ResNet-like, 16-column steps)', xd: 'u8', wd: 'i8', yd: 'u8', c: 16, m: 12, sp: [16, 16], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: 'random', seed: 71 },
+    { label: 'implicit s2 3x3 p1 5 -> 9, 9x67 (32 + 16 + scalar columns), i8, zp ends', xd: 'i8', wd: 'i8', yd: 'i8', c: 5, m: 9, sp: [9, 67], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], xzp: -128, yzp: 127, seed: 72 },
+    { label: 'implicit s2 1x1 6 -> 17, 7x32, i8 in, u8 out, batch 2', xd: 'i8', wd: 'i8', yd: 'u8', n: 2, c: 6, m: 17, sp: [7, 32], k: [1, 1], strides: [2, 2], xFill: 'extreme', seed: 73 },
+    { label: 'implicit s2 1x1 33 -> 8, 9x33 (last column past the windows)', xd: 'u8', wd: 'i8', yd: 'u8', c: 33, m: 8, sp: [9, 33], k: [1, 1], strides: [2, 2], bias: 'random', seed: 74 },
+    { label: 'implicit s2 2x2 7 -> 6, 6x33 (OW 16, column 32 dropped), u8 weights', xd: 'u8', wd: 'u8', yd: 'i8', c: 7, m: 6, sp: [6, 33], k: [2, 2], strides: [2, 2], wzp: 128, seed: 75 },
+    { label: 'implicit s2 2x2 3 -> 5, 5x17 (OW 8, column 16 dropped)', xd: 'i8', wd: 'i8', yd: 'i8', c: 3, m: 5, sp: [5, 17], k: [2, 2], strides: [2, 2], seed: 76 },
+    { label: 'implicit strides (1, 2) 3x3 p0 4 -> 5, 5x29, batch 2', xd: 'u8', wd: 'u8', yd: 'i8', n: 2, c: 4, m: 5, sp: [5, 29], k: [3, 3], strides: [1, 2], wzp: 128, seed: 77 },
+    { label: 'implicit strides (2, 1) 3x3 p1 9 -> 11, 10x13', xd: 'u8', wd: 'i8', yd: 'u8', c: 9, m: 11, sp: [10, 13], k: [3, 3], strides: [2, 1], pads: [1, 1, 1, 1], bias: 'random', seed: 78 },
+    { label: 'implicit s2 5x5 pads 1,1 / 2,2 (odd W begin pad), 10 -> 9, 12x40', xd: 'u8', wd: 'i8', yd: 'u8', c: 10, m: 9, sp: [12, 40], k: [5, 5], strides: [2, 2], pads: [1, 1, 2, 2], seed: 79 },
+    { label: 'implicit s2 3x3 pads 0,2 / 1,0, 8 -> 8, 11x70 (W begin pad 2)', xd: 'i8', wd: 'i8', yd: 'u8', c: 8, m: 8, sp: [11, 70], k: [3, 3], strides: [2, 2], pads: [0, 2, 1, 0], seed: 80 },
+    { label: 'implicit s2 3x3 p1 saturating: weights -128/127, activations 0/255, xzp 255, yzp 0, 20 -> 10, 9x18', xd: 'u8', wd: 'i8', yd: 'u8', c: 20, m: 10, sp: [9, 18], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], wFill: 'extreme', xFill: 'extreme', xzp: 255, yzp: 0, seed: 81 },
+    { label: 'implicit s2 3x3 p1 grouped 12 -> 10, group 2, fused clamp [20, 210], 8x20', xd: 'u8', wd: 'i8', yd: 'u8', c: 12, m: 10, group: 2, sp: [8, 20], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: 'huge', ySpread: 0.3, yzp: 100, clamp: [20, 210], seed: 82 },
     { label: 'kernel 5x5 general 4 -> 5', xd: 'u8', wd: 'u8', yd: 'u8', c: 4, m: 5, sp: [9, 11], k: [5, 5], pads: [2, 2, 2, 2], wzp: 'perChannel', seed: 24 },
   ];
   conv.push(...depthwiseSpecs());
