@@ -75,7 +75,7 @@ static inline int qcc_arm_has_dotprod(void) {
  * acc[i * 8 + j] = sum over kg * 4 k of l[i][k] * r[j][k]. Two k groups per iteration, each operand loaded
  * with one 4-register LD1 (64 bytes): 32 SDOT + 2 loads + 2 loop instructions per 512 MACs.
  */
-static inline void qcc_qg_tile_8x8_dotprod(int32_t kg, const int8_t *l, const int8_t *r, int32_t *acc, int32_t pair) {
+static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_8x8_dotprod(int32_t kg, const int8_t *l, const int8_t *r, int32_t *acc, int32_t pair) {
   int32x4_t a0 = vdupq_n_s32(0), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
   int32x4_t a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
   int32_t q;
@@ -122,7 +122,7 @@ static inline void qcc_qg_tile_8x8_dotprod(int32_t kg, const int8_t *l, const in
  * group the four panels' 32 bytes, so one pointer streams through it. rs != 0: four panels of the 8x8 tile
  * layout at r + q * rs.
  */
-static inline void qcc_qg_tile_1x32_dotprod(int32_t kg, const int8_t *l, const int8_t *r, ptrdiff_t rs, int32_t *acc,
+static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_1x32_dotprod(int32_t kg, const int8_t *l, const int8_t *r, ptrdiff_t rs, int32_t *acc,
                                             int32_t pair) {
   int32x4_t c0 = vdupq_n_s32(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
   int32_t q;
