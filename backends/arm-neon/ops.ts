@@ -235,7 +235,8 @@ export function firstLayerEligible(g: QConvGeometry): boolean {
  * 8 (dotprod) or 4 (neon) column lanes with pixels, wastes most of them and cannot read the rows in place
  * (a tile of 8 columns passes the plane's end), so they run as a MatMul with the pixels as rows and the
  * output channels as columns. Measured (npm run profile:arm, MobileNetV2 zoo, 2x2 planes, dotprod):
- * 336 -> 56 1.875 -> 0.15 instructions per MAC (see the commit for the rest).
+ * 336 -> 56 1.875 -> 0.475 instructions per MAC (arm-neon 2.01 -> 0.75). By estimate (not profiled per
+ * step) the scalar transposes in and out and the MatMul's A packing now cost more than the GEMV itself.
  */
 export function pixrowsEligible(g: QConvGeometry): boolean {
   const P = g.outSp[0] * g.outSp[1] * g.outSp[2];
