@@ -72,7 +72,7 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
         : op === 'qlinear_add' || op === 'qlinear_mul' ? /qcc_qlinear_(add|mul)_(u8|i8)_neon\(/
         : op === 'max_pool' ? /qcc_max_pool_(u8|i8)_neon\(/
         : op === 'quantize_linear' ? /qcc_quantize_linear_f32_(u8|i8)_neon\(/
-        : op === 'qlinear_global_average_pool' || op === 'qlinear_average_pool' ? /qcc_qlinear_global_average_pool_(u8|i8)_neon\(/ : /qcc_qlinear_(dw)?conv3?_(implicit_|first_|cl_)?s8_/;
+        : op === 'qlinear_global_average_pool' || op === 'qlinear_average_pool' ? /qcc_qlinear_global_average_pool_(u8|i8)_neon\(/ : /qcc_qlinear_(dw)?conv3?_(implicit_|first_|cl_|pixrows_)?s8_/;
       expect(n, c.label).toMatch(want);
       expect(d, c.label).toMatch(want);
     });
@@ -93,18 +93,27 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
     }
   });
 
-  it('runs the W-stride-2 im2col cases on the GEMM conv driver on both ISAs', () => {
+  it('runs the W-stride-2 im2col cases on the GEMM conv driver on arm-neon, the implicit GEMM on dotprod', () => {
     const s2 = cases.map((c, i) => [c, i] as const).filter(([c]) => c.label.startsWith('im2col '));
-    expect(s2.length).toBe(5);
+    expect(s2.length).toBe(6);
+    // Under half of the implicit kernel's lanes busy: im2col on dotprod too (implicitLaneUse).
+    const lowUse = ['im2col s2 2x2 7 -> 6, 6x19 (runs 9)', 'im2col s2 10x4 p(5,1,4,2) 1 -> 12, 49x10 (DS-CNN first layer: implicit lane use 0.16)'];
     for (const [c, i] of s2) {
       expect(base.models[2 * i + 1]!.files.get(`n${i}.c`)!, c.label).toContain('qcc_qlinear_conv_s8_neon(');
-      expect(dot.models[i]!.files.get(`d${i}.c`)!, c.label).toContain('qcc_qlinear_conv_s8_dotprod(');
+      expect(dot.models[i]!.files.get(`d${i}.c`)!, c.label).toContain(lowUse.includes(c.label) ? 'qcc_qlinear_conv_s8_dotprod(' : 'qcc_qlinear_conv_implicit_s8_dotprod(');
+    }
+    // Dilation and W stride 3 stay on the im2col driver on dotprod too.
+    for (const label of ['dilation 2, stride 2, asymmetric pads', 'stride 3 width (scalar im2col path)', ...lowUse]) {
+      const i = cases.findIndex((c) => c.label === label);
+      expect(dot.models[i]!.files.get(`d${i}.c`)!, label).toContain('qcc_qlinear_conv_s8_dotprod(');
     }
   });
 
   it('exercises the dotprod implicit-GEMM conv and the interleaved GEMV on labelled cases', () => {
     const dotC = (label: string) => dot.models[cases.findIndex((c) => c.label === label)]!.files.get(`d${cases.findIndex((c) => c.label === label)}.c`)!;
-    for (const c of cases.filter((k) => k.label.startsWith('implicit '))) expect(dotC(c.label), c.label).toMatch(/qcc_qlinear_conv_implicit_s8_dotprod/);
+    const implicit = cases.filter((k) => k.label.startsWith('implicit '));
+    expect(implicit.filter((k) => k.label.startsWith('implicit s') && !k.label.startsWith('implicit s1')).length).toBe(12);
+    for (const c of implicit) expect(dotC(c.label), c.label).toMatch(/qcc_qlinear_conv_implicit_s8_dotprod/);
     expect(dotC('pointwise 1x1 19 -> 13, 9x7')).toMatch(/qcc_qlinear_conv_s8_dotprod/);
     // B interleaved for the GEMV tile (M < 8) vs panels (M >= 8): the packed arrays differ in layout only.
     const gemv = cases.find((k) => k.label.startsWith('gemv 3x77'))!;
@@ -130,6 +139,18 @@ describe('arm kernels == generic twin == interpreter (qemu-aarch64)', () => {
       expect(n, c.label).toContain(want);
       expect(d, c.label).toContain(want);
     }
+  });
+
+  it('runs 1x1 convs on planes under 8 pixels with the pixels as MatMul rows on both ISAs', () => {
+    const pix = cases.map((c, i) => [c, i] as const).filter(([c]) => c.label.startsWith('pixrows '));
+    expect(pix.length).toBe(9);
+    for (const [c, i] of pix) {
+      expect(base.models[2 * i + 1]!.files.get(`n${i}.c`)!, c.label).toContain('qcc_qlinear_conv_pixrows_s8_neon(');
+      expect(dot.models[i]!.files.get(`d${i}.c`)!, c.label).toContain('qcc_qlinear_conv_pixrows_s8_dotprod(');
+    }
+    // 8 pixels and more keep the im2col GEMM.
+    const i = cases.findIndex((c) => c.label === 'pointwise 1x1 19 -> 13, 9x7');
+    expect(base.models[2 * i + 1]!.files.get(`n${i}.c`)!).toContain('qcc_qlinear_conv_s8_neon(');
   });
 
   it('runs first layers (1-3 channels, 3x3, W stride 2) on the direct kernel on both ISAs', () => {

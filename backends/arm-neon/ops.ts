@@ -85,6 +85,20 @@ interface ConvImplicitPlan {
   scale: Float32Array;
   pair: boolean;
 }
+/**
+ * 1x1 conv on a small plane as a MatMul with the pixels as rows (qcc_qlinear_conv_pixrows_s8_*, pixrowsEligible):
+ * weights packed like a MatMul B (output channels as columns), colc = the conv's rowc, colz the unfolded weight
+ * zero points, scale, all padded to w1 * nr columns.
+ */
+interface ConvPixRowsPlan {
+  kind: 'pixrows';
+  g: QConvGeometry;
+  packed: Int8Array;
+  colc: Int32Array;
+  colz: Int32Array | null;
+  scale: Float32Array;
+  pair: boolean;
+}
 /** Direct first-layer kernel (firstLayerEligible): weights [m][32] int16, [c][ky][kx] as folded, zero padded. */
 interface ConvFirstPlan {
   kind: 'first';
@@ -117,7 +131,7 @@ interface ConvCommon {
   ydtype: Q8Dtype;
   yzp: number;
 }
-type ConvPlan = (ConvGemmPlan | ConvImplicitPlan | ConvDwPlan | ConvFirstPlan) & ConvCommon;
+type ConvPlan = (ConvGemmPlan | ConvImplicitPlan | ConvDwPlan | ConvFirstPlan | ConvPixRowsPlan) & ConvCommon;
 
 /** The kernel plan of a QLinearConv node, or null when the generic kernel must do it. */
 export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
@@ -158,6 +172,20 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
   if (isa.implicitConv && implicitEligible(g) && folded.rowz.every((z) => z === 0)) {
     const { packed, rowc: rowcP, scale: scaleP } = implicitConvWeights(g, folded, rowc, scale);
     return { kind: 'implicit', g, packed, rowc: rowcP, scale: scaleP, pair, ...common };
+  }
+  if (pixrowsEligible(g)) {
+    const npad = roundUp(g.m, isa.w1 * isa.nr);
+    const panels = packPanels(folded, 0, g.m, npad, { rows: isa.nr, group: isa.group });
+    const P = g.outSp[0] * g.outSp[1] * g.outSp[2];
+    const make32 = (n: number) => new Int32Array(n);
+    return {
+      kind: 'pixrows', g, pair,
+      packed: isa.gemvInterleaved && P < isa.mr ? gemvInterleave(panels, roundUp(K, isa.group), isa.nr, isa.w1) : panels,
+      colc: padTo(rowc, npad, make32),
+      colz: folded.rowz.some((z) => z !== 0) ? padTo(folded.rowz, npad, make32) : null,
+      scale: padTo(scale, npad, (n) => new Float32Array(n)),
+      ...common,
+    };
   }
   const layout: PanelLayout = { rows: isa.mr, group: isa.group };
   const kp = roundUp(K, isa.group);
@@ -203,12 +231,38 @@ export function firstLayerEligible(g: QConvGeometry): boolean {
 }
 
 /**
- * Convolutions the dotprod implicit-GEMM kernel takes: 2-D, stride 1, no dilation, a window of more than one
- * tap (1x1 convs read the input rows in place in the im2col kernel, which is cheaper for them).
+ * 1x1 convs (stride 1, no padding, one group) on planes of fewer than 8 pixels: the im2col GEMM fills its
+ * 8 (dotprod) or 4 (neon) column lanes with pixels, wastes most of them and cannot read the rows in place
+ * (a tile of 8 columns passes the plane's end), so they run as a MatMul with the pixels as rows and the
+ * output channels as columns. Measured (npm run profile:arm, MobileNetV2 zoo, 2x2 planes, dotprod):
+ * 336 -> 56 1.875 -> 0.475 instructions per MAC (arm-neon 2.01 -> 0.75). By estimate (not profiled per
+ * step) the scalar transposes in and out and the MatMul's A packing now cost more than the GEMV itself.
+ */
+export function pixrowsEligible(g: QConvGeometry): boolean {
+  const P = g.outSp[0] * g.outSp[1] * g.outSp[2];
+  return g.group === 1 && g.kernel.every((k) => k === 1) && g.strides.every((s) => s === 1) &&
+    g.padsBegin.every((q) => q === 0) && g.outSp.every((o, i) => o === g.inSp[i]) && P < 8;
+}
+
+/**
+ * Convolutions the dotprod implicit-GEMM kernel takes: 2-D, no dilation, strides 1 or 2 (W stride 2: the
+ * input buffer is split into even / odd column phases, so every tap still reads 8 contiguous pixels), except
+ * 1x1 stride 1 (the im2col kernel reads those input rows in place, which is cheaper for them). Strided convs
+ * (fewer MACs per input byte, and the im2col GEMM is cheaper for them than for stride 1) only when at least
+ * half of the kernel's lanes do real work (implicitLaneUse: channels padded to 4, output rows to 8): measured
+ * (npm run profile:arm, dotprod) ResNet-8 3x3 s2 16 -> 32 at 32x32 0.379 -> 0.128 instructions per MAC, 1x1
+ * s2 0.620 -> 0.520, but DS-CNN's 10x4 s2 1 -> 64 (lane use 0.16) 0.607 -> 1.017.
  */
 export function implicitEligible(g: QConvGeometry): boolean {
-  return g.inSp[0] === 1 && g.kernel[0] === 1 && g.strides.every((s) => s === 1) && g.dilations.every((d) => d === 1) &&
-    g.kernel[1] * g.kernel[2] > 1;
+  if (g.inSp[0] !== 1 || g.kernel[0] !== 1 || g.strides[0] !== 1 || g.dilations.some((d) => d !== 1)) return false;
+  if (!g.strides.slice(1).every((s) => s === 1 || s === 2)) return false;
+  if (g.strides[1] === 1 && g.strides[2] === 1) return g.kernel[1] * g.kernel[2] > 1;
+  return implicitLaneUse(g) >= 0.5;
+}
+
+/** Fraction of the implicit kernel's SDOT lanes holding real channels and output columns. */
+export function implicitLaneUse(g: QConvGeometry): number {
+  return (g.cPerGroup / roundUp(g.cPerGroup, 4)) * (g.outSp[2] / roundUp(g.outSp[2], 8));
 }
 
 /**
@@ -242,8 +296,15 @@ export function implicitConvWeights(g: QConvGeometry, f: FoldedRows, rowc: Int32
 function convScratch(plan: ConvPlan, isa: ArmGemmIsa): number {
   const g = plan.g;
   if (plan.kind === 'implicit') {
-    const wp = roundUp(g.outSp[2], 8) + g.kernel[2] - 1;
-    return Math.ceil(g.cPerGroup / 4) * (g.outSp[1] + g.kernel[1] - 1) * wp * 4;
+    // qcc_qconv_implicit_fill_dotprod: [cg][HP rows][SW phases][WPH columns][4 channels].
+    const wph = roundUp(g.outSp[2], 8) + Math.floor((g.kernel[2] - 1) / g.strides[2]);
+    const hp = (g.outSp[1] - 1) * g.strides[1] + g.kernel[1];
+    return Math.ceil(g.cPerGroup / 4) * hp * g.strides[2] * wph * 4;
+  }
+  if (plan.kind === 'pixrows') {
+    // qcc_qlinear_conv_pixrows: A (P x K), the P x M result, then the MatMul's scratch for M = P rows.
+    const P = g.outSp[0] * g.outSp[1] * g.outSp[2];
+    return roundUp(P * g.c, 16) + roundUp(P * g.m, 16) + roundUp(P * roundUp(g.c, isa.group), 16) + 4 * P;
   }
   if (plan.kind === 'first') {
     // qcc_qfirst scratch: the staging row (WP bytes, rounded to 16), then C * 3 even/odd int16 rows of R + 16.
@@ -395,6 +456,13 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
       const x = `(const uint8_t *)${ctx.ref(node.inputs[0]!)}`;
       const y = `(uint8_t *)${ctx.ref(node.outputs[0]!)}`;
       const scale = ctx.constArray('qconv_scale', 'f32', p.scale);
+      if (p.kind === 'pixrows') {
+        const w = ctx.constArray('qconv_packed_weights', 'i8', p.packed);
+        const colz = p.colz ? ctx.constArray('qconv_colz', 'i32', p.colz) : 'NULL';
+        const colc = ctx.constArray('qconv_colc', 'i32', p.colc);
+        return `${header(node, ctx, `1x1 on ${p.g.outSp.reduce((a, b) => a * b, 1)} pixels, pixels as MatMul rows, ${isa.mr}x${isa.nr} ${isa.suffix} tiles`)}\n` +
+          `qcc_qlinear_conv_pixrows_s8_${isa.suffix}(&${params}, ${x}, ${flipLit(p.xdtype)}, ${w}, ${colc}, ${colz}, ${p.pair ? 1 : 0}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}, ${ctx.scratch()});`;
+      }
       const rowc = ctx.constArray('qconv_rowc', 'i32', p.rowc);
       const tail = `${p.pair ? 1 : 0}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}`;
       if (p.kind === 'depthwise' && p.variant === 'channels') {

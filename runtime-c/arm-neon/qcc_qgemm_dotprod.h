@@ -75,7 +75,7 @@ static inline int qcc_arm_has_dotprod(void) {
  * acc[i * 8 + j] = sum over kg * 4 k of l[i][k] * r[j][k]. Two k groups per iteration, each operand loaded
  * with one 4-register LD1 (64 bytes): 32 SDOT + 2 loads + 2 loop instructions per 512 MACs.
  */
-static inline void qcc_qg_tile_8x8_dotprod(int32_t kg, const int8_t *l, const int8_t *r, int32_t *acc, int32_t pair) {
+static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_8x8_dotprod(int32_t kg, const int8_t *l, const int8_t *r, int32_t *acc, int32_t pair) {
   int32x4_t a0 = vdupq_n_s32(0), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
   int32x4_t a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
   int32_t q;
@@ -122,7 +122,7 @@ static inline void qcc_qg_tile_8x8_dotprod(int32_t kg, const int8_t *l, const in
  * group the four panels' 32 bytes, so one pointer streams through it. rs != 0: four panels of the 8x8 tile
  * layout at r + q * rs.
  */
-static inline void qcc_qg_tile_1x32_dotprod(int32_t kg, const int8_t *l, const int8_t *r, ptrdiff_t rs, int32_t *acc,
+static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_1x32_dotprod(int32_t kg, const int8_t *l, const int8_t *r, ptrdiff_t rs, int32_t *acc,
                                             int32_t pair) {
   int32x4_t c0 = vdupq_n_s32(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
   int32_t q;
@@ -177,30 +177,33 @@ static inline void qcc_qg_tile_1x32_dotprod(int32_t kg, const int8_t *l, const i
 QCC_QG_DRIVERS_DEF_(dotprod, 8, 8, 4, qcc_qg_tile_8x8_dotprod, qcc_qg_tile_1x32_dotprod, 4, 1)
 
 /*
- * Implicit-GEMM convolution (2-D, stride 1, dilation 1, every weight zero point folded): no im2col. The
- * input of one image and group is copied once into a padded, channel-interleaved buffer
- *   buf[cg][hr][wc][4] = normal form of x[4 cg + j][hr - PH][wc - PW]   (xzt in the padding and for the
- *   channels past c_per_group, whose weights are 0), rows HP = OH + KH - 1, columns WP = OW8 + KW - 1,
- * OW8 = OW rounded up to 8. For tap (kh, kw) the SDOT operand of output pixels (oh, ow .. ow + 7) and
- * channels 4 cg .. 4 cg + 3 is then the 32 contiguous bytes at buf[cg][oh + kh][ow + kw]: each tap is a
- * shifted 1x1 GEMM over the same buffer, accumulated into the same int32 tile. Outputs ow >= OW of a row's
- * last tile read columns < WP and are not stored.
+ * Implicit-GEMM convolution (2-D, dilation 1, W stride SW 1 or 2, any H stride, every weight zero point
+ * folded): no im2col. The input of one image and group is copied once into a padded, channel-interleaved
+ * buffer split by column phase (padded column c = SW wc + ph):
+ *   buf[cg][hr][ph][wc][4] = normal form of x[4 cg + j][hr - PH][SW wc + ph - PW]   (xzt in the padding and
+ *   for the channels past c_per_group, whose weights are 0), rows HP = (OH - 1) SH + KH, phase planes of
+ *   WPH = OW8 + (KW - 1) / SW columns, OW8 = OW rounded up to 8 (SW = 1: one phase, the plain padded rows).
+ * For tap (kh, kw) the SDOT operand of output pixels (oh, ow .. ow + 7) and channels 4 cg .. 4 cg + 3 is
+ * then the 32 contiguous bytes at buf[cg][oh SH + kh][kw % SW][ow + kw / SW]: each tap is a shifted 1x1 GEMM
+ * over the same buffer, accumulated into the same int32 tile. Outputs ow >= OW of a row's last tile read
+ * columns < WPH and are not stored; input columns and rows past the last one a window reaches are not copied.
  * Weights (packed at compile time, backends/arm-neon/ops.ts implicitConvWeights): [group][8-row block]
  * [cg][tap][8 rows][4 channels], rows padded with zeros to a multiple of 8.
  * Sums: the tile adds, modulo 2^32, the same products sum_k ws * xt as the im2col kernel (k visited in
  * another order; integer addition modulo 2^32 is associative, so the bits are the same), starting from
  * rowc[m]; the requantization is qcc_requant_s32x4_neon.
- * Scratch: ceil(c_per_group / 4) * HP * WP * 4 bytes.
+ * Scratch: ceil(c_per_group / 4) * HP * SW * WPH * 4 bytes.
  */
 static inline int32_t qcc_qconv_implicit_width_dotprod(const qcc_qconv_params *p) {
-  return (p->out_sp[2] + 7) / 8 * 8 + p->kernel[2] - 1;
+  return (p->out_sp[2] + 7) / 8 * 8 + (p->kernel[2] - 1) / p->strides[2];
 }
 
 static inline void qcc_qconv_implicit_fill_dotprod(const qcc_qconv_params *p, const uint8_t *x_img, uint8_t flip,
                                                    int32_t xzt, int32_t grp, int8_t *buf) {
-  const int32_t IH = p->in_sp[1], IW = p->in_sp[2], PH = p->pads[1], PW = p->pads[2];
+  const int32_t IH = p->in_sp[1], IW = p->in_sp[2], PH = p->pads[1], PW = p->pads[2], SW = p->strides[2];
   const int32_t CPG = p->c_per_group, CG = (CPG + 3) / 4;
-  const int32_t WP = qcc_qconv_implicit_width_dotprod(p), HP = p->out_sp[1] + p->kernel[1] - 1;
+  const int32_t WPH = qcc_qconv_implicit_width_dotprod(p), HP = (p->out_sp[1] - 1) * p->strides[1] + p->kernel[1];
+  const int32_t WP = SW * WPH; /* columns per buffer row (all phases) */
   const int8x16_t z = vdupq_n_s8((int8_t)xzt);
   const uint8x16_t f = vdupq_n_u8(flip);
   int32_t cg, hr, j, c;
@@ -214,7 +217,7 @@ static inline void qcc_qconv_implicit_fill_dotprod(const qcc_qconv_params *p, co
       int8_t *dst = buf + ((ptrdiff_t)cg * HP + hr) * WP * 4;
       const int32_t ih = hr - PH;
       int32_t wc = 0;
-      if (ih >= 0 && ih < IH) {
+      if (ih >= 0 && ih < IH && SW == 1) {
         const ptrdiff_t ro = (ptrdiff_t)ih * IW;
         for (; wc < PW; wc++) vst1q_lane_s32((int32_t *)(void *)(dst + 4 * wc), vreinterpretq_s32_s8(z), 0);
         for (j = 0; j + 16 <= IW; j += 16) {
@@ -230,6 +233,54 @@ static inline void qcc_qconv_implicit_fill_dotprod(const qcc_qconv_params *p, co
           for (c = 0; c < 4; c++) d[c] = src[c] ? (int8_t)(uint8_t)(src[c][ro + j] ^ flip) : (int8_t)xzt;
         }
         wc += IW;
+      } else if (ih >= 0 && ih < IH) {
+        /* SW = 2: the row is first all xzt, then input columns j (padded PW + j) go to phase (PW + j) % 2,
+         * column (PW + j) / 2; 32- and 16-column steps split even and odd columns with LD2 (one phase plane each). */
+        const ptrdiff_t ro = (ptrdiff_t)ih * IW;
+        for (; wc + 4 <= WP; wc += 4) vst1q_s8(dst + 4 * wc, z);
+        for (; wc < WP; wc++) vst1q_lane_s32((int32_t *)(void *)(dst + 4 * wc), vreinterpretq_s32_s8(z), 0);
+        for (j = 0; j + 32 <= IW && (PW + j + 1) / 2 + 16 <= WPH; j += 32) {
+          int8x16x4_t ev, od;
+          int8_t *de = dst + 4 * (((PW + j) & 1) * WPH + (PW + j) / 2);
+          int8_t *dd = dst + 4 * (((PW + j + 1) & 1) * WPH + (PW + j + 1) / 2);
+          for (c = 0; c < 4; c++) {
+            if (src[c]) {
+              const uint8x16x2_t t = vld2q_u8(src[c] + ro + j);
+              ev.val[c] = vreinterpretq_s8_u8(veorq_u8(t.val[0], f));
+              od.val[c] = vreinterpretq_s8_u8(veorq_u8(t.val[1], f));
+            } else {
+              ev.val[c] = z;
+              od.val[c] = z;
+            }
+          }
+          vst4q_s8(de, ev);
+          vst4q_s8(dd, od);
+        }
+        for (; j + 16 <= IW && (PW + j + 1) / 2 + 8 <= WPH; j += 16) {
+          int8x8x4_t ev, od;
+          int8_t *de = dst + 4 * (((PW + j) & 1) * WPH + (PW + j) / 2);
+          int8_t *dd = dst + 4 * (((PW + j + 1) & 1) * WPH + (PW + j + 1) / 2);
+          for (c = 0; c < 4; c++) {
+            if (src[c]) {
+              const uint8x8x2_t t = vld2_u8(src[c] + ro + j);
+              ev.val[c] = vreinterpret_s8_u8(veor_u8(t.val[0], vget_low_u8(f)));
+              od.val[c] = vreinterpret_s8_u8(veor_u8(t.val[1], vget_low_u8(f)));
+            } else {
+              ev.val[c] = vget_low_s8(z);
+              od.val[c] = vget_low_s8(z);
+            }
+          }
+          vst4_s8(de, ev);
+          vst4_s8(dd, od);
+        }
+        for (; j < IW; j++) {
+          const int32_t pc = PW + j, w = pc >> 1;
+          int8_t *d;
+          if (w >= WPH) break; /* past the last column a window reaches (and so are the next ones) */
+          d = dst + 4 * ((pc & 1) * WPH + w);
+          for (c = 0; c < 4; c++) d[c] = src[c] ? (int8_t)(uint8_t)(src[c][ro + j] ^ flip) : (int8_t)xzt;
+        }
+        continue;
       }
       for (; wc + 4 <= WP; wc += 4) vst1q_s8(dst + 4 * wc, z);
       for (; wc < WP; wc++) vst1q_lane_s32((int32_t *)(void *)(dst + 4 * wc), vreinterpretq_s32_s8(z), 0);
@@ -272,16 +323,26 @@ static inline void qcc_qconv_implicit_fill_dotprod(const qcc_qconv_params *p, co
     QCC_QCI_FENCE_();                                                                                            \
   } while (0)
 
+#define QCC_QCI_TILE_INIT_()                                                                                     \
+  int32x4_t a0 = vdupq_n_s32(rc[0]), a1 = vdupq_n_s32(rc[1]), a2 = vdupq_n_s32(rc[2]), a3 = vdupq_n_s32(rc[3]);   \
+  int32x4_t a4 = vdupq_n_s32(rc[4]), a5 = vdupq_n_s32(rc[5]), a6 = vdupq_n_s32(rc[6]), a7 = vdupq_n_s32(rc[7]);   \
+  int32x4_t b0 = a0, b1 = a1, b2 = a2, b3 = a3, b4 = a4, b5 = a5, b6 = a6, b7 = a7
+#define QCC_QCI_TILE_STORE_()                                                                                    \
+  do {                                                                                                           \
+    vst1q_s32(acc + 0, a0); vst1q_s32(acc + 4, b0); vst1q_s32(acc + 8, a1); vst1q_s32(acc + 12, b1);             \
+    vst1q_s32(acc + 16, a2); vst1q_s32(acc + 20, b2); vst1q_s32(acc + 24, a3); vst1q_s32(acc + 28, b3);          \
+    vst1q_s32(acc + 32, a4); vst1q_s32(acc + 36, b4); vst1q_s32(acc + 40, a5); vst1q_s32(acc + 44, b5);          \
+    vst1q_s32(acc + 48, a6); vst1q_s32(acc + 52, b6); vst1q_s32(acc + 56, a7); vst1q_s32(acc + 60, b7);          \
+  } while (0)
+
 /*
- * The 8x8 tile of the implicit kernel: acc[i * 8 + j] = rc[i] + sum over cg < CG and the taps of the
- * weights at lw times the input at xb (channel group stride plane4, row stride WP4). A function of its own
- * so that its 16 accumulators, 4 operands and the loop pointers are all the register allocator sees.
+ * The 8x8 tile of the implicit kernel, W stride 1: acc[i * 8 + j] = rc[i] + sum over cg < CG and the taps of
+ * the weights at lw times the input at xb (channel group stride plane4, row stride WP4). A function of its
+ * own so that its 16 accumulators, 4 operands and the loop pointers are all the register allocator sees.
  */
 static inline void qcc_qci_tile_dotprod(int32_t CG, int32_t KH, int32_t KW, const int8_t *lw, const int8_t *xb,
                                         ptrdiff_t WP4, ptrdiff_t plane4, const int32_t *rc, int32_t *acc) {
-  int32x4_t a0 = vdupq_n_s32(rc[0]), a1 = vdupq_n_s32(rc[1]), a2 = vdupq_n_s32(rc[2]), a3 = vdupq_n_s32(rc[3]);
-  int32x4_t a4 = vdupq_n_s32(rc[4]), a5 = vdupq_n_s32(rc[5]), a6 = vdupq_n_s32(rc[6]), a7 = vdupq_n_s32(rc[7]);
-  int32x4_t b0 = a0, b1 = a1, b2 = a2, b3 = a3, b4 = a4, b5 = a5, b6 = a6, b7 = a7;
+  QCC_QCI_TILE_INIT_();
   int32_t cg, t;
   if (KH == 3 && KW == 3) {
     for (cg = 0; cg < CG; cg++) {
@@ -301,10 +362,55 @@ static inline void qcc_qci_tile_dotprod(int32_t CG, int32_t KH, int32_t KW, cons
       xb += plane4;
     }
   }
-  vst1q_s32(acc + 0, a0); vst1q_s32(acc + 4, b0); vst1q_s32(acc + 8, a1); vst1q_s32(acc + 12, b1);
-  vst1q_s32(acc + 16, a2); vst1q_s32(acc + 20, b2); vst1q_s32(acc + 24, a3); vst1q_s32(acc + 28, b3);
-  vst1q_s32(acc + 32, a4); vst1q_s32(acc + 36, b4); vst1q_s32(acc + 40, a5); vst1q_s32(acc + 44, b5);
-  vst1q_s32(acc + 48, a6); vst1q_s32(acc + 52, b6); vst1q_s32(acc + 56, a7); vst1q_s32(acc + 60, b7);
+  QCC_QCI_TILE_STORE_();
+}
+
+/*
+ * The same tile for W stride 2: buffer rows of RB bytes, each two phase planes of PH4 bytes; tap column kw
+ * is at (kw % 2) * PH4 + (kw / 2) * 4. Not inlined (GNU C): inlined beside the stride-1 tile, GCC's register
+ * allocation of the stride-1 3x3 loop gets worse (register moves, +10% instructions); a call per tile costs
+ * a few instructions of the hundreds in it.
+ */
+#if defined(__GNUC__)
+#define QCC_QCI_NOINLINE_ __attribute__((noinline))
+#else
+#define QCC_QCI_NOINLINE_
+#endif
+static QCC_QCI_NOINLINE_ void qcc_qci_tile_s2_dotprod(int32_t CG, int32_t KH, int32_t KW, const int8_t *lw, const int8_t *xb,
+                                           ptrdiff_t RB, ptrdiff_t PH4, ptrdiff_t plane4, const int32_t *rc,
+                                           int32_t *acc) {
+  QCC_QCI_TILE_INIT_();
+  int32_t cg, kh, kw;
+  if (KH == 3 && KW == 3) {
+    /* columns kw = 0, 2 in phase 0 (offsets 0, 4), kw = 1 in phase 1 (offset PH4) */
+    for (cg = 0; cg < CG; cg++) {
+      const int8_t *r0 = xb, *r1 = xb + RB, *r2 = xb + 2 * RB;
+      QCC_QCI_TAP_(lw, r0); QCC_QCI_TAP_(lw + 32, r0 + PH4); QCC_QCI_TAP_(lw + 64, r0 + 4);
+      QCC_QCI_TAP_(lw + 96, r1); QCC_QCI_TAP_(lw + 128, r1 + PH4); QCC_QCI_TAP_(lw + 160, r1 + 4);
+      QCC_QCI_TAP_(lw + 192, r2); QCC_QCI_TAP_(lw + 224, r2 + PH4); QCC_QCI_TAP_(lw + 256, r2 + 4);
+      lw += 288;
+      xb += plane4;
+    }
+  } else if (KH == 1 && KW == 1) {
+    for (cg = 0; cg < CG; cg++) {
+      QCC_QCI_TAP_(lw, xb);
+      lw += 32;
+      xb += plane4;
+    }
+  } else {
+    for (cg = 0; cg < CG; cg++) {
+      const int8_t *row = xb;
+      for (kh = 0; kh < KH; kh++) {
+        for (kw = 0; kw < KW; kw++) {
+          QCC_QCI_TAP_(lw, row + (kw & 1) * PH4 + (kw >> 1) * 4);
+          lw += 32;
+        }
+        row += RB;
+      }
+      xb += plane4;
+    }
+  }
+  QCC_QCI_TILE_STORE_();
 }
 
 static inline void qcc_qlinear_conv_implicit_s8_dotprod(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip,
@@ -312,10 +418,11 @@ static inline void qcc_qlinear_conv_implicit_s8_dotprod(const qcc_qconv_params *
                                                         const float *scale, int32_t yzp, int32_t qmin, int32_t qmax,
                                                         uint8_t *y, uint8_t *scratch) {
   const int32_t OH = p->out_sp[1], OW = p->out_sp[2], P = OH * OW, KH = p->kernel[1], KW = p->kernel[2];
+  const int32_t SH = p->strides[1], SW = p->strides[2];
   const int32_t T = KH * KW, CG = (p->c_per_group + 3) / 4;
   const int32_t mpg = p->m_per_group, mpgp = (mpg + 7) / 8 * 8;
-  const int32_t WP = qcc_qconv_implicit_width_dotprod(p), HP = OH + KH - 1;
-  const ptrdiff_t WP4 = (ptrdiff_t)WP * 4, plane4 = (ptrdiff_t)HP * WP4, wblk = (ptrdiff_t)CG * T * 32;
+  const int32_t WPH = qcc_qconv_implicit_width_dotprod(p), HP = (OH - 1) * SH + KH;
+  const ptrdiff_t PH4 = (ptrdiff_t)WPH * 4, RB = PH4 * SW, plane4 = (ptrdiff_t)HP * RB, wblk = (ptrdiff_t)CG * T * 32;
   const ptrdiff_t in_img = (ptrdiff_t)p->c * p->in_sp[1] * p->in_sp[2];
   const float32x4_t lo = vdupq_n_f32((float)(qmin - yzp)), hi = vdupq_n_f32((float)(qmax - yzp));
   const int32x4_t zp = vdupq_n_s32(yzp);
@@ -336,7 +443,9 @@ static inline void qcc_qlinear_conv_implicit_s8_dotprod(const qcc_qconv_params *
             const int32_t cn = OW - ow < 8 ? OW - ow : 8;
             uint8_t *yb = ym + (ptrdiff_t)oh * OW + ow;
             int32_t acc[64];
-            qcc_qci_tile_dotprod(CG, KH, KW, wb, buf + ((ptrdiff_t)oh * WP + ow) * 4, WP4, plane4, rc, acc);
+            const int8_t *xb = buf + (ptrdiff_t)oh * SH * RB + (ptrdiff_t)ow * 4;
+            if (SW == 1) qcc_qci_tile_dotprod(CG, KH, KW, wb, xb, RB, plane4, rc, acc);
+            else qcc_qci_tile_s2_dotprod(CG, KH, KW, wb, xb, RB, PH4, plane4, rc, acc);
             for (i = 0; i < rn; i++) QCC_QCI_ROW_(i, vld1q_s32(acc + 8 * i), vld1q_s32(acc + 8 * i + 4));
           }
         }

@@ -43,7 +43,7 @@
   }
 
 /* acc[i * 4 + j] = sum over kg * 16 k of l[i][k] * r[j][k] (L panel [kg][4][16], R panel [kg][4][16]). */
-static inline void qcc_qg_tile_4x4_neon(int32_t kg, const int8_t *l, const int8_t *r, int32_t *acc, int32_t pair) {
+static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_4x4_neon(int32_t kg, const int8_t *l, const int8_t *r, int32_t *acc, int32_t pair) {
   int32x4_t c00 = vdupq_n_s32(0), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
   int32x4_t c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
   int32_t q;
@@ -70,7 +70,7 @@ static inline void qcc_qg_tile_4x4_neon(int32_t kg, const int8_t *l, const int8_
   }
 
 /* One plain row l (kg * 16 bytes) times two R panels: acc[0..3] from r, acc[4..7] from r + rs. */
-static inline void qcc_qg_tile_1x8_neon(int32_t kg, const int8_t *l, const int8_t *r, ptrdiff_t rs, int32_t *acc,
+static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_1x8_neon(int32_t kg, const int8_t *l, const int8_t *r, ptrdiff_t rs, int32_t *acc,
                                         int32_t pair) {
   const int8_t *r0 = r, *r1 = r + rs;
   int32x4_t c0 = vdupq_n_s32(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;

@@ -227,6 +227,7 @@ export function parityCases(randomCount: number): BuiltCase[] {
     { label: 'im2col s2 1x1 6 -> 7, 7x32 (runs of 16 ending the input), i8 in, u8 out', xd: 'i8', wd: 'i8', yd: 'u8', c: 6, m: 7, sp: [7, 32], k: [1, 1], strides: [2, 2], xFill: 'extreme', seed: 63 },
     { label: 'im2col strides (1, 2) 3x3 p0 4 -> 5, 5x29 (runs 14), batch 2', xd: 'u8', wd: 'u8', yd: 'i8', n: 2, c: 4, m: 5, sp: [5, 29], k: [3, 3], strides: [1, 2], wzp: 128, seed: 64 },
     { label: 'im2col s2 2x2 7 -> 6, 6x19 (runs 9)', xd: 'u8', wd: 'i8', yd: 'u8', c: 7, m: 6, sp: [6, 19], k: [2, 2], strides: [2, 2], seed: 65 },
+    { label: 'im2col s2 10x4 p(5,1,4,2) 1 -> 12, 49x10 (DS-CNN first layer: implicit lane use 0.16)', xd: 'u8', wd: 'i8', yd: 'u8', c: 1, m: 12, sp: [49, 10], k: [10, 4], strides: [2, 2], pads: [5, 1, 4, 2], bias: 'random', seed: 66 },
     { label: 'stride 3 width (scalar im2col path)', xd: 'u8', wd: 'i8', yd: 'u8', c: 4, m: 5, sp: [20, 41], k: [3, 3], strides: [3, 3], pads: [1, 1, 1, 1], seed: 13 },
     { label: 'grouped 8 -> 6, group 2, 3x3', xd: 'u8', wd: 'i8', yd: 'u8', c: 8, m: 6, group: 2, sp: [7, 9], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', seed: 14 },
     { label: 'grouped 12 -> 12, group 4, 1x1', xd: 'i8', wd: 'i8', yd: 'i8', c: 12, m: 12, group: 4, sp: [5, 5], k: [1, 1], seed: 15 },
@@ -245,6 +246,33 @@ export function parityCases(randomCount: number): BuiltCase[] {
     { label: 'implicit 5x5 s1 p2 saturating: weights -128/127, activations 0/255, zp ends', xd: 'u8', wd: 'i8', yd: 'u8', c: 9, m: 17, sp: [8, 11], k: [5, 5], pads: [2, 2, 2, 2], wFill: 'extreme', xFill: 'extreme', xzp: 255, yzp: 0, seed: 33 },
     { label: 'implicit 3x3 grouped 12 -> 10, group 2, u8 weights', xd: 'u8', wd: 'u8', yd: 'i8', c: 12, m: 10, group: 2, sp: [6, 17], k: [3, 3], pads: [1, 1, 1, 1], wzp: 128, seed: 34 },
     { label: 'implicit 2x3 window, pads 1,0 / 0,2, 64 ch', xd: 'i8', wd: 'i8', yd: 'u8', c: 64, m: 9, sp: [5, 8], k: [2, 3], pads: [1, 0, 0, 2], bias: 'huge', ySpread: 0.05, seed: 35 },
+    // dotprod implicit GEMM, W stride 2 (even / odd column phase planes): 32- and 16-column LD2 steps and the
+    // scalar rest, odd begin pads (phases swap), inputs wider than the windows reach (columns dropped), H
+    // stride 1 or 2, 1x1 and 2x2 windows, groups, batches, extremes, clamps.
+    { label: 'implicit s2 3x3 p1 16 -> 12, 16x16 (ResNet-like, 16-column steps)', xd: 'u8', wd: 'i8', yd: 'u8', c: 16, m: 12, sp: [16, 16], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: 'random', seed: 71 },
+    { label: 'implicit s2 3x3 p1 5 -> 9, 9x67 (32 + 16 + scalar columns), i8, zp ends', xd: 'i8', wd: 'i8', yd: 'i8', c: 5, m: 9, sp: [9, 67], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], xzp: -128, yzp: 127, seed: 72 },
+    { label: 'implicit s2 1x1 6 -> 17, 7x32, i8 in, u8 out, batch 2', xd: 'i8', wd: 'i8', yd: 'u8', n: 2, c: 6, m: 17, sp: [7, 32], k: [1, 1], strides: [2, 2], xFill: 'extreme', seed: 73 },
+    { label: 'implicit s2 1x1 33 -> 8, 9x33 (last column past the windows)', xd: 'u8', wd: 'i8', yd: 'u8', c: 33, m: 8, sp: [9, 33], k: [1, 1], strides: [2, 2], bias: 'random', seed: 74 },
+    { label: 'implicit s2 2x2 7 -> 6, 6x33 (OW 16, column 32 dropped), u8 weights', xd: 'u8', wd: 'u8', yd: 'i8', c: 7, m: 6, sp: [6, 33], k: [2, 2], strides: [2, 2], wzp: 128, seed: 75 },
+    { label: 'implicit s2 2x2 3 -> 5, 5x17 (OW 8, column 16 dropped)', xd: 'i8', wd: 'i8', yd: 'i8', c: 3, m: 5, sp: [5, 17], k: [2, 2], strides: [2, 2], seed: 76 },
+    { label: 'implicit strides (1, 2) 3x3 p0 4 -> 5, 5x29, batch 2', xd: 'u8', wd: 'u8', yd: 'i8', n: 2, c: 4, m: 5, sp: [5, 29], k: [3, 3], strides: [1, 2], wzp: 128, seed: 77 },
+    { label: 'implicit strides (2, 1) 3x3 p1 9 -> 11, 10x13', xd: 'u8', wd: 'i8', yd: 'u8', c: 9, m: 11, sp: [10, 13], k: [3, 3], strides: [2, 1], pads: [1, 1, 1, 1], bias: 'random', seed: 78 },
+    { label: 'implicit s2 5x5 pads 1,1 / 2,2 (odd W begin pad), 10 -> 9, 12x40', xd: 'u8', wd: 'i8', yd: 'u8', c: 10, m: 9, sp: [12, 40], k: [5, 5], strides: [2, 2], pads: [1, 1, 2, 2], seed: 79 },
+    { label: 'implicit s2 3x3 pads 0,2 / 1,0, 8 -> 8, 11x70 (W begin pad 2)', xd: 'i8', wd: 'i8', yd: 'u8', c: 8, m: 8, sp: [11, 70], k: [3, 3], strides: [2, 2], pads: [0, 2, 1, 0], seed: 80 },
+    { label: 'implicit s2 3x3 p1 saturating: weights -128/127, activations 0/255, xzp 255, yzp 0, 20 -> 10, 9x18', xd: 'u8', wd: 'i8', yd: 'u8', c: 20, m: 10, sp: [9, 18], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], wFill: 'extreme', xFill: 'extreme', xzp: 255, yzp: 0, seed: 81 },
+    { label: 'implicit s2 3x3 p1 grouped 12 -> 10, group 2, fused clamp [20, 210], 8x32', xd: 'u8', wd: 'i8', yd: 'u8', c: 12, m: 10, group: 2, sp: [8, 32], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: 'huge', ySpread: 0.3, yzp: 100, clamp: [20, 210], seed: 82 },
+    // 1x1 convs on planes of fewer than 8 pixels: pixels as MatMul rows (qcc_qlinear_conv_pixrows_s8_*): P = 1,
+    // 3, 4 (MR on arm-neon), 5, 7 (4 blocked + 3 plain rows on arm-neon), K with and without tails, M below
+    // 8, not a multiple of 32, unfoldable weight zero points, extremes, clamps, batches.
+    { label: 'pixrows 1x1 336 -> 56, 2x2 (MobileNetV2)', xd: 'u8', wd: 'i8', yd: 'u8', c: 336, m: 56, sp: [2, 2], k: [1, 1], bias: 'random', seed: 91 },
+    { label: 'pixrows 1x1 57 -> 70, 2x2, i8, batch 2', xd: 'i8', wd: 'i8', yd: 'i8', n: 2, c: 57, m: 70, sp: [2, 2], k: [1, 1], bias: 'random', seed: 92 },
+    { label: 'pixrows 1x1 40 -> 5, 1x1 plane', xd: 'u8', wd: 'i8', yd: 'i8', c: 40, m: 5, sp: [1, 1], k: [1, 1], seed: 93 },
+    { label: 'pixrows 1x1 23 -> 33, 1x3, per-channel u8 weight zero points (folded)', xd: 'u8', wd: 'u8', yd: 'u8', c: 23, m: 33, sp: [1, 3], k: [1, 1], wzp: 'perChannel', foldableWeights: true, seed: 94 },
+    { label: 'pixrows 1x1 18 -> 9, 1x7, u8 weights, per-channel zero points (unfolded)', xd: 'u8', wd: 'u8', yd: 'u8', c: 18, m: 9, sp: [1, 7], k: [1, 1], wzp: 'perChannel', xzp: 255, seed: 95 },
+    { label: 'pixrows 1x1 20 -> 6, 2x2, u8 weights 0/255 zp 0 (unfolded zero points)', xd: 'u8', wd: 'u8', yd: 'u8', c: 20, m: 6, sp: [2, 2], k: [1, 1], wFill: 'extreme', wzp: 0, xzp: 255, seed: 99 },
+    { label: 'pixrows 1-D 1x1 31 -> 17, length 5, batch 3', xd: 'i8', wd: 'i8', yd: 'u8', n: 3, c: 31, m: 17, sp: [5], k: [1], bias: 'random', seed: 96 },
+    { label: 'pixrows saturating: weights -128/127, inputs 0/255, xzp 255, yzp 0, 64 -> 40, 2x3', xd: 'u8', wd: 'i8', yd: 'u8', c: 64, m: 40, sp: [2, 3], k: [1, 1], wFill: 'extreme', xFill: 'extreme', xzp: 255, yzp: 0, seed: 97 },
+    { label: 'pixrows saturating i8: inputs -128/127, xzp -128, yzp 127, fused clamp [-90, 100], 48 -> 24, 2x2', xd: 'i8', wd: 'i8', yd: 'i8', c: 48, m: 24, sp: [2, 2], k: [1, 1], wFill: 'extreme', xFill: 'extreme', xzp: -128, yzp: 127, clamp: [-90, 100], bias: 'huge', seed: 98 },
     { label: 'kernel 5x5 general 4 -> 5', xd: 'u8', wd: 'u8', yd: 'u8', c: 4, m: 5, sp: [9, 11], k: [5, 5], pads: [2, 2, 2, 2], wzp: 'perChannel', seed: 24 },
   ];
   conv.push(...depthwiseSpecs());

@@ -1,0 +1,78 @@
+/**
+ * Zoo models whose hot layers run on the strided implicit-GEMM conv (ResNet-8: 3x3 and 1x1 stride 2) and on
+ * the pixel-row 1x1 conv (MobileNetV2: 1x1 convs on 2x2 planes), compiled for arm-neon (run on cortex-a53 and
+ * max) and arm-neon-dotprod (max), equal to the interpreter byte for byte on seeded random inputs (extremes
+ * first). test/zoo/zoo.test.ts runs only the two smallest zoo models on arm. Fails (does not skip) without the
+ * cross tools.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOnnxBytes } from '../../compiler/frontend/onnx/load.ts';
+import { encodeModel } from '../../compiler/frontend/onnx/writer.ts';
+import { interpret } from '../../compiler/interpreter/interpret.ts';
+import { randomInputs } from '../../compiler/io/random-inputs.ts';
+import type { Graph } from '../../compiler/ir/graph.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
+import { zooModel } from '../../test/zoo/models.ts';
+import '../target.ts';
+import { buildBatch, requireArmTools, runBatch, type Batch, type BatchRun } from './testing/batch.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'qcc-arm-zoo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const MODELS = ['resnet8', 'mobilenetv2'] as const;
+interface ZooCase {
+  name: string;
+  graph: Graph;
+  inputs: Tensor[];
+  expected: Tensor[];
+}
+const cases: ZooCase[] = [];
+let base: Batch;
+let dot: Batch;
+const runs = new Map<string, BatchRun>();
+
+beforeAll(() => {
+  requireArmTools();
+  for (const name of MODELS) {
+    const graph = loadOnnxBytes(encodeModel(zooModel(name, 'qop', 'u8')), { name });
+    const feeds = randomInputs(graph, 3);
+    const out = interpret(graph, feeds);
+    cases.push({ name, graph, inputs: graph.inputs.map((v) => feeds.get(v.name)!), expected: graph.outputs.map((o) => out.get(o.name)!) });
+  }
+  base = buildBatch(join(dir, 'base'), 'armv8-a', cases.map((c, i) => ({ graph: c.graph, inputs: c.inputs, target: 'arm-neon', name: `n${i}` })));
+  dot = buildBatch(join(dir, 'dot'), 'armv8.2-a+dotprod', cases.map((c, i) => ({ graph: c.graph, inputs: c.inputs, target: 'arm-neon-dotprod', name: `d${i}` })));
+  runs.set('arm-neon on cortex-a53', runBatch(base, 'cortex-a53'));
+  runs.set('arm-neon on max', runBatch(base, 'max'));
+  runs.set('arm-neon-dotprod on max', runBatch(dot, 'max'));
+}, 240_000);
+
+describe('ResNet-8 and MobileNetV2 (zoo) on arm-neon / arm-neon-dotprod == interpreter (qemu-aarch64)', () => {
+  it('plans the strided implicit GEMM (ResNet-8, dotprod) and the pixel-row 1x1 conv (MobileNetV2, both ISAs)', () => {
+    const src = (b: Batch, tag: string, name: string) => {
+      const i = cases.findIndex((c) => c.name === name);
+      return b.models[i]!.files.get(`${tag}${i}.c`)!;
+    };
+    // All nine convs: the seven 3x3 (stride 1 and 2) and the two 1x1 stride 2.
+    const resnetDot = src(dot, 'd', 'resnet8');
+    expect(resnetDot.match(/qcc_qlinear_conv_implicit_s8_dotprod\(/g)?.length).toBe(9);
+    expect(resnetDot).not.toContain('qcc_qlinear_conv_s8_dotprod(');
+    // Six 1x1 convs on 2x2 planes.
+    expect(src(dot, 'd', 'mobilenetv2').match(/qcc_qlinear_conv_pixrows_s8_dotprod\(/g)?.length).toBe(6);
+    expect(src(base, 'n', 'mobilenetv2').match(/qcc_qlinear_conv_pixrows_s8_neon\(/g)?.length).toBe(6);
+  });
+
+  it.each(['arm-neon on cortex-a53', 'arm-neon on max', 'arm-neon-dotprod on max'])('%s', (what) => {
+    const r = runs.get(what)!;
+    expect(r.status, r.stderr).toBe(0);
+    const bad: string[] = [];
+    cases.forEach((c, i) => {
+      c.expected.forEach((e, k) => {
+        if (Buffer.compare(Buffer.from(e.bytes()), Buffer.from(r.outputs[i]![k]!.bytes())) !== 0) bad.push(`${c.name} output ${k}`);
+      });
+    });
+    expect(bad).toEqual([]);
+  });
+});
