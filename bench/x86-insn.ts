@@ -13,8 +13,10 @@
  * How: counts come from the TCG plugin in tools/qemu-insncount. qcc's harness runs the model R times; ORT
  * runs inside node (a plain .mjs runner written to the work folder), R times. Each side is counted at R = 1
  * and R = 1 + D and the per-inference count is the difference / D, which cancels process start-up, node's
- * start-up and the session creation. Node's JIT makes its count vary by a few thousand instructions between
- * runs; D is chosen so that is < 1% of a layer.
+ * start-up and the session creation. ORT's runner does 20 warm-up runs first in both counts (node's JIT and
+ * ORT's first-run allocations settle there); node still varies by a few million instructions from process
+ * to process (it runs with --single-threaded, so no V8 helper threads), so D is chosen to make the difference
+ * ~1e9 instructions (up to 4000 runs for the smallest models).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,7 +49,7 @@ int main(int argc, char **argv) {
 
 const ORT_RUNNER = (ortIndex: string) => `import * as ort from ${JSON.stringify(ortIndex)};
 import { readFileSync } from 'node:fs';
-const [file, reps] = [process.argv[2], Number(process.argv[3])];
+const [file, reps, warm] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
 const sess = await ort.InferenceSession.create(readFileSync(file), {
   intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
 const meta = sess.inputMetadata[0];
@@ -57,7 +59,9 @@ const data = float ? new Float32Array(n) : new Uint8Array(n);
 let s = 12345;
 for (let i = 0; i < n; i++) { s = (Math.imul(s, 1103515245) + 12345) >>> 0; data[i] = float ? (s >>> 24) / 128 - 1 : s >>> 24; }
 const feeds = { [meta.name]: new ort.Tensor(float ? 'float32' : 'uint8', data, meta.shape) };
-for (let i = 0; i < reps; i++) await sess.run(feeds);
+// the same warm-up in both counts, so node's JIT and the session's first-run work are done before the runs
+// whose instructions the difference keeps
+for (let i = 0; i < warm + reps; i++) await sess.run(feeds);
 `;
 
 function sh(cmd: string[], what: string): string {
@@ -119,9 +123,10 @@ try {
       const q = perRun((reps) => [exe, String(reps)], 2);
       const file = join(work, 'model.onnx');
       writeFileSync(file, encodeModel(layer.desc(w)));
-      // D large enough that node's run-to-run jitter (a few thousand instructions) stays under 1%
-      const d = Math.max(4, Math.min(40, Math.ceil(2e8 / Math.max(q.total, 1))));
-      const o = perRun((reps) => [process.execPath, runner, file, String(reps)], d);
+      // D so that the extra runs add ~1e9 instructions: node's count varies by a few million instructions from
+      // process to process (GC, JIT), which must stay well under 1% of the difference
+      const d = Math.max(4, Math.min(4000, Math.ceil(1e9 / Math.max(q.total, 1))));
+      const o = perRun((reps) => [process.execPath, '--single-threaded', runner, file, String(reps), '20'], d);
       if (o.per.get('vpdpbusd')) throw new Error(`ORT used VNNI under -cpu ${cpu}: not an AVX2 comparison`);
       const row = `| ${layer.name} | ${w} | ${M(q.total)} | ${M(o.total)} | ${(o.total / q.total).toFixed(2)}x | ${mix(q.per)} | ${mix(o.per)} |`;
       console.log(row);
