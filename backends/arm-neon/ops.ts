@@ -16,7 +16,7 @@ import { selectQConvKernel } from '../simd/qconv-select.ts';
 
 /** One ISA's GEMM tile: suffix of the C functions, its header, tile rows (L) x columns (R), k group. */
 export interface ArmGemmIsa {
-  readonly suffix: 'neon' | 'dotprod';
+  readonly suffix: 'neon' | 'dotprod' | 'i8mm';
   readonly header: string;
   readonly mr: number;
   readonly nr: number;
@@ -32,10 +32,22 @@ export interface ArmGemmIsa {
    * both ISAs: 0.41 instructions per MAC, below dotprod's im2col GEMM, 0.44; BENCHMARKS.md, arm section).
    */
   readonly firstDirect: boolean;
+  /**
+   * The ISA has SDOT (dotprod, i8mm): the implicit-GEMM conv and the SDOT depthwise kernel
+   * (qcc_qlinear_conv_implicit_s8_dotprod, qcc_qlinear_dwconv3_s8_dotprod) are available; isa.header includes them.
+   */
+  readonly sdot: boolean;
 }
 
-export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qgemm_neon.h', mr: 4, nr: 4, group: 16, w1: 2, gemvInterleaved: false, implicitConv: false, firstDirect: true };
-export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4, w1: 4, gemvInterleaved: true, implicitConv: true, firstDirect: true };
+export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qgemm_neon.h', mr: 4, nr: 4, group: 16, w1: 2, gemvInterleaved: false, implicitConv: false, firstDirect: true, sdot: false };
+export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4, w1: 4, gemvInterleaved: true, implicitConv: true, firstDirect: true, sdot: true };
+/**
+ * Armv8.6 I8MM on top of dotprod: SMMLA 8x8 tiles (k groups of 8, a row or column pair per vector) for the
+ * im2col conv, the 1x1 conv, the pixel-row conv and MatMul; the implicit-GEMM conv, the SDOT depthwise
+ * kernel and the first-layer kernel stay dotprod's / NEON's. The GEMV tile reads the 8x8 panels (4 pointers),
+ * so B is never interleaved.
+ */
+export const I8MM_GEMM: ArmGemmIsa = { suffix: 'i8mm', header: 'arm-neon/qcc_qgemm_i8mm.h', mr: 8, nr: 8, group: 8, w1: 4, gemvInterleaved: false, implicitConv: true, firstDirect: true, sdot: true };
 const DW_HEADER = 'arm-neon/qcc_qdwconv_neon.h';
 const DW_CL_HEADER = 'arm-neon/qcc_qdwconv_cl_neon.h';
 const DW_DOT_HEADER = 'arm-neon/qcc_qdwconv_dotprod.h';
@@ -217,7 +229,7 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
  */
 export function depthwiseVariant(g: QConvGeometry, isa: ArmGemmIsa): DwVariant {
   const ow = g.outSp[2];
-  if (isa.suffix === 'dotprod' && g.kernel[1] === 3 && g.kernel[2] === 3 && g.strides[1] === 1 && g.strides[2] === 1 && ow >= 24) return 'sdot';
+  if (isa.sdot && g.kernel[1] === 3 && g.kernel[2] === 3 && g.strides[1] === 1 && g.strides[2] === 1 && ow >= 24) return 'sdot';
   return ow >= 48 ? 'rows' : 'channels';
 }
 
@@ -487,8 +499,8 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
       }
       if (p.kind === 'implicit') {
         const w = ctx.constArray('qconv_packed_weights', 'i8', p.packed);
-        return `${header(node, ctx, `implicit GEMM ${p.g.kernel[1]}x${p.g.kernel[2]}, 8x8 ${isa.suffix} tiles`)}\n` +
-          `qcc_qlinear_conv_implicit_s8_${isa.suffix}(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}, ${ctx.scratch()});`;
+        return `${header(node, ctx, `implicit GEMM ${p.g.kernel[1]}x${p.g.kernel[2]}, 8x8 dotprod tiles`)}\n` +
+          `qcc_qlinear_conv_implicit_s8_dotprod(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}, ${ctx.scratch()});`;
       }
       const w = ctx.constArray('qconv_packed_weights', 'i8', p.packed);
       const rowz = p.rowz ? ctx.constArray('qconv_rowz', 'i32', p.rowz) : 'NULL';
