@@ -419,16 +419,32 @@ static inline void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, 
       for (i = 0; i < M; i++) {                                                                                  \
         const uint8_t *src = at + (ptrdiff_t)i * K;                                                              \
         uint32_t sum = 0u;                                                                                       \
+        k = 0;                                                                                                   \
         if (i < mfull) {                                                                                         \
           int8_t *blk = lp + (ptrdiff_t)(i / (MR)) * (MR) * Kp + (i % (MR)) * (G);                               \
-          for (k = 0; k < Kp; k++) {                                                                             \
+          /* G a multiple of 8: whole 8-byte runs stay inside one k group */                                     \
+          if ((G) % 8 == 0) {                                                                                    \
+            for (; k + 8 <= K; k += 8) {                                                                         \
+              const int8x8_t v = vreinterpret_s8_u8(veor_u8(vld1_u8(src + k), vdup_n_u8(flip)));                \
+              vst1_s8(blk + (ptrdiff_t)(k / (G)) * (MR) * (G) + k % (G), v);                                     \
+              sum += (uint32_t)(int32_t)vaddlv_s8(v);                                                            \
+            }                                                                                                    \
+          }                                                                                                      \
+          for (; k < Kp; k++) {                                                                                  \
             const int8_t v = k < K ? (int8_t)(uint8_t)(src[k] ^ flip) : 0;                                       \
             blk[(ptrdiff_t)(k / (G)) * (MR) * (G) + k % (G)] = v;                                                \
             sum += (uint32_t)(int32_t)v;                                                                         \
           }                                                                                                      \
         } else {                                                                                                 \
           int8_t *row = lp + (ptrdiff_t)i * Kp;                                                                  \
-          for (k = 0; k < Kp; k++) {                                                                             \
+          if ((G) % 8 == 0) {                                                                                    \
+            for (; k + 8 <= K; k += 8) {                                                                         \
+              const int8x8_t v = vreinterpret_s8_u8(veor_u8(vld1_u8(src + k), vdup_n_u8(flip)));                \
+              vst1_s8(row + k, v);                                                                               \
+              sum += (uint32_t)(int32_t)vaddlv_s8(v);                                                            \
+            }                                                                                                    \
+          }                                                                                                      \
+          for (; k < Kp; k++) {                                                                                  \
             const int8_t v = k < K ? (int8_t)(uint8_t)(src[k] ^ flip) : 0;                                       \
             row[k] = v;                                                                                          \
             sum += (uint32_t)(int32_t)v;                                                                         \

@@ -61,8 +61,8 @@ static inline int qcc_arm_has_i8mm(void) {
   } while (0)
 
 /*
- * acc[i * 8 + j] = sum over kg * 8 k of l[i][k] * r[j][k]. Two k groups per iteration: 4 LD1 (64 bytes each),
- * 32 SMMLA and the loop per 1024 MACs.
+ * acc[i * 8 + j] = sum over kg * 8 k of l[i][k] * r[j][k]. Two k groups per iteration: 4 LD1 (64 bytes each,
+ * post-incremented), 32 SMMLA and the loop per 1024 MACs.
  */
 static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_8x8_i8mm(int32_t kg, const int8_t *l, const int8_t *r, int32_t *acc, int32_t pair) {
   int32x4_t c00 = vdupq_n_s32(0), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
@@ -70,12 +70,17 @@ static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_8x8_i8mm(int32_t kg, const 
   int32_t q;
   (void)pair;
   for (q = kg >> 1; q > 0; q--) {
-    const int8x16x4_t lv = vld1q_s8_x4(l), rv = vld1q_s8_x4(r);
-    const int8x16x4_t lw = vld1q_s8_x4(l + 64), rw = vld1q_s8_x4(r + 64);
+    /* One group's operands at a time (16 accumulators + 8 operands): loading both groups' first would need
+     * 32 vector registers and GCC would move registers around. */
+    int8x16x4_t lv = vld1q_s8_x4(l), rv = vld1q_s8_x4(r);
+    QCC_QG_ADVANCE_(l, 64);
+    QCC_QG_ADVANCE_(r, 64);
     QCC_QM_GROUP_(lv, rv);
-    QCC_QM_GROUP_(lw, rw);
-    QCC_QG_ADVANCE_(l, 128);
-    QCC_QG_ADVANCE_(r, 128);
+    lv = vld1q_s8_x4(l);
+    rv = vld1q_s8_x4(r);
+    QCC_QG_ADVANCE_(l, 64);
+    QCC_QG_ADVANCE_(r, 64);
+    QCC_QM_GROUP_(lv, rv);
   }
   if (kg & 1) {
     const int8x16x4_t lv = vld1q_s8_x4(l), rv = vld1q_s8_x4(r);
