@@ -1,6 +1,6 @@
 /**
  * Kernel parity for arm-neon-i8mm (dotprod + I8MM SMMLA): the i8mm corner cases (testing/cases.ts i8mmCases)
- * plus the arm parity cases (fixed corners, some random ones, the NEON binary / pool / quant cases), compiled
+ * (GEMM tiles, 1x1 and im2col convs, the SMMLA implicit conv) plus the arm parity cases (fixed corners, some random ones, the NEON binary / pool / quant cases), compiled
  * for arm-neon-i8mm and arm-neon-dotprod into two aarch64 executables and run under qemu-aarch64 -cpu max:
  * both must equal the interpreter byte for byte. The i8mm executable must refuse with the CPU-check error on
  * cortex-a53 (no dotprod) and on cortex-a76 (dotprod, no i8mm) instead of dying on SIGILL. Fails (does not
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interpret } from '../../compiler/interpreter/interpret.ts';
+import { qlinearConvGeometry } from '../../compiler/ops/qlinear.ts';
 import type { Tensor } from '../../compiler/ir/tensor.ts';
 import '../target.ts';
 import { buildBatch, requireArmTools, runBatch, type Batch, type BatchRun } from './testing/batch.ts';
@@ -61,7 +62,7 @@ function expectSame(run: BatchRun, i: number, what: string): void {
   });
 }
 
-/** The kernel calls of a generated model, i8mm's SMMLA drivers renamed to dotprod's. */
+/** The kernel calls of a generated model, i8mm's SMMLA drivers (and implicit conv) renamed to dotprod's. */
 function kernelCalls(c: string): string[] {
   return [...c.matchAll(/\b(qcc_[a-z0-9_]+)\(/g)].map((m) => m[1]!.replace(/_s8_i8mm$/, '_s8_dotprod')).filter((f) => !f.startsWith('qcc_arm_has'));
 }
@@ -75,7 +76,17 @@ describe('arm-neon-i8mm kernels == interpreter (qemu-aarch64 -cpu max)', () => {
       if (c.label.startsWith('i8mm matmul')) expect(m, c.label).toContain('qcc_qlinear_matmul_s8_i8mm(');
       if (c.label.startsWith('i8mm conv')) expect(m, c.label).toContain('qcc_qlinear_conv_s8_i8mm(');
       if (c.label.startsWith('i8mm pixrows')) expect(m, c.label).toContain('qcc_qlinear_conv_pixrows_s8_i8mm(');
+      if (c.label.startsWith('i8mm implicit')) expect(m, c.label).toContain('qcc_qlinear_conv_implicit_s8_i8mm(');
+      // The implicit GEMM: SMMLA at W stride 1, dotprod's kernel (column phase planes) at W stride 2.
+      if (/qcc_qlinear_conv_implicit_s8_dotprod\(/.test(src(dot, 'd', i))) {
+        const sw = qlinearConvGeometry(c.graph.nodes[0]!).strides[2];
+        expect(m, c.label).toContain(sw === 1 ? 'qcc_qlinear_conv_implicit_s8_i8mm(' : 'qcc_qlinear_conv_implicit_s8_dotprod(');
+      }
     });
+    const implicit8 = cases.filter((_, i) => src(mm, 'm', i).includes('qcc_qlinear_conv_implicit_s8_i8mm('));
+    const implicitDot = cases.filter((_, i) => src(mm, 'm', i).includes('qcc_qlinear_conv_implicit_s8_dotprod('));
+    expect(implicit8.length).toBeGreaterThanOrEqual(15);
+    expect(implicitDot.length).toBeGreaterThanOrEqual(10);
     const smmla = cases.filter((_, i) => /_s8_i8mm\(/.test(src(mm, 'm', i)));
     expect(smmla.length).toBeGreaterThanOrEqual(40);
     // B in SMMLA panels [k group of 8][8 columns][8 bytes], never interleaved for the GEMV.

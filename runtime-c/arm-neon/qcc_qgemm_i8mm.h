@@ -133,4 +133,143 @@ static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_1x32_i8mm(int32_t kg, const
 
 QCC_QG_DRIVERS_DEF_(i8mm, 8, 8, 8, qcc_qg_tile_8x8_i8mm, qcc_qg_tile_1x32_i8mm, 4, 0)
 
+/*
+ * Implicit-GEMM convolution on SMMLA (2-D, dilation 1, W stride 1, any H stride, every weight zero point
+ * folded): qcc_qlinear_conv_implicit_s8_dotprod's scheme with channel groups of 8. The input of one image and
+ * group is copied once into buf[cg][hr][wc][8] = normal form of x[8 cg + j][hr - PH][wc - PW] (xzt in the
+ * padding and for the channels past c_per_group, whose weights are 0), rows HP = (OH - 1) SH + KH, WP = OW8 +
+ * KW - 1 columns (OW8 = OW rounded up to 8). For tap (kh, kw) the R operand of output pixels (oh, ow .. ow + 7)
+ * is the 64 contiguous bytes at buf[cg][oh SH + kh][ow + kw]: four pixel pairs of 8 channels, SMMLA's layout.
+ * Weights (backends/arm-neon/ops.ts implicitConvWeights8): [group][8-row block][cg][tap][8 rows][8 channels],
+ * zeros for padded rows and channels. Per tap and channel group: two 4-register LD1 and 16 SMMLA, 512 MACs.
+ * Sums: the same products as the im2col kernel, int32 modulo 2^32 (another order, the same bits), from rowc[m];
+ * the requantization is qcc_requant_s32x4_neon. Scratch: ceil(c_per_group / 8) * HP * WP * 8 bytes.
+ */
+static inline int32_t qcc_qconv_implicit_width_i8mm(const qcc_qconv_params *p) {
+  return (p->out_sp[2] + 7) / 8 * 8 + p->kernel[2] - 1;
+}
+
+static inline void qcc_qconv_implicit_fill_i8mm(const qcc_qconv_params *p, const uint8_t *x_img, uint8_t flip, int32_t xzt,
+                                                int32_t grp, int8_t *buf) {
+  const int32_t IH = p->in_sp[1], IW = p->in_sp[2], PH = p->pads[1];
+  const int32_t CPG = p->c_per_group, CG = (CPG + 7) / 8;
+  const int32_t WP = qcc_qconv_implicit_width_i8mm(p), HP = (p->out_sp[1] - 1) * p->strides[1] + p->kernel[1];
+  const int32_t PW = p->pads[2] < WP ? p->pads[2] : WP;
+  const int32_t LIM = IW < WP - PW ? IW : WP - PW; /* input columns a window reaches */
+  const int8x8_t z = vdup_n_s8((int8_t)xzt);
+  const uint8x16_t f = vdupq_n_u8(flip);
+  uint8_t zr[8]; /* raw bytes whose normal form is xzt: the rows of channels past c_per_group */
+  int32_t cg, hr, j, c, wc;
+  memset(zr, (uint8_t)xzt ^ flip, sizeof zr);
+  for (cg = 0; cg < CG; cg++) {
+    const uint8_t *src[8];
+    for (j = 0; j < 8; j++) {
+      c = cg * 8 + j;
+      src[j] = c < CPG ? x_img + (ptrdiff_t)(grp * CPG + c) * IH * IW : NULL;
+    }
+    for (hr = 0; hr < HP; hr++) {
+      int8_t *dst = buf + ((ptrdiff_t)cg * HP + hr) * WP * 8;
+      const int32_t ih = hr - PH;
+      wc = 0;
+      if (ih >= 0 && ih < IH) {
+        const ptrdiff_t ro = (ptrdiff_t)ih * IW;
+        for (; wc < PW; wc++) vst1_s8(dst + (ptrdiff_t)8 * wc, z);
+        for (j = 0; j + 8 <= LIM; j += 8) {
+          const int8_t *rows[8];
+          for (c = 0; c < 8; c++) rows[c] = (const int8_t *)(src[c] ? src[c] + ro + j : zr);
+          qcc_qg_transpose8x8_neon(rows, 0, f, dst + (ptrdiff_t)8 * (PW + j));
+        }
+        for (; j < LIM; j++) {
+          int8_t *d = dst + (ptrdiff_t)8 * (PW + j);
+          for (c = 0; c < 8; c++) d[c] = src[c] ? (int8_t)(uint8_t)(src[c][ro + j] ^ flip) : (int8_t)xzt;
+        }
+        wc = PW + LIM;
+      }
+      for (; wc < WP; wc++) vst1_s8(dst + (ptrdiff_t)8 * wc, z);
+    }
+  }
+}
+
+#define QCC_QMI_TAP_(LP, RP)                                                                                     \
+  do {                                                                                                           \
+    const int8x16x4_t l_ = vld1q_s8_x4(LP), x_ = vld1q_s8_x4(RP);                                                \
+    QCC_QM_GROUP_(l_, x_);                                                                                       \
+    QCC_QCI_FENCE_();                                                                                            \
+  } while (0)
+
+/* Row pair {2 p, 2 p + 1} of the accumulators starts at {rc[2p], rc[2p], rc[2p + 1], rc[2p + 1]}. */
+#define QCC_QMI_INIT_(p) vcombine_s32(vdup_n_s32(rc[2 * (p)]), vdup_n_s32(rc[2 * (p) + 1]))
+
+/*
+ * The 8x8 tile of the SMMLA implicit kernel: acc[i * 8 + j] = rc[i] + sum over cg < CG and the taps of the
+ * weights at lw times the input at xb (channel group stride plane8, row stride WP8).
+ */
+static inline void qcc_qci_tile_i8mm(int32_t CG, int32_t KH, int32_t KW, const int8_t *lw, const int8_t *xb, ptrdiff_t WP8,
+                                     ptrdiff_t plane8, const int32_t *rc, int32_t *acc) {
+  int32x4_t c00 = QCC_QMI_INIT_(0), c01 = c00, c02 = c00, c03 = c00;
+  int32x4_t c10 = QCC_QMI_INIT_(1), c11 = c10, c12 = c10, c13 = c10;
+  int32x4_t c20 = QCC_QMI_INIT_(2), c21 = c20, c22 = c20, c23 = c20;
+  int32x4_t c30 = QCC_QMI_INIT_(3), c31 = c30, c32 = c30, c33 = c30;
+  int32_t cg, t;
+  if (KH == 3 && KW == 3) {
+    for (cg = 0; cg < CG; cg++) {
+      const int8_t *r0 = xb, *r1 = xb + WP8, *r2 = xb + 2 * WP8;
+      QCC_QMI_TAP_(lw, r0); QCC_QMI_TAP_(lw + 64, r0 + 8); QCC_QMI_TAP_(lw + 128, r0 + 16);
+      QCC_QMI_TAP_(lw + 192, r1); QCC_QMI_TAP_(lw + 256, r1 + 8); QCC_QMI_TAP_(lw + 320, r1 + 16);
+      QCC_QMI_TAP_(lw + 384, r2); QCC_QMI_TAP_(lw + 448, r2 + 8); QCC_QMI_TAP_(lw + 512, r2 + 16);
+      lw += 576;
+      xb += plane8;
+    }
+  } else {
+    for (cg = 0; cg < CG; cg++) {
+      for (t = 0; t < KH * KW; t++) {
+        QCC_QMI_TAP_(lw, xb + (t / KW) * WP8 + (t % KW) * 8);
+        lw += 64;
+      }
+      xb += plane8;
+    }
+  }
+  QCC_QM_STORE_PAIR_(0, c00, c01, c02, c03);
+  QCC_QM_STORE_PAIR_(1, c10, c11, c12, c13);
+  QCC_QM_STORE_PAIR_(2, c20, c21, c22, c23);
+  QCC_QM_STORE_PAIR_(3, c30, c31, c32, c33);
+}
+
+static inline void qcc_qlinear_conv_implicit_s8_i8mm(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip, int32_t xzt,
+                                                     const int8_t *wp, const int32_t *rowc, const float *scale, int32_t yzp,
+                                                     int32_t qmin, int32_t qmax, uint8_t *y, uint8_t *scratch) {
+  const int32_t OH = p->out_sp[1], OW = p->out_sp[2], P = OH * OW, KH = p->kernel[1], KW = p->kernel[2];
+  const int32_t SH = p->strides[1], T = KH * KW, CG = (p->c_per_group + 7) / 8;
+  const int32_t mpg = p->m_per_group, mpgp = (mpg + 7) / 8 * 8;
+  const int32_t WP = qcc_qconv_implicit_width_i8mm(p), HP = (OH - 1) * SH + KH;
+  const ptrdiff_t WP8 = (ptrdiff_t)WP * 8, plane8 = (ptrdiff_t)HP * WP8, wblk = (ptrdiff_t)CG * T * 64;
+  const ptrdiff_t in_img = (ptrdiff_t)p->c * p->in_sp[1] * p->in_sp[2];
+  const float32x4_t lo = vdupq_n_f32((float)(qmin - yzp)), hi = vdupq_n_f32((float)(qmax - yzp));
+  const int32x4_t zp = vdupq_n_s32(yzp);
+  int8_t *buf = (int8_t *)scratch;
+  int32_t n, grp, mb, oh, ow, i;
+  for (n = 0; n < p->n; n++) {
+    for (grp = 0; grp < p->group; grp++) {
+      qcc_qconv_implicit_fill_i8mm(p, x + n * in_img, flip, xzt, grp, buf);
+      for (mb = 0; mb < mpgp / 8; mb++) {
+        const ptrdiff_t ci = (ptrdiff_t)grp * mpgp + (ptrdiff_t)mb * 8;
+        const int32_t rn = mpg - mb * 8 < 8 ? mpg - mb * 8 : 8;
+        const int8_t *const wb = wp + ci / 8 * wblk;
+        const int32_t *const rc = rowc + ci;
+        const float *const srow = scale + ci;
+        uint8_t *const ym = y + ((ptrdiff_t)n * p->m + (ptrdiff_t)grp * mpg + (ptrdiff_t)mb * 8) * P;
+        for (oh = 0; oh < OH; oh++) {
+          for (ow = 0; ow < OW; ow += 8) {
+            const int32_t cn = OW - ow < 8 ? OW - ow : 8;
+            uint8_t *yb = ym + (ptrdiff_t)oh * OW + ow;
+            int32_t acc[64];
+            qcc_qci_tile_i8mm(CG, KH, KW, wb, buf + (ptrdiff_t)oh * SH * WP8 + (ptrdiff_t)ow * 8, WP8, plane8, rc, acc);
+            for (i = 0; i < rn; i++) QCC_QCI_ROW_(i, vld1q_s32(acc + 8 * i), vld1q_s32(acc + 8 * i + 4));
+          }
+        }
+      }
+    }
+  }
+}
+
 #endif /* QCC_QGEMM_I8MM_H */

@@ -316,8 +316,8 @@ export function parityCases(randomCount: number): BuiltCase[] {
  * 33, 65 (K rarely a multiple of 8), batches, groups, extremes (u8 0/255, s8 -128/127, zero points at the
  * ends, weights -128/127, unfoldable weight zero points), the 1x1 conv's in-place and packed im2col tiles,
  * im2col convs the implicit kernel does not take (dilation, W stride 3) and pixel-row 1x1 convs. Labels
- * starting 'i8mm matmul' plan qcc_qlinear_matmul_s8_i8mm, 'i8mm conv' qcc_qlinear_conv_s8_i8mm and
- * 'i8mm pixrows' qcc_qlinear_conv_pixrows_s8_i8mm on arm-neon-i8mm.
+ * starting 'i8mm matmul' plan qcc_qlinear_matmul_s8_i8mm, 'i8mm conv' qcc_qlinear_conv_s8_i8mm, 'i8mm implicit'
+ * qcc_qlinear_conv_implicit_s8_i8mm and 'i8mm pixrows' qcc_qlinear_conv_pixrows_s8_i8mm on arm-neon-i8mm.
  */
 export function i8mmCases(): BuiltCase[] {
   const mm: MatMulSpec[] = [
@@ -348,6 +348,19 @@ export function i8mmCases(): BuiltCase[] {
     { label: 'i8mm conv 3x3 dilation 2, 9 -> 17, 13x15', xd: 'i8', wd: 'i8', yd: 'u8', c: 9, m: 17, sp: [13, 15], k: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2], bias: 'random', seed: 4109 },
     { label: 'i8mm conv 3x3 W stride 3, 7 -> 9, grouped 2 (14 -> 18), 11x31', xd: 'u8', wd: 'i8', yd: 'i8', c: 14, m: 18, group: 2, sp: [11, 31], k: [3, 3], strides: [3, 3], pads: [1, 1, 1, 1], seed: 4110 },
     { label: 'i8mm conv 3-D 3 -> 5, 2x2x2, batch 2', xd: 'u8', wd: 'i8', yd: 'u8', n: 2, c: 3, m: 5, sp: [3, 4, 9], k: [2, 2, 2], pads: [0, 1, 0, 1, 0, 1], seed: 4111 },
+    // SMMLA implicit GEMM (W stride 1): channels 1, 3, 7, 9, 17, 33 (groups of 8 with padding), widths not
+    // multiples of 8 (odd, under 8, 65), windows 3x3 / 5x5 / 1x3 / 3x1, asymmetric pads, H stride 2, groups,
+    // batches, extremes.
+    { label: 'i8mm implicit 3x3 p1 9 -> 17, 7x65', xd: 'u8', wd: 'i8', yd: 'u8', c: 9, m: 17, sp: [7, 65], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', seed: 4301 },
+    { label: 'i8mm implicit 3x3 p1 1 -> 7, 9x3 (OW 3), i8', xd: 'i8', wd: 'i8', yd: 'i8', c: 1, m: 7, sp: [9, 3], k: [3, 3], pads: [1, 1, 1, 1], seed: 4302 },
+    { label: 'i8mm implicit 3x3 p0 33 -> 9, 5x17, batch 2', xd: 'u8', wd: 'u8', yd: 'i8', n: 2, c: 33, m: 9, sp: [5, 17], k: [3, 3], wzp: 128, seed: 4303 },
+    { label: 'i8mm implicit 5x5 pads 2,1 / 0,2, 7 -> 3, 9x14', xd: 'u8', wd: 'i8', yd: 'u8', c: 7, m: 3, sp: [9, 14], k: [5, 5], pads: [2, 1, 0, 2], bias: 'random', seed: 4304 },
+    { label: 'i8mm implicit 1x3 p(0,1) 17 -> 33, 3x31, i8 in, u8 out', xd: 'i8', wd: 'i8', yd: 'u8', c: 17, m: 33, sp: [3, 31], k: [1, 3], pads: [0, 1, 0, 1], seed: 4305 },
+    { label: 'i8mm implicit 3x1 strides (2, 1) 12 -> 65, 11x16', xd: 'u8', wd: 'i8', yd: 'u8', c: 12, m: 65, sp: [11, 16], k: [3, 1], strides: [2, 1], pads: [1, 0, 1, 0], seed: 4306 },
+    { label: 'i8mm implicit 3x3 grouped 18 -> 14, group 2 (9 -> 7 each), 6x23', xd: 'u8', wd: 'i8', yd: 'i8', c: 18, m: 14, group: 2, sp: [6, 23], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', seed: 4307 },
+    { label: 'i8mm implicit 3x3 p1 saturating: weights -128/127, inputs 0/255, xzp 255, yzp 0, 17 -> 9, 8x17', xd: 'u8', wd: 'i8', yd: 'u8', c: 17, m: 9, sp: [8, 17], k: [3, 3], pads: [1, 1, 1, 1], wFill: 'extreme', xFill: 'extreme', xzp: 255, yzp: 0, seed: 4308 },
+    { label: 'i8mm implicit 3x3 p1 saturating i8: inputs -128/127, xzp -128, yzp 127, fused clamp [-100, 90], 8 -> 8, 7x16', xd: 'i8', wd: 'i8', yd: 'i8', c: 8, m: 8, sp: [7, 16], k: [3, 3], pads: [1, 1, 1, 1], wFill: 'extreme', xFill: 'extreme', xzp: -128, yzp: 127, clamp: [-100, 90], bias: 'huge', seed: 4309 },
+    { label: 'i8mm implicit 3x3 p1 per-channel u8 weight zero points (folded), 64 -> 64, 10x12', xd: 'u8', wd: 'u8', yd: 'u8', c: 64, m: 64, sp: [10, 12], k: [3, 3], pads: [1, 1, 1, 1], wzp: 'perChannel', foldableWeights: true, seed: 4310 },
     { label: 'i8mm pixrows 1x1 65 -> 33, 1x7', xd: 'u8', wd: 'i8', yd: 'u8', c: 65, m: 33, sp: [1, 7], k: [1, 1], bias: 'random', seed: 4201 },
     { label: 'i8mm pixrows 1x1 9 -> 17, 1x1 plane, batch 3, i8', xd: 'i8', wd: 'i8', yd: 'i8', n: 3, c: 9, m: 17, sp: [1, 1], k: [1, 1], seed: 4202 },
     { label: 'i8mm pixrows saturating: weights -128/127, inputs 0/255, xzp 0, yzp 255, 17 -> 65, 1x3', xd: 'u8', wd: 'i8', yd: 'u8', c: 17, m: 65, sp: [1, 3], k: [1, 1], wFill: 'extreme', xFill: 'extreme', xzp: 0, yzp: 255, seed: 4203 },
