@@ -96,6 +96,7 @@ static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_8x8_i8mm(int32_t kg, const 
  * One 8-k group of one 8-column panel for the GEMV: the panel's four column pairs (c 2j k0-7, c 2j+1 k0-7)
  * times lv = the row's 8 bytes twice. SDOT's lanes then hold {c0 k0-3, c0 k4-7, c1 k0-3, c1 k4-7}; the halves
  * are added pairwise once at the end. 16 useful MACs per instruction, as many as SMMLA gives with one row.
+ * The fence (no instruction) keeps GCC from loading the next panels early and spilling them to the stack.
  */
 #define QCC_QM_GEMV_PANEL_(rp, a0, a1, a2, a3)                                                                   \
   do {                                                                                                           \
@@ -103,11 +104,12 @@ static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_8x8_i8mm(int32_t kg, const 
     a0 = vdotq_s32(a0, bv_.val[0], lv); a1 = vdotq_s32(a1, bv_.val[1], lv);                                      \
     a2 = vdotq_s32(a2, bv_.val[2], lv); a3 = vdotq_s32(a3, bv_.val[3], lv);                                      \
     QCC_QG_ADVANCE_(rp, 64);                                                                                     \
+    QCC_QCI_FENCE_();                                                                                            \
   } while (0)
 
 /*
  * One plain row l (kg * 8 bytes) times four R panels of the 8x8 tile layout at r + q * rs (32 columns):
- * acc[q * 8 + j] for panel q. Per 8 k: one A load, four 4-register LD1 of B, 16 SDOT (256 MACs).
+ * acc[q * 8 + j] for panel q. Per 16 k: one A load, two DUP, eight 4-register LD1 of B, 32 SDOT (512 MACs).
  */
 static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_1x32_i8mm(int32_t kg, const int8_t *l, const int8_t *r, ptrdiff_t rs, int32_t *acc,
                                          int32_t pair) {
@@ -116,14 +118,28 @@ static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_1x32_i8mm(int32_t kg, const
   const int8_t *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs, *r3 = r + 3 * rs;
   int32_t q;
   (void)pair;
-  for (q = kg; q > 0; q--) {
+  for (q = kg >> 1; q > 0; q--) {
+    /* 16 bytes of the row: each half duplicated (DUP by 64-bit lane) serves one k group */
+    const int64x2_t w = vreinterpretq_s64_s8(vld1q_s8(l));
+    int8x16_t lv = vreinterpretq_s8_s64(vdupq_laneq_s64(w, 0));
+    QCC_QM_GEMV_PANEL_(r0, a00, a01, a02, a03);
+    QCC_QM_GEMV_PANEL_(r1, a10, a11, a12, a13);
+    QCC_QM_GEMV_PANEL_(r2, a20, a21, a22, a23);
+    QCC_QM_GEMV_PANEL_(r3, a30, a31, a32, a33);
+    lv = vreinterpretq_s8_s64(vdupq_laneq_s64(w, 1));
+    QCC_QM_GEMV_PANEL_(r0, a00, a01, a02, a03);
+    QCC_QM_GEMV_PANEL_(r1, a10, a11, a12, a13);
+    QCC_QM_GEMV_PANEL_(r2, a20, a21, a22, a23);
+    QCC_QM_GEMV_PANEL_(r3, a30, a31, a32, a33);
+    l += 16;
+  }
+  if (kg & 1) {
     const int8x8_t h = vld1_s8(l);
     const int8x16_t lv = vcombine_s8(h, h);
     QCC_QM_GEMV_PANEL_(r0, a00, a01, a02, a03);
     QCC_QM_GEMV_PANEL_(r1, a10, a11, a12, a13);
     QCC_QM_GEMV_PANEL_(r2, a20, a21, a22, a23);
     QCC_QM_GEMV_PANEL_(r3, a30, a31, a32, a33);
-    l += 8;
   }
   vst1q_s32(acc + 0, vpaddq_s32(a00, a01)); vst1q_s32(acc + 4, vpaddq_s32(a02, a03));
   vst1q_s32(acc + 8, vpaddq_s32(a10, a11)); vst1q_s32(acc + 12, vpaddq_s32(a12, a13));
