@@ -1,16 +1,16 @@
 /**
  * `npm run bench:arm`: executed aarch64 instructions per MAC of the generated code for the benchmark
- * layers of issue 4, generic `c` vs `arm-neon` vs `arm-neon-dotprod`, counted under qemu-aarch64 with the
+ * layers of issue 4, generic `c` vs `arm-neon` vs `arm-neon-dotprod` vs `arm-neon-i8mm`, counted under qemu-aarch64 with the
  * TCG plugin in tools/qemu-insncount (built here with the host gcc). Counts are deterministic; wall time
  * under qemu means nothing, so none is reported.
  *
  * Each layer is one QLinearConv / QLinearMatMul node (u8 activations, symmetric s8 weights in [-127, 127],
  * per-channel scales), compiled like `qcc compile --target T`, linked with a driver that runs it R times;
  * instructions per run = count(R = 2) - count(R = 1), which removes process start-up and I/O.
- * Usage: npm run bench:arm [-- --quick] [--markdown] [--only <substring>] [--targets c,arm-neon,arm-neon-dotprod] [--top N]
+ * Usage: npm run bench:arm [-- --quick] [--markdown] [--only <substring>] [--targets c,arm-neon,arm-neon-dotprod,arm-neon-i8mm] [--top N]
  *   (--quick: the 224x224 first layer at 112x112; --only: the layers whose label contains the substring;
  *   --no-models: without the whole zoo models, which follow the layers with instructions per inference;
- *   --targets: a subset of the three columns, the others print '-')
+ *   --targets: a subset of the four columns, the others print '-')
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,6 +74,7 @@ const TARGETS: { target: string; cpu: string }[] = [
   { target: 'c', cpu: 'max' },
   { target: 'arm-neon', cpu: 'max' },
   { target: 'arm-neon-dotprod', cpu: 'max' },
+  { target: 'arm-neon-i8mm', cpu: 'max' },
 ];
 
 function sh(argv: string[], cwd: string): string {
@@ -131,7 +132,7 @@ int main(int argc, char **argv) {
     rows.push(row);
     if (!markdown) console.log(row.join('  |  '));
   }
-  const head = ['layer', 'MMACs', 'c (generic)', 'arm-neon', 'arm-neon-dotprod'];
+  const head = ['layer', 'MMACs', 'c (generic)', 'arm-neon', 'arm-neon-dotprod', 'arm-neon-i8mm'];
   const table = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   console.log(`\nInstructions per MAC (qemu-aarch64 -cpu max, ${ARM_CC} -O2):\n\n${table}`);
 } finally {

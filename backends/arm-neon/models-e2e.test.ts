@@ -1,6 +1,7 @@
 /**
  * Whole models on the arm targets: every model in test/data/models that compiles for `c` also compiles for
- * arm-neon and arm-neon-dotprod, runs under qemu-aarch64 (baseline on cortex-a53 and max, dotprod on max)
+ * arm-neon, arm-neon-dotprod and arm-neon-i8mm, runs under qemu-aarch64 (baseline on cortex-a53 and max, dotprod
+ * and i8mm on max)
  * and equals the interpreter byte for byte on seeded random inputs (extremes first, see randomInputs).
  * Each model runs as loaded and, when the pass pipeline is present, after it (QDQ fusion turns QDQ convs
  * into qlinear_conv, which reaches the SIMD kernels). Fails (does not skip) without the cross tools.
@@ -19,6 +20,7 @@ import { REAL_MODELS } from '../../test/util/models.ts';
 import { compileModel } from '../c/compile.ts';
 import '../target.ts';
 import { buildBatch, requireArmTools, runBatch, type BatchCase, type BatchRun } from './testing/batch.ts';
+import { ARM_I8MM_MARCH } from './target.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qcc-arm-models-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,18 +74,20 @@ beforeAll(async () => {
   const batch = (target: string, tag: string): BatchCase[] => cases.map((c, i) => ({ graph: c.graph, inputs: c.inputs, target, name: `${tag}${i}` }));
   const base = buildBatch(join(dir, 'base'), 'armv8-a', batch('arm-neon', 'n'));
   const dot = buildBatch(join(dir, 'dot'), 'armv8.2-a+dotprod', batch('arm-neon-dotprod', 'd'));
+  const i8mm = buildBatch(join(dir, 'i8mm'), ARM_I8MM_MARCH, batch('arm-neon-i8mm', 'm'));
   runs.set('arm-neon on cortex-a53', runBatch(base, 'cortex-a53'));
   runs.set('arm-neon on max', runBatch(base, 'max'));
   runs.set('arm-neon-dotprod on max', runBatch(dot, 'max'));
+  runs.set('arm-neon-i8mm on max', runBatch(i8mm, 'max'));
 }, 240_000);
 
-describe('real models on arm-neon / arm-neon-dotprod == interpreter (qemu-aarch64)', () => {
+describe('real models on arm-neon / arm-neon-dotprod / arm-neon-i8mm == interpreter (qemu-aarch64)', () => {
   it('covers every real model', () => {
     const ids = new Set(cases.map((c) => c.label.split(' ')[0]));
     expect(ids.size).toBe(REAL_MODELS.length);
   });
 
-  it.each(['arm-neon on cortex-a53', 'arm-neon on max', 'arm-neon-dotprod on max'])('%s', (what) => {
+  it.each(['arm-neon on cortex-a53', 'arm-neon on max', 'arm-neon-dotprod on max', 'arm-neon-i8mm on max'])('%s', (what) => {
     const r = runs.get(what)!;
     expect(r.status, r.stderr).toBe(0);
     const bad: string[] = [];

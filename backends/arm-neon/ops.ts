@@ -16,7 +16,7 @@ import { selectQConvKernel } from '../simd/qconv-select.ts';
 
 /** One ISA's GEMM tile: suffix of the C functions, its header, tile rows (L) x columns (R), k group. */
 export interface ArmGemmIsa {
-  readonly suffix: 'neon' | 'dotprod';
+  readonly suffix: 'neon' | 'dotprod' | 'i8mm';
   readonly header: string;
   readonly mr: number;
   readonly nr: number;
@@ -32,10 +32,22 @@ export interface ArmGemmIsa {
    * both ISAs: 0.41 instructions per MAC, below dotprod's im2col GEMM, 0.44; BENCHMARKS.md, arm section).
    */
   readonly firstDirect: boolean;
+  /**
+   * The ISA has SDOT (dotprod, i8mm): the implicit-GEMM conv and the SDOT depthwise kernel
+   * (qcc_qlinear_conv_implicit_s8_dotprod, qcc_qlinear_dwconv3_s8_dotprod) are available; isa.header includes them.
+   */
+  readonly sdot: boolean;
 }
 
-export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qgemm_neon.h', mr: 4, nr: 4, group: 16, w1: 2, gemvInterleaved: false, implicitConv: false, firstDirect: true };
-export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4, w1: 4, gemvInterleaved: true, implicitConv: true, firstDirect: true };
+export const NEON_GEMM: ArmGemmIsa = { suffix: 'neon', header: 'arm-neon/qcc_qgemm_neon.h', mr: 4, nr: 4, group: 16, w1: 2, gemvInterleaved: false, implicitConv: false, firstDirect: true, sdot: false };
+export const DOTPROD_GEMM: ArmGemmIsa = { suffix: 'dotprod', header: 'arm-neon/qcc_qgemm_dotprod.h', mr: 8, nr: 8, group: 4, w1: 4, gemvInterleaved: true, implicitConv: true, firstDirect: true, sdot: true };
+/**
+ * Armv8.6 I8MM on top of dotprod: SMMLA 8x8 tiles (k groups of 8, a row or column pair per vector) for the
+ * im2col conv, the 1x1 conv, the pixel-row conv, MatMul and the W-stride-1 implicit-GEMM conv (implicitSmmla);
+ * the strided implicit conv, the SDOT depthwise kernel and the first-layer kernel stay dotprod's / NEON's. The GEMV tile reads the 8x8 panels (4 pointers),
+ * so B is never interleaved.
+ */
+export const I8MM_GEMM: ArmGemmIsa = { suffix: 'i8mm', header: 'arm-neon/qcc_qgemm_i8mm.h', mr: 8, nr: 8, group: 8, w1: 4, gemvInterleaved: false, implicitConv: true, firstDirect: true, sdot: true };
 const DW_HEADER = 'arm-neon/qcc_qdwconv_neon.h';
 const DW_CL_HEADER = 'arm-neon/qcc_qdwconv_cl_neon.h';
 const DW_DOT_HEADER = 'arm-neon/qcc_qdwconv_dotprod.h';
@@ -76,9 +88,13 @@ interface ConvGemmPlan {
   scale: Float32Array;
   pair: boolean;
 }
-/** Implicit GEMM (dotprod, 2-D stride 1): weights in qcc_qlinear_conv_implicit_s8_dotprod's layout. */
+/**
+ * Implicit GEMM (2-D, strides 1 or 2): weights in qcc_qlinear_conv_implicit_s8_dotprod's layout, or (smmla: i8mm,
+ * W stride 1) in qcc_qlinear_conv_implicit_s8_i8mm's.
+ */
 interface ConvImplicitPlan {
   kind: 'implicit';
+  smmla: boolean;
   g: QConvGeometry;
   packed: Int8Array;
   rowc: Int32Array;
@@ -170,8 +186,9 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
     return { kind: 'first', g, weights: w16, rowc, scale, pair, ...common };
   }
   if (isa.implicitConv && implicitEligible(g) && folded.rowz.every((z) => z === 0)) {
-    const { packed, rowc: rowcP, scale: scaleP } = implicitConvWeights(g, folded, rowc, scale);
-    return { kind: 'implicit', g, packed, rowc: rowcP, scale: scaleP, pair, ...common };
+    const smmla = implicitSmmla(g, isa);
+    const { packed, rowc: rowcP, scale: scaleP } = (smmla ? implicitConvWeights8 : implicitConvWeights)(g, folded, rowc, scale);
+    return { kind: 'implicit', smmla, g, packed, rowc: rowcP, scale: scaleP, pair, ...common };
   }
   if (pixrowsEligible(g)) {
     const npad = roundUp(g.m, isa.w1 * isa.nr);
@@ -217,7 +234,7 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
  */
 export function depthwiseVariant(g: QConvGeometry, isa: ArmGemmIsa): DwVariant {
   const ow = g.outSp[2];
-  if (isa.suffix === 'dotprod' && g.kernel[1] === 3 && g.kernel[2] === 3 && g.strides[1] === 1 && g.strides[2] === 1 && ow >= 24) return 'sdot';
+  if (isa.sdot && g.kernel[1] === 3 && g.kernel[2] === 3 && g.strides[1] === 1 && g.strides[2] === 1 && ow >= 24) return 'sdot';
   return ow >= 48 ? 'rows' : 'channels';
 }
 
@@ -292,9 +309,50 @@ export function implicitConvWeights(g: QConvGeometry, f: FoldedRows, rowc: Int32
   return { packed, rowc: rowcP, scale: scaleP };
 }
 
+/**
+ * i8mm takes the W-stride-1 implicit convs on its SMMLA kernel (channels in groups of 8: twice SDOT's MACs per
+ * instruction, so it does at least as well even at 4 channels, where half the lanes hold padding); W stride 2
+ * stays on the dotprod kernel (its column phase planes).
+ */
+export function implicitSmmla(g: QConvGeometry, isa: ArmGemmIsa): boolean {
+  return isa.suffix === 'i8mm' && g.strides[2] === 1;
+}
+
+/**
+ * Weights of qcc_qlinear_conv_implicit_s8_i8mm: [group][8-row block][channel group of 8][tap][8 rows][8
+ * channels], zeros for padded rows and channels; rowc and scale padded per group to the 8-row blocks.
+ */
+export function implicitConvWeights8(g: QConvGeometry, f: FoldedRows, rowc: Int32Array, scale: Float32Array): { packed: Int8Array; rowc: Int32Array; scale: Float32Array } {
+  const T = g.kernel[1] * g.kernel[2];
+  const cg = Math.ceil(g.cPerGroup / 8);
+  const mpgp = roundUp(g.mPerGroup, 8);
+  const K = g.cPerGroup * T;
+  const packed = new Int8Array(g.group * mpgp * cg * T * 8);
+  const rowcP = new Int32Array(g.group * mpgp);
+  const scaleP = new Float32Array(g.group * mpgp);
+  for (let grp = 0; grp < g.group; grp++) {
+    for (let r = 0; r < g.mPerGroup; r++) {
+      const m = grp * g.mPerGroup + r;
+      const pr = grp * mpgp + r;
+      rowcP[pr] = rowc[m]!;
+      scaleP[pr] = scale[m]!;
+      const blk = Math.floor(pr / 8) * cg * T * 64 + (r % 8) * 8;
+      for (let c = 0; c < g.cPerGroup; c++) {
+        for (let t = 0; t < T; t++) packed[blk + (Math.floor(c / 8) * T + t) * 64 + (c % 8)] = f.values[m * K + c * T + t]!;
+      }
+    }
+  }
+  return { packed, rowc: rowcP, scale: scaleP };
+}
+
 /** Scratch bytes of the arm conv kernels (see the C headers). */
 function convScratch(plan: ConvPlan, isa: ArmGemmIsa): number {
   const g = plan.g;
+  if (plan.kind === 'implicit' && plan.smmla) {
+    // qcc_qconv_implicit_fill_i8mm: [cg][HP rows][WP columns][8 channels].
+    const hp = (g.outSp[1] - 1) * g.strides[1] + g.kernel[1];
+    return Math.ceil(g.cPerGroup / 8) * hp * (roundUp(g.outSp[2], 8) + g.kernel[2] - 1) * 8;
+  }
   if (plan.kind === 'implicit') {
     // qcc_qconv_implicit_fill_dotprod: [cg][HP rows][SW phases][WPH columns][4 channels].
     const wph = roundUp(g.outSp[2], 8) + Math.floor((g.kernel[2] - 1) / g.strides[2]);
@@ -487,8 +545,9 @@ export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitt
       }
       if (p.kind === 'implicit') {
         const w = ctx.constArray('qconv_packed_weights', 'i8', p.packed);
-        return `${header(node, ctx, `implicit GEMM ${p.g.kernel[1]}x${p.g.kernel[2]}, 8x8 ${isa.suffix} tiles`)}\n` +
-          `qcc_qlinear_conv_implicit_s8_${isa.suffix}(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}, ${ctx.scratch()});`;
+        const k = p.smmla ? 'i8mm' : 'dotprod';
+        return `${header(node, ctx, `implicit GEMM ${p.g.kernel[1]}x${p.g.kernel[2]}, 8x8 ${k} tiles`)}\n` +
+          `qcc_qlinear_conv_implicit_s8_${k}(&${params}, ${x}, ${flipLit(p.xdtype)}, ${p.xzt}, ${w}, ${rowc}, ${scale}, ${p.yzp}, ${qmin}, ${qmax}, ${y}, ${ctx.scratch()});`;
       }
       const w = ctx.constArray('qconv_packed_weights', 'i8', p.packed);
       const rowz = p.rowz ? ctx.constArray('qconv_rowz', 'i32', p.rowz) : 'NULL';

@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { QccError } from '../../compiler/errors.ts';
 import { compileModel } from '../c/compile.ts';
 import { buildModel } from '../run.ts';
-import { getTarget } from '../target.ts';
+import { STRICT_CFLAGS, getTarget } from '../target.ts';
 import { armRunArgv } from './target.ts';
 import { convCase } from './testing/cases.ts';
 
@@ -36,9 +36,12 @@ describe('arm targets', () => {
     expect(n.cc).toBe('aarch64-linux-gnu-gcc');
     expect(n.cflags).toEqual(expect.arrayContaining(['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off', '-march=armv8-a']));
     expect(d.cflags).toContain('-march=armv8.2-a+dotprod');
+    expect(getTarget('arm-neon-i8mm').toolchain.cflags).toContain('-march=armv8.2-a+dotprod+i8mm');
+    expect(getTarget('arm-neon-i8mm').toolchain.cflags).toEqual(expect.arrayContaining([...STRICT_CFLAGS]));
     expect(n.ldflags).toContain('-static');
     expect(getTarget('arm-neon').cpuCheck).toBeUndefined();
     expect(getTarget('arm-neon-dotprod').cpuCheck?.expr).toBe('qcc_arm_has_dotprod()');
+    expect(getTarget('arm-neon-i8mm').cpuCheck?.expr).toBe('qcc_arm_has_i8mm()');
   });
 
   it('run under qemu-aarch64 -cpu max, QCC_QEMU_CPU picks another CPU', () => {
@@ -60,11 +63,14 @@ describe('arm targets', () => {
     expect(e2.hint).toContain('gcc-aarch64-linux-gnu qemu-user');
   });
 
-  it('dotprod models check the CPU before computing; baseline models do not', () => {
+  it('dotprod and i8mm models check the CPU before computing; baseline models do not', () => {
     const c = convCase({ label: 't', xd: 'u8', wd: 'i8', yd: 'u8', c: 3, m: 4, sp: [5, 5], k: [3, 3], seed: 1 });
     const d = compileModel(c.graph, { target: 'arm-neon-dotprod', name: 'm' }).files;
     expect(d.get('m.c')).toMatch(/if \(!\(qcc_arm_has_dotprod\(\)\)\) return M_ERR_CPU;/);
     expect(d.get('m.h')).toContain('#define M_ERR_CPU 4');
+    const m = compileModel(c.graph, { target: 'arm-neon-i8mm', name: 'm' }).files;
+    expect(m.get('m.c')).toMatch(/if \(!\(qcc_arm_has_i8mm\(\)\)\) return M_ERR_CPU;/);
+    expect(m.get('m.h')).toContain('#define M_ERR_CPU 4');
     const n = compileModel(c.graph, { target: 'arm-neon', name: 'm' }).files;
     expect(n.get('m.c')).not.toContain('qcc_arm_has_dotprod');
   });

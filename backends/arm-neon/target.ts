@@ -1,6 +1,6 @@
 /**
- * The AArch64 targets: `arm-neon` (baseline Advanced SIMD, any Armv8-A) and `arm-neon-dotprod` (Armv8.2
- * SDOT). Built with the Debian cross compiler as static executables and run under qemu-user, so
+ * The AArch64 targets: `arm-neon` (baseline Advanced SIMD, any Armv8-A), `arm-neon-dotprod` (Armv8.2
+ * SDOT) and `arm-neon-i8mm` (dotprod plus Armv8.6 I8MM SMMLA for the dense GEMMs). Built with the Debian cross compiler as static executables and run under qemu-user, so
  * `qcc run/verify --target arm-neon` work on an x86 host. The kernel tables start from the generic one and
  * override QLinearConv / QLinearMatMul (backends/arm-neon/ops.ts) QLinearAdd / QLinearMul
  * (backends/arm-neon/qlinear-binary.ts), u8/i8 MaxPool and QLinearGlobalAveragePool (backends/arm-neon/pool.ts), QuantizeLinear f32 -> u8/i8 and
@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { QccError } from '../../compiler/errors.ts';
 import { GENERIC_EMITTERS } from '../c/ops/index.ts';
-import { DOTPROD_GEMM, NEON_GEMM, armEmitters } from './ops.ts';
+import { DOTPROD_GEMM, I8MM_GEMM, NEON_GEMM, armEmitters } from './ops.ts';
 import { POOL_NEON } from './pool.ts';
 import { QLINEAR_BINARY_NEON } from './qlinear-binary.ts';
 import { QUANT_NEON } from './quant.ts';
@@ -20,6 +20,8 @@ import { STRICT_CFLAGS, withOverrides, type Target, type Toolchain } from '../ta
 
 export const ARM_CC = 'aarch64-linux-gnu-gcc';
 export const ARM_QEMU = 'qemu-aarch64';
+/** -march of arm-neon-i8mm: dotprod (its implicit conv and depthwise kernels) plus I8MM. */
+export const ARM_I8MM_MARCH = 'armv8.2-a+dotprod+i8mm';
 /** Debian packages that provide the two tools (CI installs them, see .ci/run). */
 export const ARM_PACKAGES_HINT = 'install the cross compiler and the emulator: apt-get install gcc-aarch64-linux-gnu qemu-user';
 
@@ -65,6 +67,15 @@ export function armNeonTargets(): Target[] {
       requant: 'fp32',
       toolchain: armToolchain('armv8.2-a+dotprod'),
       cpuCheck: { runtime: DOTPROD_GEMM.header, expr: 'qcc_arm_has_dotprod()', feature: 'Armv8.2 dotprod (SDOT, HWCAP_ASIMDDP)' },
+    },
+    {
+      name: 'arm-neon-i8mm',
+      description: 'AArch64 dotprod + Armv8.6 I8MM (SMMLA), aarch64-linux-gnu-gcc + qemu-aarch64',
+      emitters: withOverrides(GENERIC_EMITTERS, [...armEmitters(I8MM_GEMM, GENERIC_EMITTERS), ...QLINEAR_BINARY_NEON, ...POOL_NEON, ...QUANT_NEON]),
+      align: 16,
+      requant: 'fp32',
+      toolchain: armToolchain(ARM_I8MM_MARCH),
+      cpuCheck: { runtime: I8MM_GEMM.header, expr: 'qcc_arm_has_i8mm()', feature: 'Armv8.2 dotprod and Armv8.6 I8MM (SDOT, SMMLA; HWCAP_ASIMDDP, HWCAP2_I8MM)' },
     },
   ];
 }

@@ -1,7 +1,7 @@
 /**
  * Zoo models whose hot layers run on the strided implicit-GEMM conv (ResNet-8: 3x3 and 1x1 stride 2) and on
  * the pixel-row 1x1 conv (MobileNetV2: 1x1 convs on 2x2 planes), compiled for arm-neon (run on cortex-a53 and
- * max) and arm-neon-dotprod (max), equal to the interpreter byte for byte on seeded random inputs (extremes
+ * max), arm-neon-dotprod and arm-neon-i8mm (max), equal to the interpreter byte for byte on seeded random inputs (extremes
  * first). test/zoo/zoo.test.ts runs only the two smallest zoo models on arm. Fails (does not skip) without the
  * cross tools.
  */
@@ -18,6 +18,7 @@ import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { zooModel } from '../../test/zoo/models.ts';
 import '../target.ts';
 import { buildBatch, requireArmTools, runBatch, type Batch, type BatchRun } from './testing/batch.ts';
+import { ARM_I8MM_MARCH } from './target.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qcc-arm-zoo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,6 +33,7 @@ interface ZooCase {
 const cases: ZooCase[] = [];
 let base: Batch;
 let dot: Batch;
+let i8mm: Batch;
 const runs = new Map<string, BatchRun>();
 
 beforeAll(() => {
@@ -44,12 +46,14 @@ beforeAll(() => {
   }
   base = buildBatch(join(dir, 'base'), 'armv8-a', cases.map((c, i) => ({ graph: c.graph, inputs: c.inputs, target: 'arm-neon', name: `n${i}` })));
   dot = buildBatch(join(dir, 'dot'), 'armv8.2-a+dotprod', cases.map((c, i) => ({ graph: c.graph, inputs: c.inputs, target: 'arm-neon-dotprod', name: `d${i}` })));
+  i8mm = buildBatch(join(dir, 'i8mm'), ARM_I8MM_MARCH, cases.map((c, i) => ({ graph: c.graph, inputs: c.inputs, target: 'arm-neon-i8mm', name: `m${i}` })));
   runs.set('arm-neon on cortex-a53', runBatch(base, 'cortex-a53'));
   runs.set('arm-neon on max', runBatch(base, 'max'));
   runs.set('arm-neon-dotprod on max', runBatch(dot, 'max'));
+  runs.set('arm-neon-i8mm on max', runBatch(i8mm, 'max'));
 }, 240_000);
 
-describe('ResNet-8 and MobileNetV2 (zoo) on arm-neon / arm-neon-dotprod == interpreter (qemu-aarch64)', () => {
+describe('ResNet-8 and MobileNetV2 (zoo) on arm-neon / arm-neon-dotprod / arm-neon-i8mm == interpreter (qemu-aarch64)', () => {
   it('plans the strided implicit GEMM (ResNet-8, dotprod) and the pixel-row 1x1 conv (MobileNetV2, both ISAs)', () => {
     const src = (b: Batch, tag: string, name: string) => {
       const i = cases.findIndex((c) => c.name === name);
@@ -62,9 +66,17 @@ describe('ResNet-8 and MobileNetV2 (zoo) on arm-neon / arm-neon-dotprod == inter
     // Six 1x1 convs on 2x2 planes.
     expect(src(dot, 'd', 'mobilenetv2').match(/qcc_qlinear_conv_pixrows_s8_dotprod\(/g)?.length).toBe(6);
     expect(src(base, 'n', 'mobilenetv2').match(/qcc_qlinear_conv_pixrows_s8_neon\(/g)?.length).toBe(6);
+    expect(src(i8mm, 'm', 'mobilenetv2').match(/qcc_qlinear_conv_pixrows_s8_i8mm\(/g)?.length).toBe(6);
+    // i8mm: the W-stride-1 implicit convs on SMMLA, the strided ones on dotprod's kernel.
+    const resnetI8mm = src(i8mm, 'm', 'resnet8');
+    const s1 = resnetI8mm.match(/qcc_qlinear_conv_implicit_s8_i8mm\(/g)?.length ?? 0;
+    const s2 = resnetI8mm.match(/qcc_qlinear_conv_implicit_s8_dotprod\(/g)?.length ?? 0;
+    expect(s1).toBeGreaterThan(0);
+    expect(s2).toBeGreaterThan(0);
+    expect(s1 + s2).toBe(9);
   });
 
-  it.each(['arm-neon on cortex-a53', 'arm-neon on max', 'arm-neon-dotprod on max'])('%s', (what) => {
+  it.each(['arm-neon on cortex-a53', 'arm-neon on max', 'arm-neon-dotprod on max', 'arm-neon-i8mm on max'])('%s', (what) => {
     const r = runs.get(what)!;
     expect(r.status, r.stderr).toBe(0);
     const bad: string[] = [];

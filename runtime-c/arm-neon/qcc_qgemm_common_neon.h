@@ -248,14 +248,42 @@ static inline void qcc_qg_store_t4_neon(int8_t *dst, ptrdiff_t stride, uint32x4_
 }
 
 /*
- * Packs G (4 or 16) rows (rows[r] points at the row's first tile column; n8, a multiple of 8, columns
- * are read, each byte XORed with flip) into the column panels of width NR (8 for G = 4, 4 for G = 16):
+ * Eight rows of eight bytes (each XORed with f) transposed: dst[8 c + r] = rows[r][c], 64 bytes (the R panel
+ * layout of the i8mm tile, one k group of 8 for 8 columns). Rows r and r + 4 share a vector, so the byte and
+ * 16-bit transposes work on both halves at once; UZP1/UZP2 of 32-bit lanes then join the halves' columns.
+ */
+static inline void qcc_qg_transpose8x8_neon(const int8_t *const *rows, int32_t c, uint8x16_t f, int8_t *dst) {
+  const uint8x16_t q0 = veorq_u8(vcombine_u8(vld1_u8((const uint8_t *)rows[0] + c), vld1_u8((const uint8_t *)rows[4] + c)), f);
+  const uint8x16_t q1 = veorq_u8(vcombine_u8(vld1_u8((const uint8_t *)rows[1] + c), vld1_u8((const uint8_t *)rows[5] + c)), f);
+  const uint8x16_t q2 = veorq_u8(vcombine_u8(vld1_u8((const uint8_t *)rows[2] + c), vld1_u8((const uint8_t *)rows[6] + c)), f);
+  const uint8x16_t q3 = veorq_u8(vcombine_u8(vld1_u8((const uint8_t *)rows[3] + c), vld1_u8((const uint8_t *)rows[7] + c)), f);
+  /* t0: even columns of rows 0,1 | 4,5; t1: odd columns; t2, t3 the same for rows 2,3 | 6,7 */
+  const uint16x8_t t0 = vreinterpretq_u16_u8(vtrn1q_u8(q0, q1)), t1 = vreinterpretq_u16_u8(vtrn2q_u8(q0, q1));
+  const uint16x8_t t2 = vreinterpretq_u16_u8(vtrn1q_u8(q2, q3)), t3 = vreinterpretq_u16_u8(vtrn2q_u8(q2, q3));
+  /* 32-bit lanes {rows 0-3 col j, rows 0-3 col j + 4, rows 4-7 col j, rows 4-7 col j + 4}: u0 j = 0, u1 j = 2,
+   * u2 j = 1, u3 j = 3 */
+  const uint32x4_t u0 = vreinterpretq_u32_u16(vtrn1q_u16(t0, t2)), u1 = vreinterpretq_u32_u16(vtrn2q_u16(t0, t2));
+  const uint32x4_t u2 = vreinterpretq_u32_u16(vtrn1q_u16(t1, t3)), u3 = vreinterpretq_u32_u16(vtrn2q_u16(t1, t3));
+  vst1q_s8(dst, vreinterpretq_s8_u32(vuzp1q_u32(u0, u2)));      /* columns 0, 1 */
+  vst1q_s8(dst + 16, vreinterpretq_s8_u32(vuzp1q_u32(u1, u3))); /* columns 2, 3 */
+  vst1q_s8(dst + 32, vreinterpretq_s8_u32(vuzp2q_u32(u0, u2))); /* columns 4, 5 */
+  vst1q_s8(dst + 48, vreinterpretq_s8_u32(vuzp2q_u32(u1, u3))); /* columns 6, 7 */
+}
+
+/*
+ * Packs G (4, 8 or 16) rows (rows[r] points at the row's first tile column; n8, a multiple of 8, columns
+ * are read, each byte XORed with flip) into the column panels of width NR (8 for G = 4 or 8, 4 for G = 16):
  * panel b holds [k group][NR columns][G bytes]; kg is the k group, panel_stride the bytes per panel.
  */
 static inline void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, int32_t n8, int32_t kg, uint8_t flip,
                                           int8_t *panel, ptrdiff_t panel_stride) {
   const uint8x8_t f = vdup_n_u8(flip);
   int32_t c;
+  if (g == 8) {
+    const uint8x16_t f16 = vdupq_n_u8(flip);
+    for (c = 0; c < n8; c += 8) qcc_qg_transpose8x8_neon(rows, c, f16, panel + (ptrdiff_t)(c / 8) * panel_stride + (ptrdiff_t)kg * 64);
+    return;
+  }
   for (c = 0; c < n8; c += 8) {
     uint32x4_t fi[4], la[4];
     int32_t q;
@@ -391,16 +419,32 @@ static inline void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, 
       for (i = 0; i < M; i++) {                                                                                  \
         const uint8_t *src = at + (ptrdiff_t)i * K;                                                              \
         uint32_t sum = 0u;                                                                                       \
+        k = 0;                                                                                                   \
         if (i < mfull) {                                                                                         \
           int8_t *blk = lp + (ptrdiff_t)(i / (MR)) * (MR) * Kp + (i % (MR)) * (G);                               \
-          for (k = 0; k < Kp; k++) {                                                                             \
+          /* G a multiple of 8: whole 8-byte runs stay inside one k group */                                     \
+          if ((G) % 8 == 0) {                                                                                    \
+            for (; k + 8 <= K; k += 8) {                                                                         \
+              const int8x8_t v = vreinterpret_s8_u8(veor_u8(vld1_u8(src + k), vdup_n_u8(flip)));                \
+              vst1_s8(blk + (ptrdiff_t)(k / (G)) * (MR) * (G) + k % (G), v);                                     \
+              sum += (uint32_t)(int32_t)vaddlv_s8(v);                                                            \
+            }                                                                                                    \
+          }                                                                                                      \
+          for (; k < Kp; k++) {                                                                                  \
             const int8_t v = k < K ? (int8_t)(uint8_t)(src[k] ^ flip) : 0;                                       \
             blk[(ptrdiff_t)(k / (G)) * (MR) * (G) + k % (G)] = v;                                                \
             sum += (uint32_t)(int32_t)v;                                                                         \
           }                                                                                                      \
         } else {                                                                                                 \
           int8_t *row = lp + (ptrdiff_t)i * Kp;                                                                  \
-          for (k = 0; k < Kp; k++) {                                                                             \
+          if ((G) % 8 == 0) {                                                                                    \
+            for (; k + 8 <= K; k += 8) {                                                                         \
+              const int8x8_t v = vreinterpret_s8_u8(veor_u8(vld1_u8(src + k), vdup_n_u8(flip)));                \
+              vst1_s8(row + k, v);                                                                               \
+              sum += (uint32_t)(int32_t)vaddlv_s8(v);                                                            \
+            }                                                                                                    \
+          }                                                                                                      \
+          for (; k < Kp; k++) {                                                                                  \
             const int8_t v = k < K ? (int8_t)(uint8_t)(src[k] ^ flip) : 0;                                       \
             row[k] = v;                                                                                          \
             sum += (uint32_t)(int32_t)v;                                                                         \

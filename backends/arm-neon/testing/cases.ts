@@ -310,3 +310,60 @@ export function parityCases(randomCount: number): BuiltCase[] {
   }
   return [...conv.map(convCase), ...mm.map(matmulCase)];
 }
+
+/**
+ * Cases aimed at the i8mm SMMLA tiles (k groups of 8, row and column pairs): M, N, K among 1, 3, 7, 9, 17,
+ * 33, 65 (K rarely a multiple of 8), batches, groups, extremes (u8 0/255, s8 -128/127, zero points at the
+ * ends, weights -128/127, unfoldable weight zero points), the 1x1 conv's in-place and packed im2col tiles,
+ * im2col convs the implicit kernel does not take (dilation, W stride 3) and pixel-row 1x1 convs. Labels
+ * starting 'i8mm matmul' plan qcc_qlinear_matmul_s8_i8mm, 'i8mm conv' qcc_qlinear_conv_s8_i8mm, 'i8mm implicit'
+ * qcc_qlinear_conv_implicit_s8_i8mm and 'i8mm pixrows' qcc_qlinear_conv_pixrows_s8_i8mm on arm-neon-i8mm.
+ */
+export function i8mmCases(): BuiltCase[] {
+  const mm: MatMulSpec[] = [
+    { label: 'i8mm matmul 65x33 x 33x17', ad: 'u8', bd: 'i8', yd: 'u8', a: [65, 33], n: 17, seed: 4001 },
+    { label: 'i8mm matmul 9x7 x 7x65, i8', ad: 'i8', bd: 'i8', yd: 'i8', a: [9, 7], n: 65, seed: 4002 },
+    { label: 'i8mm matmul 17x9 x 9x3 u8 x u8 per column', ad: 'u8', bd: 'u8', yd: 'u8', a: [17, 9], n: 3, perColumn: true, seed: 4003 },
+    { label: 'i8mm matmul 33x65 x 65x9 per column', ad: 'i8', bd: 'u8', yd: 'u8', a: [33, 65], n: 9, perColumn: true, seed: 4004 },
+    { label: 'i8mm matmul 7x17 x 17x33 (M < 8: GEMV tile only)', ad: 'u8', bd: 'i8', yd: 'i8', a: [7, 17], n: 33, seed: 4005 },
+    { label: 'i8mm matmul 3x1 x 1x7', ad: 'u8', bd: 'i8', yd: 'u8', a: [3, 1], n: 7, seed: 4006 },
+    { label: 'i8mm matmul 65x1 x 1x1', ad: 'i8', bd: 'i8', yd: 'u8', a: [65, 1], n: 1, seed: 4007 },
+    { label: 'i8mm matmul batched 3x9x17 x 17x7', ad: 'u8', bd: 'i8', yd: 'u8', a: [3, 9, 17], n: 7, seed: 4008 },
+    { label: 'i8mm matmul 8x1030 x 1030x20 (long k, odd k group count)', ad: 'u8', bd: 'i8', yd: 'u8', a: [8, 1030], n: 20, seed: 4009 },
+    { label: 'i8mm matmul 16x1024 x 1024x40 (even k group count)', ad: 'i8', bd: 'i8', yd: 'i8', a: [16, 1024], n: 40, perColumn: true, seed: 4010 },
+    { label: 'i8mm matmul saturating: weights -128/127, activations 0/255, azp 255, yzp 0, 17x33 x 33x9', ad: 'u8', bd: 'i8', yd: 'u8', a: [17, 33], n: 9, bFill: 'extreme', aFill: 'extreme', azp: 255, yzp: 0, seed: 4011 },
+    { label: 'i8mm matmul saturating i8: -128/127 both, azp -128, yzp 127, 9x65 x 65x17', ad: 'i8', bd: 'i8', yd: 'i8', a: [9, 65], n: 17, bFill: 'extreme', aFill: 'extreme', azp: -128, yzp: 127, ySpread: 4, seed: 4012 },
+    { label: 'i8mm matmul saturating: u8 weights 0/255 zp 0 (unfolded), i8 activations -128/127, 33x17 x 17x9', ad: 'i8', bd: 'u8', yd: 'i8', a: [33, 17], n: 9, bFill: 'extreme', aFill: 'extreme', bzp: 0, azp: 127, seed: 4013 },
+    { label: 'i8mm matmul 1x1024 x 1024x65 (GEMV)', ad: 'u8', bd: 'i8', yd: 'u8', a: [1, 1024], n: 65, seed: 4014 },
+  ];
+  const conv: ConvSpec[] = [
+    { label: 'i8mm conv 1x1 33 -> 17, 9x9 (in-place tile, then a packed 17-pixel tile)', xd: 'u8', wd: 'i8', yd: 'u8', c: 33, m: 17, sp: [9, 9], k: [1, 1], bias: 'random', seed: 4101 },
+    { label: 'i8mm conv 1x1 65 -> 9, 7x9, i8', xd: 'i8', wd: 'i8', yd: 'i8', c: 65, m: 9, sp: [7, 9], k: [1, 1], bias: 'random', seed: 4102 },
+    { label: 'i8mm conv 1x1 3 -> 65, 5x5, batch 2', xd: 'u8', wd: 'u8', yd: 'u8', n: 2, c: 3, m: 65, sp: [5, 5], k: [1, 1], wzp: 128, seed: 4103 },
+    { label: 'i8mm conv 1x1 saturating: weights -128/127, inputs 0/255, xzp 255, yzp 0, 7 -> 33, 8x16', xd: 'u8', wd: 'i8', yd: 'u8', c: 7, m: 33, sp: [8, 16], k: [1, 1], wFill: 'extreme', xFill: 'extreme', xzp: 255, yzp: 0, seed: 4104 },
+    { label: 'i8mm conv 1x1 saturating i8: inputs -128/127, xzp -128, yzp 127, fused clamp [-100, 90], 17 -> 9, 8x9', xd: 'i8', wd: 'i8', yd: 'i8', c: 17, m: 9, sp: [8, 9], k: [1, 1], wFill: 'extreme', xFill: 'extreme', xzp: -128, yzp: 127, clamp: [-100, 90], bias: 'huge', seed: 4105 },
+    { label: 'i8mm conv 1x1 grouped 18 -> 12, group 3, 6x11', xd: 'u8', wd: 'i8', yd: 'u8', c: 18, m: 12, group: 3, sp: [6, 11], k: [1, 1], seed: 4106 },
+    { label: 'i8mm conv 1x1 u8 weights 0/255 zp 0 (unfolded), 9 -> 7, 12x12', xd: 'u8', wd: 'u8', yd: 'u8', c: 9, m: 7, sp: [12, 12], k: [1, 1], wFill: 'extreme', wzp: 0, xzp: 255, seed: 4107 },
+    { label: 'i8mm conv 1x1 per-channel zero points, 64 -> 64, 9x8', xd: 'u8', wd: 'u8', yd: 'u8', c: 64, m: 64, sp: [9, 8], k: [1, 1], wzp: 'perChannel', seed: 4108 },
+    { label: 'i8mm conv 3x3 dilation 2, 9 -> 17, 13x15', xd: 'i8', wd: 'i8', yd: 'u8', c: 9, m: 17, sp: [13, 15], k: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2], bias: 'random', seed: 4109 },
+    { label: 'i8mm conv 3x3 W stride 3, 7 -> 9, grouped 2 (14 -> 18), 11x31', xd: 'u8', wd: 'i8', yd: 'i8', c: 14, m: 18, group: 2, sp: [11, 31], k: [3, 3], strides: [3, 3], pads: [1, 1, 1, 1], seed: 4110 },
+    { label: 'i8mm conv 3-D 3 -> 5, 2x2x2, batch 2', xd: 'u8', wd: 'i8', yd: 'u8', n: 2, c: 3, m: 5, sp: [3, 4, 9], k: [2, 2, 2], pads: [0, 1, 0, 1, 0, 1], seed: 4111 },
+    // SMMLA implicit GEMM (W stride 1): channels 1, 3, 7, 9, 17, 33 (groups of 8 with padding), widths not
+    // multiples of 8 (odd, under 8, 65), windows 3x3 / 5x5 / 1x3 / 3x1, asymmetric pads, H stride 2, groups,
+    // batches, extremes.
+    { label: 'i8mm implicit 3x3 p1 9 -> 17, 7x65', xd: 'u8', wd: 'i8', yd: 'u8', c: 9, m: 17, sp: [7, 65], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', seed: 4301 },
+    { label: 'i8mm implicit 3x3 p1 1 -> 7, 9x3 (OW 3), i8', xd: 'i8', wd: 'i8', yd: 'i8', c: 1, m: 7, sp: [9, 3], k: [3, 3], pads: [1, 1, 1, 1], seed: 4302 },
+    { label: 'i8mm implicit 3x3 p0 33 -> 9, 5x17, batch 2', xd: 'u8', wd: 'u8', yd: 'i8', n: 2, c: 33, m: 9, sp: [5, 17], k: [3, 3], wzp: 128, seed: 4303 },
+    { label: 'i8mm implicit 5x5 pads 2,1 / 0,2, 7 -> 3, 9x14', xd: 'u8', wd: 'i8', yd: 'u8', c: 7, m: 3, sp: [9, 14], k: [5, 5], pads: [2, 1, 0, 2], bias: 'random', seed: 4304 },
+    { label: 'i8mm implicit 1x3 p(0,1) 17 -> 33, 3x31, i8 in, u8 out', xd: 'i8', wd: 'i8', yd: 'u8', c: 17, m: 33, sp: [3, 31], k: [1, 3], pads: [0, 1, 0, 1], seed: 4305 },
+    { label: 'i8mm implicit 3x1 strides (2, 1) 12 -> 65, 11x16', xd: 'u8', wd: 'i8', yd: 'u8', c: 12, m: 65, sp: [11, 16], k: [3, 1], strides: [2, 1], pads: [1, 0, 1, 0], seed: 4306 },
+    { label: 'i8mm implicit 3x3 grouped 18 -> 14, group 2 (9 -> 7 each), 6x23', xd: 'u8', wd: 'i8', yd: 'i8', c: 18, m: 14, group: 2, sp: [6, 23], k: [3, 3], pads: [1, 1, 1, 1], bias: 'random', seed: 4307 },
+    { label: 'i8mm implicit 3x3 p1 saturating: weights -128/127, inputs 0/255, xzp 255, yzp 0, 17 -> 9, 8x17', xd: 'u8', wd: 'i8', yd: 'u8', c: 17, m: 9, sp: [8, 17], k: [3, 3], pads: [1, 1, 1, 1], wFill: 'extreme', xFill: 'extreme', xzp: 255, yzp: 0, seed: 4308 },
+    { label: 'i8mm implicit 3x3 p1 saturating i8: inputs -128/127, xzp -128, yzp 127, fused clamp [-100, 90], 8 -> 8, 7x16', xd: 'i8', wd: 'i8', yd: 'i8', c: 8, m: 8, sp: [7, 16], k: [3, 3], pads: [1, 1, 1, 1], wFill: 'extreme', xFill: 'extreme', xzp: -128, yzp: 127, clamp: [-100, 90], bias: 'huge', seed: 4309 },
+    { label: 'i8mm implicit 3x3 p1 per-channel u8 weight zero points (folded), 64 -> 64, 10x12', xd: 'u8', wd: 'u8', yd: 'u8', c: 64, m: 64, sp: [10, 12], k: [3, 3], pads: [1, 1, 1, 1], wzp: 'perChannel', foldableWeights: true, seed: 4310 },
+    { label: 'i8mm pixrows 1x1 65 -> 33, 1x7', xd: 'u8', wd: 'i8', yd: 'u8', c: 65, m: 33, sp: [1, 7], k: [1, 1], bias: 'random', seed: 4201 },
+    { label: 'i8mm pixrows 1x1 9 -> 17, 1x1 plane, batch 3, i8', xd: 'i8', wd: 'i8', yd: 'i8', n: 3, c: 9, m: 17, sp: [1, 1], k: [1, 1], seed: 4202 },
+    { label: 'i8mm pixrows saturating: weights -128/127, inputs 0/255, xzp 0, yzp 255, 17 -> 65, 1x3', xd: 'u8', wd: 'i8', yd: 'u8', c: 17, m: 65, sp: [1, 3], k: [1, 1], wFill: 'extreme', xFill: 'extreme', xzp: 0, yzp: 255, seed: 4203 },
+  ];
+  return [...mm.map(matmulCase), ...conv.map(convCase)];
+}
