@@ -388,6 +388,7 @@ static uint8_t *scratch_of(size_t bytes) { uint8_t *s = (uint8_t *)aligned_alloc
   ya[nout] = 0x5A; yg[nout] = 0x5A; \\
   fa(p, x, w, b, s, ya, sa); fg(p, x, w, b, s, yg, sg); \\
   if (ya[nout] != 0x5A || yg[nout] != 0x5A) { fprintf(stderr, "case %d wrote past its output\\n", id); exit(3); } \\
+  { size_t k_; for (k_ = 0; k_ < 64; k_++) if (sa[(sbytes) + k_] != 0xA5 || sg[(sbytes) + k_] != 0xA5) { fprintf(stderr, "case %d wrote past its scratch\\n", id); exit(3); } } \\
   emit(nout, ya, yg); free(ya); free(yg); free(sa); free(sg); } while (0)
 /* the SIMD kernel and its twin on differently packed operands (the channel-vectorised depthwise) */
 #define run_case2(id, nout, sbytes, p, x, w, b, s, wg, bg, sg, fa, fg) do { \\
