@@ -187,8 +187,8 @@ const al32 = (b: number): number => roundUp(b, 32);
  * Scratch bytes of the conv GEMM kernels (must match qcc_qp_bufs_avx2_ in qcc_qpacked_avx2.h): the im2col block,
  * and for the vectorised im2col (dilation 1, column stride 1 or 2) the tap planes of one image and group (per
  * channel, tap column and row phase, oh + (kh - 1) / sh rows of ow elements, + 64 bytes slack), a row of pad
- * values (nb elements), the tap offsets (kpad int32), one padded input row and two converted rows. The generic
- * twins use only the first part.
+ * values (nb elements), the tap offsets (kpad int32) and one channel's padded input rows. The generic twins use
+ * only the first part.
  */
 export function convGemmScratch(family: PackedFamily, o: {
   kpad: number; nb: number; cpg: number; oh: number; ow: number; kh: number; kw: number; sh: number; sw: number; dh: number; dw: number;
@@ -199,6 +199,6 @@ export function convGemmScratch(family: PackedFamily, o: {
   const cols = (o.ow - 1) * o.sw + o.kw;
   const qr = o.oh + Math.floor((o.kh - 1) / o.sh);
   const nry = Math.min(o.sh, o.kh);
-  return al32(blk) + al32(o.cpg * o.kw * nry * qr * o.ow * es + 64) + al32(o.nb * es + 64) + al32(o.kpad * 4) +
-    al32(cols + 64) + 2 * al32(2 * cols + 64);
+  const pRows = (qr - 1) * o.sh + nry;
+  return al32(blk) + al32(o.cpg * o.kw * nry * qr * o.ow * es + 64) + al32(o.nb * es + 64) + al32(o.kpad * 4) + al32(pRows * cols + 64);
 }

@@ -47,8 +47,8 @@ static inline __m256i qcc_ld256_avx2_(const void *p) { return _mm256_loadu_si256
  *      values.
  * Scratch after the panel block (sizes: backends/x86-avx2/pack.ts convGemmScratch, which must agree):
  *   Q (cpg x kw x min(sh, kh) x QR x ow elements + 64 bytes slack: the reads of a block's last panels run up to
- *   16 elements past a plane) | pad row (nb elements + 64 bytes) | tap offsets (kpad int32) | one padded input
- *   row (pw_cols + 64 bytes) | two converted rows (2 x pw_cols + 64 bytes each).
+ *   16 elements past a plane) | pad row (nb elements + 64 bytes) | tap offsets (kpad int32) | the padded plane P
+ *   of one channel (p_rows x pw_cols bytes + 64).
  */
 static inline int32_t qcc_qp_fast_im2col_(const qcc_qpconv_params *p) {
   return p->dh == 1 && p->dw == 1 && (p->sw == 1 || p->sw == 2);
@@ -59,25 +59,24 @@ static inline int32_t qcc_qp_wj_(const qcc_qpconv_params *p) { return p->ow + (p
 /* rows per tap plane, row phases */
 static inline int32_t qcc_qp_qr_(const qcc_qpconv_params *p) { return p->oh + (p->kh - 1) / p->sh; }
 static inline int32_t qcc_qp_nry_(const qcc_qpconv_params *p) { return p->sh < p->kh ? p->sh : p->kh; }
+/* rows of the padded plane P: every input row a tap reads is i * sh + ry - ph with i < QR, ry < NRY */
+static inline int32_t qcc_qp_p_rows_(const qcc_qpconv_params *p) { return (qcc_qp_qr_(p) - 1) * p->sh + qcc_qp_nry_(p); }
 
 /* Buffers of the vectorised im2col inside the conv GEMM's scratch. */
 typedef struct {
-  uint8_t *q, *pad, *row, *e, *o;
+  uint8_t *q, *pad, *p;
   int32_t *toff;
 } qcc_qp_bufs_;
 
 static inline qcc_qp_bufs_ qcc_qp_bufs_avx2_(const qcc_qpconv_params *p, int32_t es, uint8_t *scratch) {
   qcc_qp_bufs_ b;
-  const size_t pwc = (size_t)qcc_qp_pw_cols_(p);
   const size_t qbytes = (size_t)p->cpg * p->kw * qcc_qp_nry_(p) * qcc_qp_qr_(p) * p->ow * es;
   memset(&b, 0, sizeof b);
   if (!qcc_qp_fast_im2col_(p)) return b; /* the scalar im2col's scratch is the panel block only */
   b.q = scratch + qcc_qp_al32_((size_t)p->nb * p->kpad * es);
   b.pad = b.q + qcc_qp_al32_(qbytes + 64u);
   b.toff = (int32_t *)(void *)(b.pad + qcc_qp_al32_((size_t)p->nb * es + 64u));
-  b.row = (uint8_t *)(void *)b.toff + qcc_qp_al32_((size_t)p->kpad * 4u);
-  b.e = b.row + qcc_qp_al32_(pwc + 64u);
-  b.o = b.e + qcc_qp_al32_(2u * pwc + 64u);
+  b.p = (uint8_t *)(void *)b.toff + qcc_qp_al32_((size_t)p->kpad * 4u);
   return b;
 }
 
@@ -107,47 +106,52 @@ static inline void qcc_qp_pad_row_avx2_(uint8_t *d, const uint8_t *xr, int32_t n
 }
 
 /*
- * u8 family, sw = 2: e[j] = s[2j] (j < ne), o[j] = s[2j + 1] (j < no). The vectors cover ne rounded down to
- * 16 (ne is no or no + 1, so rounding no down would leave whole rows of 5-16 to the scalar tail): they read s
- * up to 2 ne - 1 <= pw_cols (inside the row buffer, whose slack is 64 bytes). o[j >= no] (padded column
- * 2j + 1 >= pw_cols) is past the last column any tap reads, so its value does not matter.
+ * Column stride 2: e[j] = s[2j] and (o non-NULL) o[j] = s[2j + 1] for j < n, writing exactly e[0, n), o[0, n)
+ * and reading exactly s[0, 2n) (overlapping last vectors). es = 1: bytes; es = 2: s16 byte - zpu.
  */
-static inline void qcc_qp_deint_u8_avx2_(uint8_t *e, uint8_t *o, const uint8_t *s, int32_t ne, int32_t no, uint8_t pad) {
-  const __m256i m = _mm256_set1_epi16(0xff);
-  ptrdiff_t j;
-  const ptrdiff_t nev = ne > 0 ? (ptrdiff_t)(ne & ~15) : 0;
-  for (j = 0; j < nev; j += 16) {
-    const __m256i v = qcc_ld256_avx2_(s + 2 * j);
-    const __m256i pk = _mm256_permute4x64_epi64(_mm256_packus_epi16(_mm256_and_si256(v, m), _mm256_srli_epi16(v, 8)), 0xD8);
-    _mm_storeu_si128((__m128i *)(void *)(e + j), _mm256_castsi256_si128(pk));
-    _mm_storeu_si128((__m128i *)(void *)(o + j), _mm256_extracti128_si256(pk, 1));
-  }
-  {
-    ptrdiff_t i;
-    const uint8_t *sp = s + 2 * nev;
-    for (i = nev; i < ne; i++, sp += 2) {
-      e[i] = sp[0];
-      o[i] = i < no ? sp[1] : pad; /* sp[1] is read only below 2 * no <= pw_cols */
-    }
-  }
-}
-
-/* s16 family, sw = 2: as above with e/o = byte - zpu (pad: 0), same vector bounds. */
-static inline void qcc_qp_deint_s16_avx2_(int16_t *e, int16_t *o, const uint8_t *s, int32_t ne, int32_t no, int32_t zpu) {
+static inline void qcc_qp_deint_avx2_(uint8_t *e, uint8_t *o, const uint8_t *s, int32_t n, int32_t es, int32_t zpu) {
   const __m256i m = _mm256_set1_epi16(0xff), z = _mm256_set1_epi16((int16_t)zpu);
-  ptrdiff_t j;
-  const ptrdiff_t nev = ne > 0 ? (ptrdiff_t)(ne & ~15) : 0;
-  for (j = 0; j < nev; j += 16) {
-    const __m256i v = qcc_ld256_avx2_(s + 2 * j);
-    _mm256_storeu_si256((__m256i *)(void *)(e + j), _mm256_sub_epi16(_mm256_and_si256(v, m), z));
-    _mm256_storeu_si256((__m256i *)(void *)(o + j), _mm256_sub_epi16(_mm256_srli_epi16(v, 8), z));
-  }
-  {
-    ptrdiff_t i;
-    const uint8_t *sp = s + 2 * nev;
-    for (i = nev; i < ne; i++, sp += 2) {
-      e[i] = (int16_t)((int32_t)sp[0] - zpu);
-      o[i] = (int16_t)(i < no ? (int32_t)sp[1] - zpu : 0);
+  int32_t j;
+  if (n >= 16) {
+    for (j = 0;; j += 16) {
+      if (j > n - 16) j = n - 16; /* the last vector ends at n */
+      {
+        const __m256i v = qcc_ld256_avx2_(s + 2 * j);
+        if (es == 1) {
+          const __m256i pk = _mm256_permute4x64_epi64(_mm256_packus_epi16(_mm256_and_si256(v, m), _mm256_srli_epi16(v, 8)), 0xD8);
+          _mm_storeu_si128((__m128i *)(void *)(e + j), _mm256_castsi256_si128(pk));
+          if (o) _mm_storeu_si128((__m128i *)(void *)(o + j), _mm256_extracti128_si256(pk, 1));
+        } else {
+          _mm256_storeu_si256((__m256i *)(void *)(e + 2 * j), _mm256_sub_epi16(_mm256_and_si256(v, m), z));
+          if (o) _mm256_storeu_si256((__m256i *)(void *)(o + 2 * j), _mm256_sub_epi16(_mm256_srli_epi16(v, 8), z));
+        }
+      }
+      if (j == n - 16) break;
+    }
+  } else if (n >= 8) {
+    const __m128i m8 = _mm256_castsi256_si128(m), z8 = _mm256_castsi256_si128(z);
+    int32_t h;
+    for (h = 0; h < 2; h++) {
+      const int32_t jj = h ? n - 8 : 0;
+      const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 2 * jj));
+      if (es == 1) {
+        const __m128i pk = _mm_packus_epi16(_mm_and_si128(v, m8), _mm_srli_epi16(v, 8));
+        _mm_storel_epi64((__m128i *)(void *)(e + jj), pk);
+        if (o) _mm_storel_epi64((__m128i *)(void *)(o + jj), _mm_unpackhi_epi64(pk, pk));
+      } else {
+        _mm_storeu_si128((__m128i *)(void *)(e + 2 * jj), _mm_sub_epi16(_mm_and_si128(v, m8), z8));
+        if (o) _mm_storeu_si128((__m128i *)(void *)(o + 2 * jj), _mm_sub_epi16(_mm_srli_epi16(v, 8), z8));
+      }
+    }
+  } else {
+    for (j = 0; j < n; j++) {
+      if (es == 1) {
+        e[j] = s[2 * j];
+        if (o) o[j] = s[2 * j + 1];
+      } else {
+        ((int16_t *)(void *)e)[j] = (int16_t)((int32_t)s[2 * j] - zpu);
+        if (o) ((int16_t *)(void *)o)[j] = (int16_t)((int32_t)s[2 * j + 1] - zpu);
+      }
     }
   }
 }
@@ -191,37 +195,113 @@ static inline void qcc_qp_copy_avx2_(uint8_t *d, const uint8_t *s, int32_t n) {
 /* Fills n (>= 0) elements (es bytes) with the pad value (u8: v; s16: 0). */
 static inline void qcc_qp_fill_avx2_(uint8_t *d, int32_t n, int32_t es, uint8_t v) {
   const __m256i f = _mm256_set1_epi8((char)(es == 1 ? v : 0));
-  const int32_t bytes = n * es;
-  int32_t i;
-  for (i = 0; i + 32 <= bytes; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), f);
-  for (; i < bytes; i++) d[i] = es == 1 ? v : 0u;
+  const ptrdiff_t bytes = n > 0 ? (ptrdiff_t)n * es : 0, nv = bytes & ~(ptrdiff_t)31;
+  const uint8_t pv = es == 1 ? v : 0u;
+  ptrdiff_t i;
+  for (i = 0; i < nv; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), f);
+  if (nv > 0 && nv < bytes) {
+    _mm256_storeu_si256((__m256i *)(void *)(d + bytes - 32), f); /* the tail as one vector ending at bytes */
+  } else if (nv == 0 && bytes >= 8) {
+    const __m128i f16 = _mm256_castsi256_si128(f);
+    if (bytes >= 16) {
+      _mm_storeu_si128((__m128i *)(void *)d, f16);
+      _mm_storeu_si128((__m128i *)(void *)(d + bytes - 16), f16);
+    } else {
+      _mm_storel_epi64((__m128i *)(void *)d, f16);
+      _mm_storel_epi64((__m128i *)(void *)(d + bytes - 8), f16);
+    }
+  } else {
+    for (i = nv; i < bytes; i++) d[i] = pv;
+  }
 }
 
-/* Step 1 for one image and group: es = element size (1: u8 family, 2: s16 family). Also fills the pad row and
- * the tap offsets. */
-static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t *xg, int32_t es, const qcc_qp_bufs_ *b) {
-  const int32_t S = p->sw, SH = p->sh, KW = p->kw, OW = p->ow, QR = qcc_qp_qr_(p), NRY = qcc_qp_nry_(p);
-  const int32_t PWC = qcc_qp_pw_cols_(p), WJ = qcc_qp_wj_(p);
-  const uint8_t flip = p->x_signed ? 0x80u : 0u;
-  const int32_t zpu = p->x_signed ? p->xzp + 128 : p->xzp; /* a byte: padding is x_zp_u, so (pad - zpu) = 0 */
-  const ptrdiff_t hw = (ptrdiff_t)p->h * p->w, qrow = (ptrdiff_t)OW * es, qplane = (ptrdiff_t)QR * qrow;
-  const ptrdiff_t qbytes = (ptrdiff_t)p->cpg * KW * NRY * qplane;
-  int32_t ci, ry, i, kx, k;
-  {
-    /* tap offsets: k = (ci, ky, kx) in the ONNX weight order */
-    int32_t ky = 0;
-    ci = 0;
-    kx = 0;
-    for (k = 0; k < p->kdim; k++) {
-      b->toff[k] = (int32_t)((((ptrdiff_t)ci * KW + kx) * NRY + ky % SH) * qplane + (ptrdiff_t)(ky / SH) * qrow);
-      if (++kx == KW) {
-        kx = 0;
-        if (++ky == p->kh) {
-          ky = 0;
-          ci++;
+/* d[i] = s[i] ^ flip for i < n (>= 0), writing exactly d[0, n). */
+static inline void qcc_qp_xcopy_avx2_(uint8_t *d, const uint8_t *s, ptrdiff_t n, uint8_t flip) {
+  const __m256i f = _mm256_set1_epi8((char)flip);
+  ptrdiff_t i;
+  if (n >= 32) {
+    for (i = 0; i + 32 <= n; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_xor_si256(qcc_ld256_avx2_(s + i), f));
+    if (i < n) _mm256_storeu_si256((__m256i *)(void *)(d + n - 32), _mm256_xor_si256(qcc_ld256_avx2_(s + n - 32), f));
+  } else if (n >= 16) {
+    const __m128i f16 = _mm256_castsi256_si128(f);
+    _mm_storeu_si128((__m128i *)(void *)d, _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)s), f16));
+    _mm_storeu_si128((__m128i *)(void *)(d + n - 16), _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)), f16));
+  } else {
+    for (i = 0; i < n; i++) d[i] = (uint8_t)(s[i] ^ flip);
+  }
+}
+
+/*
+ * Step 1 when sw = sh = 1 and ow = w (the "same" padded stride-1 convs): the valid rows of Q[ci][kx] are the
+ * channel's input shifted by kx - pw as one flat run (row i at input row i - ph), then the |kx - pw| columns at
+ * a row end that are padding are overwritten, and the rows above and below are filled. No per-row copies.
+ */
+static inline void qcc_qp_planes_flat_avx2_(const qcc_qpconv_params *p, const uint8_t *xg, int32_t es, uint8_t *q,
+                                            uint8_t flip, int32_t zpu) {
+  const int32_t W = p->w, H = p->h, KW = p->kw, QR = qcc_qp_qr_(p), PH = p->ph;
+  const ptrdiff_t hw = (ptrdiff_t)H * W, qplane = (ptrdiff_t)QR * W;
+  int32_t ci, kx, i, c;
+  for (ci = 0; ci < p->cpg; ci++) {
+    const uint8_t *xc = xg + (ptrdiff_t)ci * hw;
+    for (kx = 0; kx < KW; kx++) {
+      uint8_t *d = q + ((ptrdiff_t)ci * KW + kx) * qplane * es; /* element e = i * W + ow */
+      const int32_t sh = kx - p->pw; /* element e of the valid rows reads xc[e - PH * W + sh] */
+      const int32_t lpad = -sh < W ? (-sh > 0 ? -sh : 0) : W, rfrom = W - sh < 0 ? 0 : W - sh < W ? W - sh : W;
+      const ptrdiff_t e0 = (ptrdiff_t)PH * W + (sh < 0 ? -sh : 0), e1 = (ptrdiff_t)(PH + H) * W - (sh > 0 ? sh : 0);
+      if (e1 > e0) {
+        if (es == 1) qcc_qp_xcopy_avx2_(d + e0, xc + e0 - (ptrdiff_t)PH * W + sh, e1 - e0, flip);
+        else qcc_qp_widen_s16_avx2_((int16_t *)(void *)(d + 2 * e0), xc + e0 - (ptrdiff_t)PH * W + sh, e1 - e0, flip, zpu);
+      }
+      qcc_qp_fill_avx2_(d, PH < QR ? PH * W : QR * W, es, (uint8_t)zpu);
+      if (PH + H < QR) qcc_qp_fill_avx2_(d + (ptrdiff_t)(PH + H) * W * es, (QR - PH - H) * W, es, (uint8_t)zpu);
+      for (i = PH; i < PH + H && i < QR; i++) {
+        uint8_t *r = d + (ptrdiff_t)i * W * es;
+        if (es == 1) {
+          for (c = 0; c < lpad; c++) r[c] = (uint8_t)zpu;
+          for (c = rfrom; c < W; c++) r[c] = (uint8_t)zpu;
+        } else {
+          for (c = 0; c < lpad; c++) ((int16_t *)(void *)r)[c] = 0;
+          for (c = rfrom; c < W; c++) ((int16_t *)(void *)r)[c] = 0;
         }
       }
     }
+  }
+}
+
+/*
+ * Step 1 for one image and group: es = element size (1: u8 family, 2: s16 family). Also fills the pad row and
+ * the tap offsets. Per channel, the padded input rows go into the plane P first (u8, x ^ flip, padding x_zp_u)
+ * and the Q rows are built from P afterwards: a Q row read from a row buffer written just before stalls on
+ * store-to-load forwarding (the loads straddle the buffer's stores), which made this step cost more than the
+ * panels on small planes.
+ */
+static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t *xg, int32_t es, const qcc_qp_bufs_ *b) {
+  const int32_t S = p->sw, SH = p->sh, KW = p->kw, OW = p->ow, QR = qcc_qp_qr_(p), NRY = qcc_qp_nry_(p);
+  const int32_t PWC = qcc_qp_pw_cols_(p), PR = qcc_qp_p_rows_(p);
+  const uint8_t flip = p->x_signed ? 0x80u : 0u;
+  const int32_t zpu = p->x_signed ? p->xzp + 128 : p->xzp; /* a byte: padding is x_zp_u, so (pad - zpu) = 0 */
+  const ptrdiff_t hw = (ptrdiff_t)p->h * p->w, qrow = (ptrdiff_t)OW * es, qplane = (ptrdiff_t)QR * qrow;
+  const ptrdiff_t qbytes = (ptrdiff_t)p->cpg * KW * NRY * qplane, kxstep = (ptrdiff_t)NRY * qplane;
+  int32_t ci, ry, i, kx, k, r;
+  {
+    /* tap offsets: k = (ci, ky, kx) in the ONNX weight order; channel 0's taps (ky = t * sh + ry, counters, no
+     * divisions), then every other channel's are those plus ci planes (a loop the compiler vectorises) */
+    const int32_t KHW = p->kh * KW, cst = (int32_t)((ptrdiff_t)KW * NRY * qplane);
+    int32_t t = 0, ky;
+    ry = 0;
+    for (ky = 0, k = 0; ky < p->kh; ky++) {
+      for (kx = 0; kx < KW; kx++, k++) b->toff[k] = (int32_t)(((ptrdiff_t)kx * NRY + ry) * qplane + (ptrdiff_t)t * qrow);
+      if (++ry == SH) {
+        ry = 0;
+        t++;
+      }
+    }
+    for (ci = 1; ci < p->cpg; ci++) {
+      int32_t *tc = b->toff + (ptrdiff_t)ci * KHW;
+      const int32_t add = ci * cst;
+      for (k = 0; k < KHW; k++) tc[k] = b->toff[k] + add;
+    }
+    k = p->kdim;
     for (; k < p->kpad; k++) b->toff[k] = 0;
     qcc_qp_fill_avx2_(b->pad, p->nb, es, (uint8_t)zpu);
     qcc_qp_fill_avx2_(b->q + qbytes, 64 / es, es, 0u); /* the slack the last panels read (outputs never stored) */
@@ -240,31 +320,36 @@ static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t
     }
     return;
   }
+  if (S == 1 && SH == 1 && OW == p->w) {
+    qcc_qp_planes_flat_avx2_(p, xg, es, b->q, flip, zpu);
+    return;
+  }
   for (ci = 0; ci < p->cpg; ci++) {
+    const uint8_t *xc = xg + (ptrdiff_t)ci * hw;
+    /* P: the input rows any tap reads (row r = i * sh + ry), padded */
+    for (r = 0, ry = 0; r < PR; r++, ry = ry + 1 == SH ? 0 : ry + 1) {
+      const int32_t ih = r - p->ph;
+      if (ry >= NRY || ih < 0 || ih >= p->h) continue;
+      qcc_qp_pad_row_avx2_(b->p + (ptrdiff_t)r * PWC, xc + (ptrdiff_t)ih * p->w, PWC, p->w, p->pw, flip, (uint8_t)zpu);
+    }
     for (ry = 0; ry < NRY; ry++) {
       uint8_t *q0 = b->q + ((ptrdiff_t)ci * KW * NRY + ry) * qplane; /* kx = 0; kx + 1 is NRY planes on */
       for (i = 0; i < QR; i++) {
-        const int32_t ih = i * SH + ry - p->ph;
+        const int32_t rr = i * SH + ry, ih = rr - p->ph;
+        const uint8_t *pr = b->p + (ptrdiff_t)rr * PWC;
         uint8_t *d = q0 + (ptrdiff_t)i * qrow;
-        const uint8_t *src;
         if (ih < 0 || ih >= p->h) {
-          for (kx = 0; kx < KW; kx++) qcc_qp_fill_avx2_(d + (ptrdiff_t)kx * NRY * qplane, OW, es, (uint8_t)zpu);
-          continue;
-        }
-        {
-          const uint8_t *xr = xg + (ptrdiff_t)ci * hw + (ptrdiff_t)ih * p->w;
-          qcc_qp_pad_row_avx2_(b->row, xr, PWC, p->w, p->pw, flip, (uint8_t)zpu);
-          if (S == 1) {
-            if (es == 2) qcc_qp_widen_s16_avx2_((int16_t *)(void *)b->e, b->row, PWC, 0u, zpu);
-            src = es == 2 ? b->e : b->row;
-            for (kx = 0; kx < KW; kx++) qcc_qp_copy_avx2_(d + (ptrdiff_t)kx * NRY * qplane, src + (ptrdiff_t)kx * es, OW * es);
-          } else {
-            if (es == 1) qcc_qp_deint_u8_avx2_(b->e, b->o, b->row, WJ, PWC / 2, (uint8_t)zpu);
-            else qcc_qp_deint_s16_avx2_((int16_t *)(void *)b->e, (int16_t *)(void *)b->o, b->row, WJ, PWC / 2, zpu);
-            for (kx = 0; kx < KW; kx++) {
-              src = ((kx & 1) ? b->o : b->e) + (ptrdiff_t)(kx >> 1) * es;
-              qcc_qp_copy_avx2_(d + (ptrdiff_t)kx * NRY * qplane, src, OW * es);
-            }
+          for (kx = 0; kx < KW; kx++) qcc_qp_fill_avx2_(d + (ptrdiff_t)kx * kxstep, OW, es, (uint8_t)zpu);
+        } else if (S == 1) {
+          for (kx = 0; kx < KW; kx++) {
+            if (es == 1) qcc_qp_copy_avx2_(d + (ptrdiff_t)kx * kxstep, pr + kx, OW);
+            else qcc_qp_widen_s16_avx2_((int16_t *)(void *)(d + (ptrdiff_t)kx * kxstep), pr + kx, OW, 0u, zpu);
+          }
+        } else {
+          /* columns 2 ow + kx and 2 ow + kx + 1 from one pass */
+          for (kx = 0; kx < KW; kx += 2) {
+            uint8_t *o = kx + 1 < KW ? d + (ptrdiff_t)(kx + 1) * kxstep : NULL;
+            qcc_qp_deint_avx2_(d + (ptrdiff_t)kx * kxstep, o, pr + kx, OW, es, zpu);
           }
         }
       }
