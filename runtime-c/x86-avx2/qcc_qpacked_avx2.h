@@ -231,6 +231,18 @@ static inline void qcc_qp_xcopy_avx2_(uint8_t *d, const uint8_t *s, ptrdiff_t n,
   }
 }
 
+/* n (> 0) pad elements at the start of each of rows rows (rowb bytes apart). */
+static inline void qcc_qp_fill_cols_(uint8_t *r, int32_t rows, ptrdiff_t rowb, int32_t n, int32_t es, uint8_t v) {
+  int32_t i, c;
+  if (es == 1) {
+    if (n == 1) for (i = 0; i < rows; i++, r += rowb) r[0] = v;
+    else for (i = 0; i < rows; i++, r += rowb) for (c = 0; c < n; c++) r[c] = v;
+  } else {
+    if (n == 1) for (i = 0; i < rows; i++, r += rowb) ((int16_t *)(void *)r)[0] = 0;
+    else for (i = 0; i < rows; i++, r += rowb) for (c = 0; c < n; c++) ((int16_t *)(void *)r)[c] = 0;
+  }
+}
+
 /*
  * Step 1 when sw = sh = 1 and ow = w (the "same" padded stride-1 convs): the valid rows of Q[ci][kx] are the
  * channel's input shifted by kx - pw as one flat run (row i at input row i - ph), then the |kx - pw| columns at
@@ -240,7 +252,7 @@ static inline void qcc_qp_planes_flat_avx2_(const qcc_qpconv_params *p, const ui
                                             uint8_t flip, int32_t zpu) {
   const int32_t W = p->w, H = p->h, KW = p->kw, QR = qcc_qp_qr_(p), PH = p->ph;
   const ptrdiff_t hw = (ptrdiff_t)H * W, qplane = (ptrdiff_t)QR * W;
-  int32_t ci, kx, i, c;
+  int32_t ci, kx;
   for (ci = 0; ci < p->cpg; ci++) {
     const uint8_t *xc = xg + (ptrdiff_t)ci * hw;
     for (kx = 0; kx < KW; kx++) {
@@ -254,15 +266,12 @@ static inline void qcc_qp_planes_flat_avx2_(const qcc_qpconv_params *p, const ui
       }
       qcc_qp_fill_avx2_(d, PH < QR ? PH * W : QR * W, es, (uint8_t)zpu);
       if (PH + H < QR) qcc_qp_fill_avx2_(d + (ptrdiff_t)(PH + H) * W * es, (QR - PH - H) * W, es, (uint8_t)zpu);
-      for (i = PH; i < PH + H && i < QR; i++) {
-        uint8_t *r = d + (ptrdiff_t)i * W * es;
-        if (es == 1) {
-          for (c = 0; c < lpad; c++) r[c] = (uint8_t)zpu;
-          for (c = rfrom; c < W; c++) r[c] = (uint8_t)zpu;
-        } else {
-          for (c = 0; c < lpad; c++) ((int16_t *)(void *)r)[c] = 0;
-          for (c = rfrom; c < W; c++) ((int16_t *)(void *)r)[c] = 0;
-        }
+      {
+        /* the padded columns of the valid rows (1 each side for 3x3 pad 1): one tight loop per side */
+        const int32_t nrows = (PH + H < QR ? PH + H : QR) - PH;
+        const ptrdiff_t rowb = (ptrdiff_t)W * es;
+        if (lpad > 0) qcc_qp_fill_cols_(d + (ptrdiff_t)PH * rowb, nrows, rowb, lpad, es, (uint8_t)zpu);
+        if (rfrom < W) qcc_qp_fill_cols_(d + (ptrdiff_t)PH * rowb + (ptrdiff_t)rfrom * es, nrows, rowb, W - rfrom, es, (uint8_t)zpu);
       }
     }
   }
