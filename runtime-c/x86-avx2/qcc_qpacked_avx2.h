@@ -41,7 +41,9 @@ static inline __m256i qcc_ld256_avx2_(const void *p) { return _mm256_loadu_si256
  *      Q[ci][kx][ry][i][ow] = padded input (row i * sh + ry, column ow * sw + kx). So the inputs of tap
  *      (ci, ky, kx) for the output pixels p = oh * ow_count + ow are one contiguous run over p, at
  *      Q[ci][kx][ky % sh] + (ky / sh) * ow_count + p, even across output rows (short rows cost nothing extra).
- *      u8 family: bytes x ^ flip, padding x_zp_u; s16 family: (x ^ flip) - x_zp_u, padding 0.
+ *      u8 family: bytes x ^ flip, padding x_zp_u; s16 family: (x ^ flip) - x_zp_u, padding 0. Built as flat
+ *      shifted copies of the channel when sw = sh = 1 and ow = w, else row by row from the channel's padded rows.
+ *      Q holds each input element about kw / sw times (3x for 3x3 stride 1): the price of contiguous runs.
  *   2. per pixel block and k-group: the KG runs loaded 32 (u8) or 16 (s16) pixels at a time and interleaved
  *      into the panel layout [16 px][KG] in registers (no intermediate copy). Taps past kdim read a row of pad
  *      values.
@@ -55,7 +57,6 @@ static inline int32_t qcc_qp_fast_im2col_(const qcc_qpconv_params *p) {
 }
 static inline size_t qcc_qp_al32_(size_t b) { return (b + 31u) & ~(size_t)31u; }
 static inline int32_t qcc_qp_pw_cols_(const qcc_qpconv_params *p) { return (p->ow - 1) * p->sw + p->kw; }
-static inline int32_t qcc_qp_wj_(const qcc_qpconv_params *p) { return p->ow + (p->kw - 1) / p->sw; }
 /* rows per tap plane, row phases */
 static inline int32_t qcc_qp_qr_(const qcc_qpconv_params *p) { return p->oh + (p->kh - 1) / p->sh; }
 static inline int32_t qcc_qp_nry_(const qcc_qpconv_params *p) { return p->sh < p->kh ? p->sh : p->kh; }
