@@ -285,6 +285,8 @@ function im2colCases(i: number, xd: Q8, wd: Q8, yd: Q8, vnni: boolean): void {
     while (w + p[1] + p[3] < kw) p[3]++;
     convCase({ c, m: ri(2, 9), h, w, k: [kh, kw], s, p, xd, wd, yd, wmode, vnni, wzpZero, nb: 16 * ri(1, 3), label: 'im2col-rows' });
   }
+  // no column padding (left pad 0, right pad unused): rows read straight from the input, flipped on the way
+  convCase({ c, m: ri(2, 9), h: ri(3, 12), w: Math.max(w, 3), k: [pick([1, 3]), pick([1, 2, 3])], s: pick([[2, 2], [1, 2], [2, 1]]), p: [ri(0, 1), 0, ri(0, 1), 0], xd: pick([xd, 'i8']), wd, yd, wmode, vnni, wzpZero, nb: 16 * ri(1, 3), label: 'im2col-direct' });
   // 3x3 "same" stride 1 and 3x3 pad 1 stride 2 (ResNet's layers) on small planes, several blocks
   const hw = pick([4, 8, 9, 16]);
   convCase({ n: pick([1, 2]), c: ri(4, 12), m: ri(4, 20), h: hw, w: hw, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, vnni, wzpZero, nb: 16 * ri(1, 4), label: 'im2col-3x3s1' });

@@ -108,16 +108,17 @@ static inline void qcc_qp_pad_row_avx2_(uint8_t *d, const uint8_t *xr, int32_t n
 
 /*
  * Column stride 2: e[j] = s[2j] and (o non-NULL) o[j] = s[2j + 1] for j < n, writing exactly e[0, n), o[0, n)
- * and reading exactly s[0, 2n) (overlapping last vectors). es = 1: bytes; es = 2: s16 byte - zpu.
+ * and reading exactly s[0, 2n) (overlapping last vectors). es = 1: bytes ^ flip; es = 2: s16 (byte ^ flip) - zpu.
  */
-static inline void qcc_qp_deint_avx2_(uint8_t *e, uint8_t *o, const uint8_t *s, int32_t n, int32_t es, int32_t zpu) {
-  const __m256i m = _mm256_set1_epi16(0xff), z = _mm256_set1_epi16((int16_t)zpu);
+static inline void qcc_qp_deint_avx2_(uint8_t *e, uint8_t *o, const uint8_t *s, int32_t n, int32_t es, uint8_t flip,
+                                      int32_t zpu) {
+  const __m256i m = _mm256_set1_epi16(0xff), z = _mm256_set1_epi16((int16_t)zpu), fv = _mm256_set1_epi8((char)flip);
   int32_t j;
   if (n >= 16) {
     for (j = 0;; j += 16) {
       if (j > n - 16) j = n - 16; /* the last vector ends at n */
       {
-        const __m256i v = qcc_ld256_avx2_(s + 2 * j);
+        const __m256i v = _mm256_xor_si256(qcc_ld256_avx2_(s + 2 * j), fv);
         if (es == 1) {
           const __m256i pk = _mm256_permute4x64_epi64(_mm256_packus_epi16(_mm256_and_si256(v, m), _mm256_srli_epi16(v, 8)), 0xD8);
           _mm_storeu_si128((__m128i *)(void *)(e + j), _mm256_castsi256_si128(pk));
@@ -134,7 +135,7 @@ static inline void qcc_qp_deint_avx2_(uint8_t *e, uint8_t *o, const uint8_t *s, 
     int32_t h;
     for (h = 0; h < 2; h++) {
       const int32_t jj = h ? n - 8 : 0;
-      const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 2 * jj));
+      const __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + 2 * jj)), _mm256_castsi256_si128(fv));
       if (es == 1) {
         const __m128i pk = _mm_packus_epi16(_mm_and_si128(v, m8), _mm_srli_epi16(v, 8));
         _mm_storel_epi64((__m128i *)(void *)(e + jj), pk);
@@ -146,12 +147,13 @@ static inline void qcc_qp_deint_avx2_(uint8_t *e, uint8_t *o, const uint8_t *s, 
     }
   } else {
     for (j = 0; j < n; j++) {
+      const uint8_t a = (uint8_t)(s[2 * j] ^ flip);
       if (es == 1) {
-        e[j] = s[2 * j];
-        if (o) o[j] = s[2 * j + 1];
+        e[j] = a;
+        if (o) o[j] = (uint8_t)(s[2 * j + 1] ^ flip);
       } else {
-        ((int16_t *)(void *)e)[j] = (int16_t)((int32_t)s[2 * j] - zpu);
-        if (o) ((int16_t *)(void *)o)[j] = (int16_t)((int32_t)s[2 * j + 1] - zpu);
+        ((int16_t *)(void *)e)[j] = (int16_t)((int32_t)a - zpu);
+        if (o) ((int16_t *)(void *)o)[j] = (int16_t)((int32_t)(uint8_t)(s[2 * j + 1] ^ flip) - zpu);
       }
     }
   }
@@ -174,23 +176,6 @@ static inline void qcc_qp_widen_s16_avx2_(int16_t *d, const uint8_t *s, ptrdiff_
     return;
   }
   for (i = nv; i < n; i++) d[i] = (int16_t)((int32_t)(uint8_t)(s[i] ^ flip) - zpu);
-}
-
-/* Copies n (>= 0) bytes with vector moves, writing exactly d[0, n) (overlapping last chunks). */
-static inline void qcc_qp_copy_avx2_(uint8_t *d, const uint8_t *s, int32_t n) {
-  int32_t i;
-  if (n >= 32) {
-    for (i = 0; i + 32 <= n; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), qcc_ld256_avx2_(s + i));
-    if (i < n) _mm256_storeu_si256((__m256i *)(void *)(d + n - 32), qcc_ld256_avx2_(s + n - 32));
-  } else if (n >= 16) {
-    _mm_storeu_si128((__m128i *)(void *)d, _mm_loadu_si128((const __m128i *)(const void *)s));
-    _mm_storeu_si128((__m128i *)(void *)(d + n - 16), _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
-  } else if (n >= 8) {
-    _mm_storel_epi64((__m128i *)(void *)d, _mm_loadl_epi64((const __m128i *)(const void *)s));
-    _mm_storel_epi64((__m128i *)(void *)(d + n - 8), _mm_loadl_epi64((const __m128i *)(const void *)(s + n - 8)));
-  } else {
-    for (i = 0; i < n; i++) d[i] = s[i];
-  }
 }
 
 /* Fills n (>= 0) elements (es bytes) with the pad value (u8: v; s16: 0). */
@@ -334,10 +319,13 @@ static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t
     qcc_qp_planes_flat_avx2_(p, xg, es, b->q, flip, zpu);
     return;
   }
+  /* no column padding read (pw = 0, pw_cols <= w): the rows are read straight from the input (flipped on the way) */
+  const int32_t direct = p->pw == 0 && PWC <= p->w;
+  const uint8_t rflip = direct ? flip : 0u;
   for (ci = 0; ci < p->cpg; ci++) {
     const uint8_t *xc = xg + (ptrdiff_t)ci * hw;
     /* P: the input rows any tap reads (row r = i * sh + ry), padded */
-    for (r = 0, ry = 0; r < PR; r++, ry = ry + 1 == SH ? 0 : ry + 1) {
+    for (r = 0, ry = 0; r < PR && !direct; r++, ry = ry + 1 == SH ? 0 : ry + 1) {
       const int32_t ih = r - p->ph;
       if (ry >= NRY || ih < 0 || ih >= p->h) continue;
       qcc_qp_pad_row_avx2_(b->p + (ptrdiff_t)r * PWC, xc + (ptrdiff_t)ih * p->w, PWC, p->w, p->pw, flip, (uint8_t)zpu);
@@ -346,20 +334,20 @@ static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t
       uint8_t *q0 = b->q + ((ptrdiff_t)ci * KW * NRY + ry) * qplane; /* kx = 0; kx + 1 is NRY planes on */
       for (i = 0; i < QR; i++) {
         const int32_t rr = i * SH + ry, ih = rr - p->ph;
-        const uint8_t *pr = b->p + (ptrdiff_t)rr * PWC;
+        const uint8_t *pr = direct ? xc + (ptrdiff_t)ih * p->w : b->p + (ptrdiff_t)rr * PWC;
         uint8_t *d = q0 + (ptrdiff_t)i * qrow;
         if (ih < 0 || ih >= p->h) {
           for (kx = 0; kx < KW; kx++) qcc_qp_fill_avx2_(d + (ptrdiff_t)kx * kxstep, OW, es, (uint8_t)zpu);
         } else if (S == 1) {
           for (kx = 0; kx < KW; kx++) {
-            if (es == 1) qcc_qp_copy_avx2_(d + (ptrdiff_t)kx * kxstep, pr + kx, OW);
-            else qcc_qp_widen_s16_avx2_((int16_t *)(void *)(d + (ptrdiff_t)kx * kxstep), pr + kx, OW, 0u, zpu);
+            if (es == 1) qcc_qp_xcopy_avx2_(d + (ptrdiff_t)kx * kxstep, pr + kx, OW, rflip);
+            else qcc_qp_widen_s16_avx2_((int16_t *)(void *)(d + (ptrdiff_t)kx * kxstep), pr + kx, OW, rflip, zpu);
           }
         } else {
           /* columns 2 ow + kx and 2 ow + kx + 1 from one pass */
           for (kx = 0; kx < KW; kx += 2) {
             uint8_t *o = kx + 1 < KW ? d + (ptrdiff_t)(kx + 1) * kxstep : NULL;
-            qcc_qp_deint_avx2_(d + (ptrdiff_t)kx * kxstep, o, pr + kx, OW, es, zpu);
+            qcc_qp_deint_avx2_(d + (ptrdiff_t)kx * kxstep, o, pr + kx, OW, es, rflip, zpu);
           }
         }
       }
