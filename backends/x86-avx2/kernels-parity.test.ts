@@ -260,6 +260,38 @@ for (const [xd, wd, yd] of dts) {
   const nc = ri(1, 5);
   convCase({ c: nc, m: nc, group: nc, h: ri(3, 9), w: ri(1, 7), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, dw: true, label: 'depthwise-narrow' });
 }
+// The vectorised im2col's two ways to build the tap planes (qcc_qp_planes_avx2_): stride 1 with ow == w (each
+// plane one flat shifted copy of the channel, then the padded edge columns fixed up; also left pads >= w) and the
+// per-row way (stride 2 either way, pads that make ow != w); widths around 8/16/32 (copy, fill and deinterleave
+// tails), short rows (several output rows per 16-pixel panel), k not a multiple of the k-group (the pad row),
+// blocks of 1-3 panels (odd panel counts: the 128-bit tail of the u8 panel writer). Both ISAs.
+const IM2COL_W = [1, 2, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 40];
+function im2colCases(i: number, xd: Q8, wd: Q8, yd: Q8, vnni: boolean): void {
+  const wmode = vnni ? pick(['full', 'extreme'] as const) : pick(['safe', 'full', 'extreme'] as const);
+  const w = IM2COL_W[i % IM2COL_W.length]!;
+  const wzpZero = vnni && wd === 'i8';
+  const c = pick([1, 2, 3, 5, 7]);
+  {
+    const kw = pick([1, 2, 3, 3, 5]), kh = pick([1, 3, 3]);
+    const pl = ri(0, kw - 1), pr = kw - 1 - pl;
+    convCase({ c, m: ri(2, 9), h: ri(1, 8) + kh - 1, w, k: [kh, kw], s: [1, 1], p: [ri(0, kh - 1), pl, ri(0, 1), pr], xd, wd, yd, wmode, vnni, wzpZero, nb: 16 * ri(1, 3), label: 'im2col-flat' });
+  }
+  {
+    const s: [number, number] = pick([[2, 2], [2, 2], [1, 2], [2, 1]]);
+    const kw = pick([1, 2, 3, 3, 4, 5]), kh = pick([1, 2, 3, 3]);
+    const p: [number, number, number, number] = [ri(0, 2), ri(0, 2), ri(0, 2), ri(0, 2)];
+    const h = ri(1, 12);
+    while (h + p[0] + p[2] < kh) p[2]++;
+    while (w + p[1] + p[3] < kw) p[3]++;
+    convCase({ c, m: ri(2, 9), h, w, k: [kh, kw], s, p, xd, wd, yd, wmode, vnni, wzpZero, nb: 16 * ri(1, 3), label: 'im2col-rows' });
+  }
+  // no column padding (left pad 0, right pad unused): rows read straight from the input, flipped on the way
+  convCase({ c, m: ri(2, 9), h: ri(3, 12), w: Math.max(w, 3), k: [pick([1, 3]), pick([1, 2, 3])], s: pick([[2, 2], [1, 2], [2, 1]]), p: [ri(0, 1), 0, ri(0, 1), 0], xd: pick([xd, 'i8']), wd, yd, wmode, vnni, wzpZero, nb: 16 * ri(1, 3), label: 'im2col-direct' });
+  // 3x3 "same" stride 1 and 3x3 pad 1 stride 2 (ResNet's layers) on small planes, several blocks
+  const hw = pick([4, 8, 9, 16]);
+  convCase({ n: pick([1, 2]), c: ri(4, 12), m: ri(4, 20), h: hw, w: hw, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, vnni, wzpZero, nb: 16 * ri(1, 4), label: 'im2col-3x3s1' });
+  convCase({ n: pick([1, 2]), c: ri(4, 12), m: ri(4, 20), h: hw, w: hw, k: [3, 3], s: [2, 2], p: [1, 1, 1, 1], xd, wd, yd, wmode, vnni, wzpZero, nb: 16 * ri(1, 4), label: 'im2col-3x3s2' });
+}
 // The channel-vectorised depthwise kernel: planes from 1x1 to 14x14 and the narrow/wide DS-CNN-like ones,
 // channel counts around the 16-channel blocks, 3x3 / 5x5, stride 1 / 2, padding 0..2 and asymmetric, batch 2,
 // activations and weights at the ends (w_zp 0 with w at -128/127, and zero points at the ends).
@@ -374,6 +406,10 @@ for (const [i, [xd, wd, yd]] of [...dts, ...dts].entries()) {
 // the GEMV (1 row) with k-group counts odd and even, and the widest column block
 for (const k of [1, 4, 5, 8, 255, 256]) matmulCase({ batch: 1, m: 1, k, n: pick([64, 65, 100, 128]), ad: pick(['u8', 'i8'] as const), bd: 'i8', yd: pick(['u8', 'i8'] as const), wmode: 'extreme', vnni: true, bzpZero: true });
 
+// the im2col cases last: their random draws leave the shapes above (and the plan assertions on them) as they were
+for (const [i, [xd, wd, yd]] of [...dts, ...dts, ...dts].entries()) im2colCases(i, xd, wd, yd, false);
+for (const [i, [xd, wd, yd]] of [...dts, ...dts].entries()) im2colCases(i + 3, xd, wd, yd, true);
+
 const DRIVER_HEAD = (vnni: boolean) => `#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,6 +424,7 @@ static uint8_t *scratch_of(size_t bytes) { uint8_t *s = (uint8_t *)aligned_alloc
   ya[nout] = 0x5A; yg[nout] = 0x5A; \\
   fa(p, x, w, b, s, ya, sa); fg(p, x, w, b, s, yg, sg); \\
   if (ya[nout] != 0x5A || yg[nout] != 0x5A) { fprintf(stderr, "case %d wrote past its output\\n", id); exit(3); } \\
+  { size_t k_; for (k_ = 0; k_ < 64; k_++) if (sa[(sbytes) + k_] != 0xA5 || sg[(sbytes) + k_] != 0xA5) { fprintf(stderr, "case %d wrote past its scratch\\n", id); exit(3); } } \\
   emit(nout, ya, yg); free(ya); free(yg); free(sa); free(sg); } while (0)
 /* the SIMD kernel and its twin on differently packed operands (the channel-vectorised depthwise) */
 #define run_case2(id, nout, sbytes, p, x, w, b, s, wg, bg, sg, fa, fg) do { \\

@@ -184,9 +184,11 @@ export function depthwiseScratch(h: number, w: number, oh: number, ow: number, K
 const al32 = (b: number): number => roundUp(b, 32);
 
 /**
- * Scratch bytes of the conv GEMM kernels (must match qcc_qpacked_avx2.h): the im2col block, and for the
- * vectorised im2col (dilation 1, column stride 1 or 2) the k-major copy T, the padded phase planes of one
- * image and group, and one padded input row. The generic twins use only the first part.
+ * Scratch bytes of the conv GEMM kernels (must match qcc_qp_bufs_avx2_ in qcc_qpacked_avx2.h): the im2col block,
+ * and for the vectorised im2col (dilation 1, column stride 1 or 2) the tap planes of one image and group (per
+ * channel, tap column and row phase, oh + (kh - 1) / sh rows of ow elements, + 64 bytes slack), a row of pad
+ * values (nb elements), the tap offsets (kpad int32) and one channel's padded input rows. The generic twins use
+ * only the first part.
  */
 export function convGemmScratch(family: PackedFamily, o: {
   kpad: number; nb: number; cpg: number; oh: number; ow: number; kh: number; kw: number; sh: number; sw: number; dh: number; dw: number;
@@ -194,8 +196,9 @@ export function convGemmScratch(family: PackedFamily, o: {
   const es = family === 'u8s8' ? 1 : 2;
   const blk = o.nb * o.kpad * es;
   if (!(o.dh === 1 && o.dw === 1 && (o.sw === 1 || o.sw === 2))) return blk;
-  const rows = (o.oh - 1) * o.sh + o.kh;
   const cols = (o.ow - 1) * o.sw + o.kw;
-  const wj = o.ow + Math.floor((o.kw - 1) / o.sw);
-  return al32(blk) + al32(o.kpad * o.nb * es + 32) + al32(o.cpg * o.sw * rows * wj * es + 32) + al32(cols + 64);
+  const qr = o.oh + Math.floor((o.kh - 1) / o.sh);
+  const nry = Math.min(o.sh, o.kh);
+  const pRows = (qr - 1) * o.sh + nry;
+  return al32(blk) + al32(o.cpg * o.kw * nry * qr * o.ow * es + 64) + al32(o.nb * es + 64) + al32(o.kpad * 4) + al32(pRows * cols + 64);
 }

@@ -34,24 +34,52 @@ static inline __m256i qcc_ld256_avx2_(const void *p) { return _mm256_loadu_si256
 /*
  * Vectorised im2col for dilation 1 and column stride 1 or 2 (any kernel, row stride, padding), used by the
  * conv GEMMs instead of the scalar qcc_qp_im2col_* of the twins; it writes the same panel bytes for every
- * pixel < np (pixels np..16k-1 of the last panel hold pad values: their outputs are never stored). Three steps:
- *   1. per image and group, once: the zero-point padded input as "phase planes": for channel ci and column
- *      phase f (< sw), plane row r (input row r - ph) holds padded columns f, f + sw, f + 2 sw, ... So for tap
- *      (ky, kx) the inputs of output row oh are the wj-long run at [ci][kx % sw][oh * sh + ky][kx / sw + ow].
- *      u8 family: bytes x ^ flip, padding x_zp_u; s16 family: (x ^ flip) - x_zp_u, padding 0.
- *   2. per pixel block: T[k][j] = the element of tap k for block pixel j: one contiguous copy per output row.
- *   3. T interleaved into the panel layout [16 px][KG] with unpack instructions.
+ * pixel < np (pixels np..16k-1 of the last panel hold whatever the reads past the block gave: their outputs are
+ * never stored). Two steps:
+ *   1. per image and group, once: the zero-point padded input as "tap planes" Q: for channel ci, tap column kx
+ *      and row phase ry (< min(sh, kh)), Q[ci][kx][ry] is QR = oh + (kh - 1) / sh rows of ow elements with
+ *      Q[ci][kx][ry][i][ow] = padded input (row i * sh + ry, column ow * sw + kx). So the inputs of tap
+ *      (ci, ky, kx) for the output pixels p = oh * ow_count + ow are one contiguous run over p, at
+ *      Q[ci][kx][ky % sh] + (ky / sh) * ow_count + p, even across output rows (short rows cost nothing extra).
+ *      u8 family: bytes x ^ flip, padding x_zp_u; s16 family: (x ^ flip) - x_zp_u, padding 0. Built as flat
+ *      shifted copies of the channel when sw = sh = 1 and ow = w, else row by row from the channel's padded rows.
+ *      Q holds each input element about kw / sw times (3x for 3x3 stride 1): the price of contiguous runs.
+ *   2. per pixel block and k-group: the KG runs loaded 32 (u8) or 16 (s16) pixels at a time and interleaved
+ *      into the panel layout [16 px][KG] in registers (no intermediate copy). Taps past kdim read a row of pad
+ *      values.
  * Scratch after the panel block (sizes: backends/x86-avx2/pack.ts convGemmScratch, which must agree):
- *   T (kpad x nb elements + 32 bytes slack) | planes (cpg x sw x ph_rows x wj elements + 32 bytes) | one padded
- *   input row (pw_cols + 64 bytes). The slack lets the 32-byte copies of step 2 run past a run's end.
+ *   Q (cpg x kw x min(sh, kh) x QR x ow elements + 64 bytes slack: the reads of a block's last panels run up to
+ *   16 elements past a plane) | pad row (nb elements + 64 bytes) | tap offsets (kpad int32) | the padded plane P
+ *   of one channel (p_rows x pw_cols bytes + 64).
  */
 static inline int32_t qcc_qp_fast_im2col_(const qcc_qpconv_params *p) {
   return p->dh == 1 && p->dw == 1 && (p->sw == 1 || p->sw == 2);
 }
 static inline size_t qcc_qp_al32_(size_t b) { return (b + 31u) & ~(size_t)31u; }
-static inline int32_t qcc_qp_ph_rows_(const qcc_qpconv_params *p) { return (p->oh - 1) * p->sh + p->kh; }
 static inline int32_t qcc_qp_pw_cols_(const qcc_qpconv_params *p) { return (p->ow - 1) * p->sw + p->kw; }
-static inline int32_t qcc_qp_wj_(const qcc_qpconv_params *p) { return p->ow + (p->kw - 1) / p->sw; }
+/* rows per tap plane, row phases */
+static inline int32_t qcc_qp_qr_(const qcc_qpconv_params *p) { return p->oh + (p->kh - 1) / p->sh; }
+static inline int32_t qcc_qp_nry_(const qcc_qpconv_params *p) { return p->sh < p->kh ? p->sh : p->kh; }
+/* rows of the padded plane P: every input row a tap reads is i * sh + ry - ph with i < QR, ry < NRY */
+static inline int32_t qcc_qp_p_rows_(const qcc_qpconv_params *p) { return (qcc_qp_qr_(p) - 1) * p->sh + qcc_qp_nry_(p); }
+
+/* Buffers of the vectorised im2col inside the conv GEMM's scratch. */
+typedef struct {
+  uint8_t *q, *pad, *p;
+  int32_t *toff;
+} qcc_qp_bufs_;
+
+static inline qcc_qp_bufs_ qcc_qp_bufs_avx2_(const qcc_qpconv_params *p, int32_t es, uint8_t *scratch) {
+  qcc_qp_bufs_ b;
+  const size_t qbytes = (size_t)p->cpg * p->kw * qcc_qp_nry_(p) * qcc_qp_qr_(p) * p->ow * es;
+  memset(&b, 0, sizeof b);
+  if (!qcc_qp_fast_im2col_(p)) return b; /* the scalar im2col's scratch is the panel block only */
+  b.q = scratch + qcc_qp_al32_((size_t)p->nb * p->kpad * es);
+  b.pad = b.q + qcc_qp_al32_(qbytes + 64u);
+  b.toff = (int32_t *)(void *)(b.pad + qcc_qp_al32_((size_t)p->nb * es + 64u));
+  b.p = (uint8_t *)(void *)b.toff + qcc_qp_al32_((size_t)p->kpad * 4u);
+  return b;
+}
 
 /* d[i] = x[i - pw] ^ flip for i - pw in [0, W), else pad; i in [0, n). */
 static inline void qcc_qp_pad_row_avx2_(uint8_t *d, const uint8_t *xr, int32_t n, int32_t W, int32_t pw, uint8_t flip,
@@ -79,47 +107,54 @@ static inline void qcc_qp_pad_row_avx2_(uint8_t *d, const uint8_t *xr, int32_t n
 }
 
 /*
- * u8 family, sw = 2: e[j] = s[2j] (j < ne), o[j] = s[2j + 1] (j < no). The vectors cover ne rounded down to
- * 16 (ne is no or no + 1, so rounding no down would leave whole rows of 5-16 to the scalar tail): they read s
- * up to 2 ne - 1 <= pw_cols (inside the row buffer, whose slack is 64 bytes). o[j >= no] (padded column
- * 2j + 1 >= pw_cols) is past the last column any tap reads, so its value does not matter.
+ * Column stride 2: e[j] = s[2j] and (o non-NULL) o[j] = s[2j + 1] for j < n, writing exactly e[0, n), o[0, n)
+ * and reading exactly s[0, 2n) (overlapping last vectors). es = 1: bytes ^ flip; es = 2: s16 (byte ^ flip) - zpu.
  */
-static inline void qcc_qp_deint_u8_avx2_(uint8_t *e, uint8_t *o, const uint8_t *s, int32_t ne, int32_t no, uint8_t pad) {
-  const __m256i m = _mm256_set1_epi16(0xff);
-  ptrdiff_t j;
-  const ptrdiff_t nev = ne > 0 ? (ptrdiff_t)(ne & ~15) : 0;
-  for (j = 0; j < nev; j += 16) {
-    const __m256i v = qcc_ld256_avx2_(s + 2 * j);
-    const __m256i pk = _mm256_permute4x64_epi64(_mm256_packus_epi16(_mm256_and_si256(v, m), _mm256_srli_epi16(v, 8)), 0xD8);
-    _mm_storeu_si128((__m128i *)(void *)(e + j), _mm256_castsi256_si128(pk));
-    _mm_storeu_si128((__m128i *)(void *)(o + j), _mm256_extracti128_si256(pk, 1));
-  }
-  {
-    ptrdiff_t i;
-    const uint8_t *sp = s + 2 * nev;
-    for (i = nev; i < ne; i++, sp += 2) {
-      e[i] = sp[0];
-      o[i] = i < no ? sp[1] : pad; /* sp[1] is read only below 2 * no <= pw_cols */
+static inline void qcc_qp_deint_avx2_(uint8_t *e, uint8_t *o, const uint8_t *s, int32_t n, int32_t es, uint8_t flip,
+                                      int32_t zpu) {
+  const __m256i m = _mm256_set1_epi16(0xff), z = _mm256_set1_epi16((int16_t)zpu), fv = _mm256_set1_epi8((char)flip);
+  int32_t j;
+  if (n >= 16) {
+    for (j = 0;; j += 16) {
+      if (j > n - 16) j = n - 16; /* the last vector ends at n */
+      {
+        const __m256i v = _mm256_xor_si256(qcc_ld256_avx2_(s + 2 * j), fv);
+        if (es == 1) {
+          const __m256i pk = _mm256_permute4x64_epi64(_mm256_packus_epi16(_mm256_and_si256(v, m), _mm256_srli_epi16(v, 8)), 0xD8);
+          _mm_storeu_si128((__m128i *)(void *)(e + j), _mm256_castsi256_si128(pk));
+          if (o) _mm_storeu_si128((__m128i *)(void *)(o + j), _mm256_extracti128_si256(pk, 1));
+        } else {
+          _mm256_storeu_si256((__m256i *)(void *)(e + 2 * j), _mm256_sub_epi16(_mm256_and_si256(v, m), z));
+          if (o) _mm256_storeu_si256((__m256i *)(void *)(o + 2 * j), _mm256_sub_epi16(_mm256_srli_epi16(v, 8), z));
+        }
+      }
+      if (j == n - 16) break;
     }
-  }
-}
-
-/* s16 family, sw = 2: as above with e/o = byte - zpu (pad: 0), same vector bounds. */
-static inline void qcc_qp_deint_s16_avx2_(int16_t *e, int16_t *o, const uint8_t *s, int32_t ne, int32_t no, int32_t zpu) {
-  const __m256i m = _mm256_set1_epi16(0xff), z = _mm256_set1_epi16((int16_t)zpu);
-  ptrdiff_t j;
-  const ptrdiff_t nev = ne > 0 ? (ptrdiff_t)(ne & ~15) : 0;
-  for (j = 0; j < nev; j += 16) {
-    const __m256i v = qcc_ld256_avx2_(s + 2 * j);
-    _mm256_storeu_si256((__m256i *)(void *)(e + j), _mm256_sub_epi16(_mm256_and_si256(v, m), z));
-    _mm256_storeu_si256((__m256i *)(void *)(o + j), _mm256_sub_epi16(_mm256_srli_epi16(v, 8), z));
-  }
-  {
-    ptrdiff_t i;
-    const uint8_t *sp = s + 2 * nev;
-    for (i = nev; i < ne; i++, sp += 2) {
-      e[i] = (int16_t)((int32_t)sp[0] - zpu);
-      o[i] = (int16_t)(i < no ? (int32_t)sp[1] - zpu : 0);
+  } else if (n >= 8) {
+    const __m128i m8 = _mm256_castsi256_si128(m), z8 = _mm256_castsi256_si128(z);
+    int32_t h;
+    for (h = 0; h < 2; h++) {
+      const int32_t jj = h ? n - 8 : 0;
+      const __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + 2 * jj)), _mm256_castsi256_si128(fv));
+      if (es == 1) {
+        const __m128i pk = _mm_packus_epi16(_mm_and_si128(v, m8), _mm_srli_epi16(v, 8));
+        _mm_storel_epi64((__m128i *)(void *)(e + jj), pk);
+        if (o) _mm_storel_epi64((__m128i *)(void *)(o + jj), _mm_unpackhi_epi64(pk, pk));
+      } else {
+        _mm_storeu_si128((__m128i *)(void *)(e + 2 * jj), _mm_sub_epi16(_mm_and_si128(v, m8), z8));
+        if (o) _mm_storeu_si128((__m128i *)(void *)(o + 2 * jj), _mm_sub_epi16(_mm_srli_epi16(v, 8), z8));
+      }
+    }
+  } else {
+    for (j = 0; j < n; j++) {
+      const uint8_t a = (uint8_t)(s[2 * j] ^ flip);
+      if (es == 1) {
+        e[j] = a;
+        if (o) o[j] = (uint8_t)(s[2 * j + 1] ^ flip);
+      } else {
+        ((int16_t *)(void *)e)[j] = (int16_t)((int32_t)a - zpu);
+        if (o) ((int16_t *)(void *)o)[j] = (int16_t)((int32_t)(uint8_t)(s[2 * j + 1] ^ flip) - zpu);
+      }
     }
   }
 }
@@ -143,115 +178,212 @@ static inline void qcc_qp_widen_s16_avx2_(int16_t *d, const uint8_t *s, ptrdiff_
   for (i = nv; i < n; i++) d[i] = (int16_t)((int32_t)(uint8_t)(s[i] ^ flip) - zpu);
 }
 
-/* Step 1 for one image and group: es = element size (1: u8 family, 2: s16 family). */
-static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t *xg, int32_t es, uint8_t *planes,
-                                       uint8_t *row) {
-  const int32_t S = p->sw, R = qcc_qp_ph_rows_(p), PWC = qcc_qp_pw_cols_(p), WJ = qcc_qp_wj_(p);
+/* Fills n (>= 0) elements (es bytes) with the pad value (u8: v; s16: 0). */
+static inline void qcc_qp_fill_avx2_(uint8_t *d, int32_t n, int32_t es, uint8_t v) {
+  const __m256i f = _mm256_set1_epi8((char)(es == 1 ? v : 0));
+  const ptrdiff_t bytes = n > 0 ? (ptrdiff_t)n * es : 0, nv = bytes & ~(ptrdiff_t)31;
+  const uint8_t pv = es == 1 ? v : 0u;
+  ptrdiff_t i;
+  for (i = 0; i < nv; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), f);
+  if (nv > 0 && nv < bytes) {
+    _mm256_storeu_si256((__m256i *)(void *)(d + bytes - 32), f); /* the tail as one vector ending at bytes */
+  } else if (nv == 0 && bytes >= 8) {
+    const __m128i f16 = _mm256_castsi256_si128(f);
+    if (bytes >= 16) {
+      _mm_storeu_si128((__m128i *)(void *)d, f16);
+      _mm_storeu_si128((__m128i *)(void *)(d + bytes - 16), f16);
+    } else {
+      _mm_storel_epi64((__m128i *)(void *)d, f16);
+      _mm_storel_epi64((__m128i *)(void *)(d + bytes - 8), f16);
+    }
+  } else {
+    for (i = nv; i < bytes; i++) d[i] = pv;
+  }
+}
+
+/* d[i] = s[i] ^ flip for i < n (>= 0), writing exactly d[0, n). */
+static inline void qcc_qp_xcopy_avx2_(uint8_t *d, const uint8_t *s, ptrdiff_t n, uint8_t flip) {
+  const __m256i f = _mm256_set1_epi8((char)flip);
+  ptrdiff_t i;
+  if (n >= 32) {
+    for (i = 0; i + 32 <= n; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), _mm256_xor_si256(qcc_ld256_avx2_(s + i), f));
+    if (i < n) _mm256_storeu_si256((__m256i *)(void *)(d + n - 32), _mm256_xor_si256(qcc_ld256_avx2_(s + n - 32), f));
+  } else if (n >= 16) {
+    const __m128i f16 = _mm256_castsi256_si128(f);
+    _mm_storeu_si128((__m128i *)(void *)d, _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)s), f16));
+    _mm_storeu_si128((__m128i *)(void *)(d + n - 16), _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)), f16));
+  } else {
+    for (i = 0; i < n; i++) d[i] = (uint8_t)(s[i] ^ flip);
+  }
+}
+
+/* n (> 0) pad elements at the start of each of rows rows (rowb bytes apart). */
+static inline void qcc_qp_fill_cols_(uint8_t *r, int32_t rows, ptrdiff_t rowb, int32_t n, int32_t es, uint8_t v) {
+  int32_t i, c;
+  if (es == 1) {
+    if (n == 1) for (i = 0; i < rows; i++, r += rowb) r[0] = v;
+    else for (i = 0; i < rows; i++, r += rowb) for (c = 0; c < n; c++) r[c] = v;
+  } else {
+    if (n == 1) for (i = 0; i < rows; i++, r += rowb) ((int16_t *)(void *)r)[0] = 0;
+    else for (i = 0; i < rows; i++, r += rowb) for (c = 0; c < n; c++) ((int16_t *)(void *)r)[c] = 0;
+  }
+}
+
+/*
+ * Step 1 when sw = sh = 1 and ow = w (the "same" padded stride-1 convs): the valid rows of Q[ci][kx] are the
+ * channel's input shifted by kx - pw as one flat run (row i at input row i - ph), then the |kx - pw| columns at
+ * a row end that are padding are overwritten, and the rows above and below are filled. No per-row copies.
+ */
+static inline void qcc_qp_planes_flat_avx2_(const qcc_qpconv_params *p, const uint8_t *xg, int32_t es, uint8_t *q,
+                                            uint8_t flip, int32_t zpu) {
+  const int32_t W = p->w, H = p->h, KW = p->kw, QR = qcc_qp_qr_(p), PH = p->ph;
+  const ptrdiff_t hw = (ptrdiff_t)H * W, qplane = (ptrdiff_t)QR * W;
+  int32_t ci, kx;
+  for (ci = 0; ci < p->cpg; ci++) {
+    const uint8_t *xc = xg + (ptrdiff_t)ci * hw;
+    for (kx = 0; kx < KW; kx++) {
+      uint8_t *d = q + ((ptrdiff_t)ci * KW + kx) * qplane * es; /* element e = i * W + ow */
+      const int32_t sh = kx - p->pw; /* element e of the valid rows reads xc[e - PH * W + sh] */
+      const int32_t lpad = -sh < W ? (-sh > 0 ? -sh : 0) : W, rfrom = W - sh < 0 ? 0 : W - sh < W ? W - sh : W;
+      const ptrdiff_t e0 = (ptrdiff_t)PH * W + (sh < 0 ? -sh : 0), e1 = (ptrdiff_t)(PH + H) * W - (sh > 0 ? sh : 0);
+      if (e1 > e0) {
+        if (es == 1) qcc_qp_xcopy_avx2_(d + e0, xc + e0 - (ptrdiff_t)PH * W + sh, e1 - e0, flip);
+        else qcc_qp_widen_s16_avx2_((int16_t *)(void *)(d + 2 * e0), xc + e0 - (ptrdiff_t)PH * W + sh, e1 - e0, flip, zpu);
+      }
+      qcc_qp_fill_avx2_(d, PH < QR ? PH * W : QR * W, es, (uint8_t)zpu);
+      if (PH + H < QR) qcc_qp_fill_avx2_(d + (ptrdiff_t)(PH + H) * W * es, (QR - PH - H) * W, es, (uint8_t)zpu);
+      {
+        /* the padded columns of the valid rows (1 each side for 3x3 pad 1): one tight loop per side */
+        const int32_t nrows = (PH + H < QR ? PH + H : QR) - PH;
+        const ptrdiff_t rowb = (ptrdiff_t)W * es;
+        if (lpad > 0) qcc_qp_fill_cols_(d + (ptrdiff_t)PH * rowb, nrows, rowb, lpad, es, (uint8_t)zpu);
+        if (rfrom < W) qcc_qp_fill_cols_(d + (ptrdiff_t)PH * rowb + (ptrdiff_t)rfrom * es, nrows, rowb, W - rfrom, es, (uint8_t)zpu);
+      }
+    }
+  }
+}
+
+/*
+ * Step 1 for one image and group: es = element size (1: u8 family, 2: s16 family). Also fills the pad row and
+ * the tap offsets. Per channel, the padded input rows go into the plane P first (u8, x ^ flip, padding x_zp_u)
+ * and the Q rows are built from P afterwards: a Q row read from a row buffer written just before stalls on
+ * store-to-load forwarding (the loads straddle the buffer's stores), which made this step cost more than the
+ * panels on small planes.
+ */
+static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t *xg, int32_t es, const qcc_qp_bufs_ *b) {
+  const int32_t S = p->sw, SH = p->sh, KW = p->kw, OW = p->ow, QR = qcc_qp_qr_(p), NRY = qcc_qp_nry_(p);
+  const int32_t PWC = qcc_qp_pw_cols_(p), PR = qcc_qp_p_rows_(p);
   const uint8_t flip = p->x_signed ? 0x80u : 0u;
   const int32_t zpu = p->x_signed ? p->xzp + 128 : p->xzp; /* a byte: padding is x_zp_u, so (pad - zpu) = 0 */
-  const ptrdiff_t hw = (ptrdiff_t)p->h * p->w, prow = (ptrdiff_t)WJ * es;
-  int32_t ci, r, f;
-  if (S == 1 && p->ph == 0 && p->pw == 0 && R == p->h && PWC == p->w) {
-    /* no padding, every input row used once per tap row: the planes are the group's input, converted in one run */
+  const ptrdiff_t hw = (ptrdiff_t)p->h * p->w, qrow = (ptrdiff_t)OW * es, qplane = (ptrdiff_t)QR * qrow;
+  const ptrdiff_t qbytes = (ptrdiff_t)p->cpg * KW * NRY * qplane, kxstep = (ptrdiff_t)NRY * qplane;
+  int32_t ci, ry, i, kx, k, r;
+  {
+    /* tap offsets: k = (ci, ky, kx) in the ONNX weight order; channel 0's taps (ky = t * sh + ry, counters, no
+     * divisions), then every other channel's are those plus ci planes (a loop the compiler vectorises) */
+    const int32_t KHW = p->kh * KW, cst = (int32_t)((ptrdiff_t)KW * NRY * qplane);
+    int32_t t = 0, ky;
+    ry = 0;
+    for (ky = 0, k = 0; ky < p->kh; ky++) {
+      for (kx = 0; kx < KW; kx++, k++) b->toff[k] = (int32_t)(((ptrdiff_t)kx * NRY + ry) * qplane + (ptrdiff_t)t * qrow);
+      if (++ry == SH) {
+        ry = 0;
+        t++;
+      }
+    }
+    for (ci = 1; ci < p->cpg; ci++) {
+      int32_t *tc = b->toff + (ptrdiff_t)ci * KHW;
+      const int32_t add = ci * cst;
+      for (k = 0; k < KHW; k++) tc[k] = b->toff[k] + add;
+    }
+    k = p->kdim;
+    for (; k < p->kpad; k++) b->toff[k] = 0;
+    qcc_qp_fill_avx2_(b->pad, p->nb, es, (uint8_t)zpu);
+    qcc_qp_fill_avx2_(b->q + qbytes, 64 / es, es, 0u); /* the slack the last panels read (outputs never stored) */
+  }
+  if (KW == 1 && S == 1 && SH == 1 && p->ph == 0 && p->pw == 0 && p->oh == p->h && OW == p->w) {
+    /* 1x1, stride 1, no padding: Q is the group's input, converted in one run */
     const ptrdiff_t n = (ptrdiff_t)p->cpg * hw;
     if (es == 2) {
-      qcc_qp_widen_s16_avx2_((int16_t *)(void *)planes, xg, n, flip, zpu);
+      qcc_qp_widen_s16_avx2_((int16_t *)(void *)b->q, xg, n, flip, zpu);
     } else {
       const __m256i fv = _mm256_set1_epi8((char)flip);
-      ptrdiff_t i;
+      ptrdiff_t j;
       const ptrdiff_t nv = n & ~(ptrdiff_t)31;
-      for (i = 0; i < nv; i += 32) _mm256_storeu_si256((__m256i *)(void *)(planes + i), _mm256_xor_si256(qcc_ld256_avx2_(xg + i), fv));
-      for (i = nv; i < n; i++) planes[i] = (uint8_t)(xg[i] ^ flip);
+      for (j = 0; j < nv; j += 32) _mm256_storeu_si256((__m256i *)(void *)(b->q + j), _mm256_xor_si256(qcc_ld256_avx2_(xg + j), fv));
+      for (j = nv; j < n; j++) b->q[j] = (uint8_t)(xg[j] ^ flip);
     }
     return;
   }
+  if (S == 1 && SH == 1 && OW == p->w) {
+    qcc_qp_planes_flat_avx2_(p, xg, es, b->q, flip, zpu);
+    return;
+  }
+  /* no column padding read (pw = 0, pw_cols <= w): the rows are read straight from the input (flipped on the way) */
+  const int32_t direct = p->pw == 0 && PWC <= p->w;
+  const uint8_t rflip = direct ? flip : 0u;
   for (ci = 0; ci < p->cpg; ci++) {
-    for (r = 0; r < R; r++) {
+    const uint8_t *xc = xg + (ptrdiff_t)ci * hw;
+    /* P: the input rows any tap reads (row r = i * sh + ry), padded */
+    for (r = 0, ry = 0; r < PR && !direct; r++, ry = ry + 1 == SH ? 0 : ry + 1) {
       const int32_t ih = r - p->ph;
-      /* rows no tap reads (kh < sh, e.g. 1x1 stride 2: every other row) are left unwritten */
-      if (r % p->sh >= p->kh) continue;
-      uint8_t *d0 = planes + (((ptrdiff_t)ci * S) * R + r) * prow;
-      uint8_t *d1 = S == 2 ? d0 + (ptrdiff_t)R * prow : d0;
-      if (ih < 0 || ih >= p->h) {
-        for (f = 0; f < S; f++) {
-          uint8_t *d = f ? d1 : d0;
-          int32_t t; /* loops, not memset: GCC's -Wstringop-overflow cannot see that the sizes are >= 0 */
-          if (es == 1) for (t = 0; t < WJ; t++) d[t] = (uint8_t)zpu;
-          else for (t = 0; t < WJ; t++) ((int16_t *)(void *)d)[t] = 0;
-        }
-        continue;
-      }
-      {
-        const uint8_t *xr = xg + (ptrdiff_t)ci * hw + (ptrdiff_t)ih * p->w;
-        if (S == 1 && es == 1) {
-          qcc_qp_pad_row_avx2_(d0, xr, PWC, p->w, p->pw, flip, (uint8_t)zpu);
+      if (ry >= NRY || ih < 0 || ih >= p->h) continue;
+      qcc_qp_pad_row_avx2_(b->p + (ptrdiff_t)r * PWC, xc + (ptrdiff_t)ih * p->w, PWC, p->w, p->pw, flip, (uint8_t)zpu);
+    }
+    for (ry = 0; ry < NRY; ry++) {
+      uint8_t *q0 = b->q + ((ptrdiff_t)ci * KW * NRY + ry) * qplane; /* kx = 0; kx + 1 is NRY planes on */
+      for (i = 0; i < QR; i++) {
+        const int32_t rr = i * SH + ry, ih = rr - p->ph;
+        const uint8_t *pr = direct ? xc + (ptrdiff_t)ih * p->w : b->p + (ptrdiff_t)rr * PWC;
+        uint8_t *d = q0 + (ptrdiff_t)i * qrow;
+        if (ih < 0 || ih >= p->h) {
+          for (kx = 0; kx < KW; kx++) qcc_qp_fill_avx2_(d + (ptrdiff_t)kx * kxstep, OW, es, (uint8_t)zpu);
+        } else if (S == 1) {
+          for (kx = 0; kx < KW; kx++) {
+            if (es == 1) qcc_qp_xcopy_avx2_(d + (ptrdiff_t)kx * kxstep, pr + kx, OW, rflip);
+            else qcc_qp_widen_s16_avx2_((int16_t *)(void *)(d + (ptrdiff_t)kx * kxstep), pr + kx, OW, rflip, zpu);
+          }
         } else {
-          qcc_qp_pad_row_avx2_(row, xr, PWC, p->w, p->pw, flip, (uint8_t)zpu);
-          if (S == 1) qcc_qp_widen_s16_avx2_((int16_t *)(void *)d0, row, PWC, 0u, zpu);
-          else if (es == 1) qcc_qp_deint_u8_avx2_(d0, d1, row, WJ, PWC / 2, (uint8_t)zpu);
-          else qcc_qp_deint_s16_avx2_((int16_t *)(void *)d0, (int16_t *)(void *)d1, row, WJ, PWC / 2, zpu);
+          /* columns 2 ow + kx and 2 ow + kx + 1 from one pass */
+          for (kx = 0; kx < KW; kx += 2) {
+            uint8_t *o = kx + 1 < KW ? d + (ptrdiff_t)(kx + 1) * kxstep : NULL;
+            qcc_qp_deint_avx2_(d + (ptrdiff_t)kx * kxstep, o, pr + kx, OW, es, rflip, zpu);
+          }
         }
       }
     }
   }
 }
 
-/* Copies n elements (es bytes each) with 32-byte moves; may write up to 31 bytes past d + n * es. */
-static inline void qcc_qp_run_copy_avx2_(uint8_t *d, const uint8_t *s, int32_t bytes) {
-  int32_t i;
-  for (i = 0; i < bytes; i += 32) _mm256_storeu_si256((__m256i *)(void *)(d + i), qcc_ld256_avx2_(s + i));
-}
-
-/* Steps 2 and 3 for pixels [p0, p0 + np) into the panel block blk. */
-static inline void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t es, const uint8_t *planes, int32_t p0,
-                                       int32_t np, uint8_t *T, uint8_t *blk) {
-  const int32_t S = p->sw, R = qcc_qp_ph_rows_(p), WJ = qcc_qp_wj_(p), OW = p->ow, KW = p->kw, KHW = p->kh * p->kw;
-  const int32_t nb = p->nb, npad = (np + 15) & ~15;
-  const int32_t zpu = p->x_signed ? p->xzp + 128 : p->xzp;
-  const ptrdiff_t trow = (ptrdiff_t)nb * es, rstep = (ptrdiff_t)p->sh * WJ * es;
-  const int contiguous = S == 1 && p->sh == 1 && WJ == OW; /* consecutive output rows are consecutive in a plane */
-  /* the tap (ci, ky, kx) of k and its row pointer are stepped along with k (no divisions or products per k) */
-  const int32_t oh0 = p0 / OW, ow0 = p0 % OW, KH = p->kh, seg0 = contiguous || OW - ow0 > np ? np : OW - ow0;
-  const ptrdiff_t rowb = (ptrdiff_t)WJ * es, phb = (ptrdiff_t)R * rowb, cnext = (ptrdiff_t)S * phb - (ptrdiff_t)KH * rowb;
-  const uint8_t *cb = planes + oh0 * rstep + (ptrdiff_t)ow0 * es; /* channel ci, tap row ky, column 0 */
-  int32_t k, q, kg, ky = 0, kx = 0;
-  (void)KHW;
-  for (k = 0; k < p->kpad; k++) {
-    uint8_t *d = T + k * trow;
-    int32_t j = 0;
-    if (k < p->kdim) {
-      const uint8_t *src = S == 2 ? cb + (kx & 1) * phb + (ptrdiff_t)(kx >> 1) * es : cb + (ptrdiff_t)kx * es;
-      qcc_qp_run_copy_avx2_(d, src, seg0 * es);
-      j = seg0;
-      src += rstep - (ptrdiff_t)ow0 * es;
-      while (j < np) {
-        const int32_t seg = OW < np - j ? OW : np - j;
-        qcc_qp_run_copy_avx2_(d + (ptrdiff_t)j * es, src, seg * es);
-        j += seg;
-        src += rstep;
-      }
-      if (++kx == KW) {
-        kx = 0;
-        cb += rowb;
-        if (++ky == KH) {
-          ky = 0;
-          cb += cnext;
-        }
-      }
-    }
-    /* loops, not memset: GCC's -Wstringop-overflow cannot see that npad - j >= 0 */
-    if (es == 1) for (; j < npad; j++) d[j] = (uint8_t)zpu;
-    else for (; j < npad; j++) ((int16_t *)(void *)d)[j] = 0;
-  }
+/* Step 2 for pixels [p0, p0 + np) into the panel block blk. */
+static inline void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t es, const qcc_qp_bufs_ *b, int32_t p0,
+                                       int32_t np, uint8_t *blk) {
+  const int32_t kpad = p->kpad, kdim = p->kdim, npan = (np + 15) >> 4;
+  const ptrdiff_t pst = (ptrdiff_t)kpad * 16 * es; /* bytes per panel */
+  const uint8_t *base = b->q + (ptrdiff_t)p0 * es;
+  int32_t k, q;
+#define QCC_QP_TAP_(kk) ((kk) < kdim ? base + b->toff[kk] : b->pad)
   if (es == 1) {
-    for (q = 0; q * 16 < np; q++) {
-      uint8_t *o = blk + (ptrdiff_t)q * p->kpad * 16;
-      const uint8_t *t = T + q * 16;
-      for (kg = 0; kg < p->kpad / 4; kg++, o += 64, t += 4 * trow) {
-        const __m128i a0 = _mm_loadu_si128((const __m128i *)(const void *)t);
-        const __m128i a1 = _mm_loadu_si128((const __m128i *)(const void *)(t + trow));
-        const __m128i a2 = _mm_loadu_si128((const __m128i *)(const void *)(t + 2 * trow));
-        const __m128i a3 = _mm_loadu_si128((const __m128i *)(const void *)(t + 3 * trow));
+    for (k = 0; k < kpad; k += 4) {
+      const uint8_t *s0 = QCC_QP_TAP_(k), *s1 = QCC_QP_TAP_(k + 1), *s2 = QCC_QP_TAP_(k + 2), *s3 = QCC_QP_TAP_(k + 3);
+      uint8_t *o = blk + (ptrdiff_t)k * 16;
+      for (q = 0; q + 2 <= npan; q += 2, o += 2 * pst, s0 += 32, s1 += 32, s2 += 32, s3 += 32) {
+        const __m256i a0 = qcc_ld256_avx2_(s0), a1 = qcc_ld256_avx2_(s1), a2 = qcc_ld256_avx2_(s2), a3 = qcc_ld256_avx2_(s3);
+        const __m256i l01 = _mm256_unpacklo_epi8(a0, a1), h01 = _mm256_unpackhi_epi8(a0, a1);
+        const __m256i l23 = _mm256_unpacklo_epi8(a2, a3), h23 = _mm256_unpackhi_epi8(a2, a3);
+        /* per 128-bit lane (pixels 0-15 | 16-31): u0 = px 0-3, u1 = 4-7, u2 = 8-11, u3 = 12-15 */
+        const __m256i u0 = _mm256_unpacklo_epi16(l01, l23), u1 = _mm256_unpackhi_epi16(l01, l23);
+        const __m256i u2 = _mm256_unpacklo_epi16(h01, h23), u3 = _mm256_unpackhi_epi16(h01, h23);
+        _mm256_storeu_si256((__m256i *)(void *)o, _mm256_permute2x128_si256(u0, u1, 0x20));
+        _mm256_storeu_si256((__m256i *)(void *)(o + 32), _mm256_permute2x128_si256(u2, u3, 0x20));
+        _mm256_storeu_si256((__m256i *)(void *)(o + pst), _mm256_permute2x128_si256(u0, u1, 0x31));
+        _mm256_storeu_si256((__m256i *)(void *)(o + pst + 32), _mm256_permute2x128_si256(u2, u3, 0x31));
+      }
+      if (q < npan) {
+        const __m128i a0 = _mm_loadu_si128((const __m128i *)(const void *)s0);
+        const __m128i a1 = _mm_loadu_si128((const __m128i *)(const void *)s1);
+        const __m128i a2 = _mm_loadu_si128((const __m128i *)(const void *)s2);
+        const __m128i a3 = _mm_loadu_si128((const __m128i *)(const void *)s3);
         const __m128i l01 = _mm_unpacklo_epi8(a0, a1), h01 = _mm_unpackhi_epi8(a0, a1);
         const __m128i l23 = _mm_unpacklo_epi8(a2, a3), h23 = _mm_unpackhi_epi8(a2, a3);
         _mm_storeu_si128((__m128i *)(void *)o, _mm_unpacklo_epi16(l01, l23));
@@ -261,17 +393,18 @@ static inline void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t es, c
       }
     }
   } else {
-    for (q = 0; q * 16 < np; q++) {
-      uint8_t *o = blk + (ptrdiff_t)q * p->kpad * 32;
-      const uint8_t *t = T + q * 32;
-      for (kg = 0; kg < p->kpad / 2; kg++, o += 64, t += 2 * trow) {
-        const __m256i a0 = qcc_ld256_avx2_(t), a1 = qcc_ld256_avx2_(t + trow);
+    for (k = 0; k < kpad; k += 2) {
+      const uint8_t *s0 = QCC_QP_TAP_(k), *s1 = QCC_QP_TAP_(k + 1);
+      uint8_t *o = blk + (ptrdiff_t)k * 32;
+      for (q = 0; q < npan; q++, o += pst, s0 += 32, s1 += 32) {
+        const __m256i a0 = qcc_ld256_avx2_(s0), a1 = qcc_ld256_avx2_(s1);
         const __m256i lo = _mm256_unpacklo_epi16(a0, a1), hi = _mm256_unpackhi_epi16(a0, a1);
         _mm256_storeu_si256((__m256i *)(void *)o, _mm256_permute2x128_si256(lo, hi, 0x20));
         _mm256_storeu_si256((__m256i *)(void *)(o + 32), _mm256_permute2x128_si256(lo, hi, 0x31));
       }
     }
   }
+#undef QCC_QP_TAP_
 }
 
 /*
@@ -320,7 +453,7 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
                           const float *scale, void *y, uint8_t *scratch) {                                     \
     const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;                                 \
     const int32_t nkg = p->kpad / KG, fast = qcc_qp_fast_im2col_(p), es = (int32_t)sizeof(T);                  \
-    uint8_t *tb = NULL, *planes = NULL, *prow = NULL;                                                          \
+    const qcc_qp_bufs_ bufs = qcc_qp_bufs_avx2_(p, es, scratch);                                               \
     const qcc_rq_avx2 rq = qcc_rq_init_avx2(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);          \
     T *blk = (T *)(void *)scratch;                                                                             \
     int32_t n, g, p0, q, mb;                                                                                   \
@@ -328,14 +461,11 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
       for (g = 0; g < p->group; g++) {                                                                         \
         const uint8_t *xg = (const uint8_t *)x + (n * qcc_qp_in_img_(p) + (ptrdiff_t)g * p->cpg * hw);          \
         if (fast) {                                                                                            \
-          tb = scratch + qcc_qp_al32_((size_t)p->nb * p->kpad * es);                                           \
-          planes = tb + qcc_qp_al32_((size_t)p->kpad * p->nb * es + 32u);                                      \
-          prow = planes + qcc_qp_al32_((size_t)p->cpg * p->sw * qcc_qp_ph_rows_(p) * qcc_qp_wj_(p) * es + 32u); \
-          qcc_qp_planes_avx2_(p, xg, es, planes, prow);                                                        \
+          qcc_qp_planes_avx2_(p, xg, es, &bufs);                                                               \
         }                                                                                                      \
         for (p0 = 0; p0 < plane; p0 += p->nb) {                                                                \
           const int32_t np = (int32_t)(plane - p0 < p->nb ? plane - p0 : p->nb);                               \
-          if (fast) qcc_qp_gather_avx2_(p, es, planes, (int32_t)p0, np, tb, scratch);                          \
+          if (fast) qcc_qp_gather_avx2_(p, es, &bufs, (int32_t)p0, np, scratch);                              \
           else IM2COL;                                                                                         \
           for (q = 0; q * QCC_QP_NR < np; q++) {                                                               \
             const uint8_t *panel = (const uint8_t *)(blk + (ptrdiff_t)q * p->kpad * QCC_QP_NR);                \

@@ -138,21 +138,17 @@ static inline void qcc_qpconv_gemm_u8s8_vnni(const qcc_qpconv_params *p, const v
   const ptrdiff_t pstride = (ptrdiff_t)p->kpad * QCC_QP_NR, wstride = (ptrdiff_t)QCC_QP_MR * p->kpad;
   const int32_t nkg = p->kpad / 4, fast = qcc_qp_fast_im2col_(p);
   const qcc_rq_avx512 rq = qcc_rq_init_avx512(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);
-  uint8_t *tb = NULL, *planes = NULL, *prow = NULL, *blk = scratch;
+  const qcc_qp_bufs_ bufs = qcc_qp_bufs_avx2_(p, 1, scratch);
+  uint8_t *blk = scratch;
   int32_t n, g, p0, q, mb;
   for (n = 0; n < p->n; n++) {
     for (g = 0; g < p->group; g++) {
       const uint8_t *xg = (const uint8_t *)x + (n * qcc_qp_in_img_(p) + (ptrdiff_t)g * p->cpg * hw);
-      if (fast) {
-        tb = scratch + qcc_qp_al32_((size_t)p->nb * p->kpad);
-        planes = tb + qcc_qp_al32_((size_t)p->kpad * p->nb + 32u);
-        prow = planes + qcc_qp_al32_((size_t)p->cpg * p->sw * qcc_qp_ph_rows_(p) * qcc_qp_wj_(p) + 32u);
-        qcc_qp_planes_avx2_(p, xg, 1, planes, prow);
-      }
+      if (fast) qcc_qp_planes_avx2_(p, xg, 1, &bufs);
       for (p0 = 0; p0 < plane; p0 += p->nb) {
         const int32_t np = (int32_t)(plane - p0 < p->nb ? plane - p0 : p->nb);
         const int32_t npan = (np + QCC_QP_NR - 1) / QCC_QP_NR;
-        if (fast) qcc_qp_gather_avx2_(p, 1, planes, (int32_t)p0, np, tb, blk);
+        if (fast) qcc_qp_gather_avx2_(p, 1, &bufs, (int32_t)p0, np, blk);
         else qcc_qp_im2col_u8(p, xg, (int32_t)p0, np, qcc_qp_flip_(p), qcc_qp_pad_u8_(p->x_signed, p->xzp), blk);
         for (q = 0; q < npan; q += QCC_V5_CONV_Z) {
           const int32_t z = npan - q < QCC_V5_CONV_Z ? npan - q : QCC_V5_CONV_Z;
