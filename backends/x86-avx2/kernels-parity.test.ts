@@ -445,10 +445,10 @@ for (const [xd, wd, yd] of dts) {
   const xmode = pick(['full', 'extreme'] as const);
   // realistic weights, the plan's choice (u8s8c on these shapes: asserted below)
   convCase({ c: ri(8, 24), m: ri(5, 20), h: ri(4, 11), w: ri(4, 20), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), label: 'corr-real' });
-  convCase({ c: ri(30, 70), m: ri(5, 17), h: ri(2, 9), w: ri(2, 9), k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), label: 'corr-real' });
+  convCase({ c: ri(64, 100), m: ri(5, 17), h: ri(2, 9), w: ri(2, 9), k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), label: 'corr-real' });
   convCase({ n: 2, c: ri(6, 12), m: ri(4, 13), h: ri(6, 13), w: ri(6, 30), k: [3, 3], s: [2, pick([1, 2])], p: [0, 1, 1, 0], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), label: 'corr-real' });
   convCase({ c: 3 * ri(4, 6), m: 3 * ri(3, 6), group: 3, h: ri(4, 9), w: ri(4, 12), k: [3, 3], s: [1, 1], p: [1, 0, 0, 1], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), label: 'corr-real-grouped' });
-  convCase({ c: ri(5, 9), m: ri(5, 9), h: ri(4, 9), w: ri(4, 9), k: [3, 3], s: [1, 1], d: [2, 1], p: [2, 1, 2, 1], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), label: 'corr-real-dilated' });
+  convCase({ c: ri(8, 12), m: ri(5, 9), h: ri(4, 9), w: ri(4, 9), k: [3, 3], s: [1, 1], d: [2, 1], p: [2, 1, 2, 1], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), label: 'corr-real-dilated' });
   // first layer (k = 27): forced (the estimate may prefer s16 there)
   convCase({ c: 3, m: ri(4, 17), h: ri(9, 21), w: ri(9, 23), k: [3, 3], s: [2, 2], p: [1, 1, 1, 1], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), corr: 'force', label: 'corr-first' });
   // constructed: the last (partial) k-group of every row; kdim % 4 = 1, 2, 3 and 0

@@ -467,8 +467,10 @@ QCC_QPCONV_GEMM_DRIVER_(qcc_qpconv_gemm_s16_avx2, int16_t, int16_t, 2, qcc_qp_im
     }                                                                                                          \
   }
 QCC_QPCONV_TILE_RQ_DEF_X_(qcc_qpconv_tile_rq_u8s8c_avx2_, int8_t, QCC_DOT4_, QCC_QP_COMMA_ const int32_t *coff QCC_QP_COMMA_ const int32_t *corr,
-                          QCC_QP_CORR_ROW_(0, c00, c01) QCC_QP_CORR_ROW_(1, c10, c11) QCC_QP_CORR_ROW_(2, c20, c21)
-                          QCC_QP_CORR_ROW_(3, c30, c31))
+                          if (coff[0] != coff[4]) {
+                            QCC_QP_CORR_ROW_(0, c00, c01) QCC_QP_CORR_ROW_(1, c10, c11) QCC_QP_CORR_ROW_(2, c20, c21)
+                            QCC_QP_CORR_ROW_(3, c30, c31)
+                          })
 #define QCC_QP_TILE_RQ_CORR_STEP_                                                                               \
   qcc_qpconv_tile_rq_u8s8c_avx2_(panel, wp + (ptrdiff_t)row0 * p->kpad, nkg, bias + row0, scale + row0, nrows, yr, plane, \
                                  nq, p->y_signed, &rq, corr + row0, corr)
