@@ -78,7 +78,7 @@ function describePlan(g: ReturnType<typeof loadOnnxBytes>): string {
   const n = g.nodes[0]!;
   if (n.op === 'qlinear_conv') {
     const p = planConv(n);
-    return p.kind === 'gemm' ? `gemm ${p.family}` : p.kind === 'dw' ? 'depthwise s16' : p.kind === 'dwcl' ? 'depthwise s16 channels-last' : 'generic';
+    return p.kind === 'gemm' ? `gemm ${p.resid ? 'u8s8c' : p.family}` : p.kind === 'dw' ? 'depthwise s16' : p.kind === 'dwcl' ? 'depthwise s16 channels-last' : 'generic';
   }
   const p = planMatmul(n);
   return p.kind === 'packed' ? `matmul ${p.family}` : 'generic';

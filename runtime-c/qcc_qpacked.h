@@ -183,11 +183,80 @@ static inline ptrdiff_t qcc_qp_out_plane_(const qcc_qpconv_params *p) { return (
  * index (g * mblocks + mb) * MR + r (rows past mpg are padding). scratch: kpad * nb bytes (u8) or 2 * kpad * nb
  * bytes (s16). The generic twin multiplies the same packed operands in plain int32.
  */
-#define QCC_QPCONV_GEMM_GENERIC_DEF_(NAME, T, WT, KG, IM2COL)                                                     static inline void NAME(const qcc_qpconv_params *p, const void *x, const WT *wp, const int32_t *bias,                                   const float *scale, void *y, uint8_t *scratch) {                                         const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;                                     const int32_t nkg = p->kpad / KG, qmin = p->y_signed ? -128 : 0, qmax = p->y_signed ? 127 : 255;                T *blk = (T *)(void *)scratch;                                                                                 int32_t n, g, p0, q, mb, r, j, k;                                                                              for (n = 0; n < p->n; n++) {                                                                                     for (g = 0; g < p->group; g++) {                                                                                 const uint8_t *xg = (const uint8_t *)x + (n * qcc_qp_in_img_(p) + (ptrdiff_t)g * p->cpg * hw);                  for (p0 = 0; p0 < plane; p0 += p->nb) {                                                                          const int32_t np = (int32_t)(plane - p0 < p->nb ? plane - p0 : p->nb);                                         IM2COL;                                                                                                        for (q = 0; q * QCC_QP_NR < np; q++) {                                                                           const T *panel = blk + (ptrdiff_t)q * p->kpad * QCC_QP_NR;                                                     const int32_t nq = np - q * QCC_QP_NR < QCC_QP_NR ? np - q * QCC_QP_NR : QCC_QP_NR;                           for (mb = 0; mb < p->mblocks; mb++) {                                                                            const WT *wb = wp + ((ptrdiff_t)g * p->mblocks + mb) * nkg * (QCC_QP_MR * KG);                                 for (r = 0; r < QCC_QP_MR; r++) {                                                                                const int32_t ml = mb * QCC_QP_MR + r, row = (g * p->mblocks + mb) * QCC_QP_MR + r;                            uint8_t *yr;                                                                                                   if (ml >= p->mpg) break;                                                                                       yr = (uint8_t *)y + (((ptrdiff_t)n * p->m + g * p->mpg + ml) * plane + p0 + q * QCC_QP_NR);                    for (j = 0; j < nq; j++) {                                                                                       uint32_t acc = (uint32_t)bias[row];                                                                            for (k = 0; k < p->kpad; k++) {                                                                                  const int32_t xv = (int32_t)panel[(k / KG) * (QCC_QP_NR * KG) + j * KG + k % KG];                              const int32_t wv = (int32_t)wb[(k / KG) * (QCC_QP_MR * KG) + r * KG + k % KG];                                 acc += (uint32_t)(xv * wv);                                                                                  }                                                                                                              qcc_qp_st_(yr, j, p->y_signed,                                                                                            qcc_requantize_f32(qcc_i32_from_u32(acc), scale[row], p->yzp, qmin, qmax));                       }                                                                                                            }                                                                                                            }                                                                                                            }                                                                                                            }                                                                                                            }                                                                                                            }                                                                                                            }
+#define QCC_QPCONV_GEMM_GENERIC_DEF_(NAME, T, WT, KG, IM2COL) QCC_QPCONV_GEMM_GENERIC_DEF_X_(NAME, T, WT, KG, IM2COL, , )
+/* The same with extra parameters after scale (EXTRA: ", type name" or empty) and a statement run per output
+ * after the k loop (AFTER: may add to acc; locals panel, j, row, k in scope). */
+#define QCC_QPCONV_GEMM_GENERIC_DEF_X_(NAME, T, WT, KG, IM2COL, EXTRA, AFTER)                                   \
+  static inline void NAME(const qcc_qpconv_params *p, const void *x, const WT *wp, const int32_t *bias,         \
+                          const float *scale EXTRA, void *y, uint8_t *scratch) {                               \
+    const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;                                 \
+    const int32_t nkg = p->kpad / KG, qmin = p->y_signed ? -128 : 0, qmax = p->y_signed ? 127 : 255;            \
+    T *blk = (T *)(void *)scratch;                                                                             \
+    int32_t n, g, p0, q, mb, r, j, k;                                                                          \
+    for (n = 0; n < p->n; n++) {                                                                               \
+      for (g = 0; g < p->group; g++) {                                                                         \
+        const uint8_t *xg = (const uint8_t *)x + (n * qcc_qp_in_img_(p) + (ptrdiff_t)g * p->cpg * hw);          \
+        for (p0 = 0; p0 < plane; p0 += p->nb) {                                                                \
+          const int32_t np = (int32_t)(plane - p0 < p->nb ? plane - p0 : p->nb);                               \
+          IM2COL;                                                                                              \
+          for (q = 0; q * QCC_QP_NR < np; q++) {                                                               \
+            const T *panel = blk + (ptrdiff_t)q * p->kpad * QCC_QP_NR;                                         \
+            const int32_t nq = np - q * QCC_QP_NR < QCC_QP_NR ? np - q * QCC_QP_NR : QCC_QP_NR;               \
+            for (mb = 0; mb < p->mblocks; mb++) {                                                              \
+              const WT *wb = wp + ((ptrdiff_t)g * p->mblocks + mb) * nkg * (QCC_QP_MR * KG);                   \
+              for (r = 0; r < QCC_QP_MR; r++) {                                                                \
+                const int32_t ml = mb * QCC_QP_MR + r, row = (g * p->mblocks + mb) * QCC_QP_MR + r;            \
+                uint8_t *yr;                                                                                   \
+                if (ml >= p->mpg) break;                                                                       \
+                yr = (uint8_t *)y + (((ptrdiff_t)n * p->m + g * p->mpg + ml) * plane + p0 + q * QCC_QP_NR);    \
+                for (j = 0; j < nq; j++) {                                                                     \
+                  uint32_t acc = (uint32_t)bias[row];                                                          \
+                  for (k = 0; k < p->kpad; k++) {                                                              \
+                    const int32_t xv = (int32_t)panel[(k / KG) * (QCC_QP_NR * KG) + j * KG + k % KG];          \
+                    const int32_t wv = (int32_t)wb[(k / KG) * (QCC_QP_MR * KG) + r * KG + k % KG];             \
+                    acc += (uint32_t)(xv * wv);                                                                \
+                  }                                                                                            \
+                  AFTER                                                                                        \
+                  qcc_qp_st_(yr, j, p->y_signed,                                                               \
+                             qcc_requantize_f32(qcc_i32_from_u32(acc), scale[row], p->yzp, qmin, qmax));       \
+                }                                                                                              \
+              }                                                                                                \
+            }                                                                                                  \
+          }                                                                                                    \
+        }                                                                                                      \
+      }                                                                                                        \
+    }                                                                                                          \
+  }
 
 QCC_QPCONV_GEMM_GENERIC_DEF_(qcc_qpconv_gemm_u8s8, uint8_t, int8_t, 4,
                              qcc_qp_im2col_u8(p, xg, p0, np, qcc_qp_flip_(p), qcc_qp_pad_u8_(p->x_signed, p->xzp), blk))
 QCC_QPCONV_GEMM_GENERIC_DEF_(qcc_qpconv_gemm_s16, int16_t, int16_t, 2, qcc_qp_im2col_s16(p, xg, p0, np, blk))
+
+/*
+ * u8s8 with a sparse correction ("u8s8c", x86-avx2 only, for weights whose pairs could saturate vpmaddubsw):
+ * w' = a + b, where the packed weights a (layout as u8s8) and the residual b both keep every adjacent pair safe
+ * (pack.ts splitU8S8). The k loop runs on a, then per output row the nonzero k-groups of b are added from a
+ * separate constant: corr = [packed rows + 1] offsets (absolute indices into corr; row `row`'s entries are
+ * corr[corr[row]] up to corr[corr[row + 1]]), then the entries {64 * k-group (the byte offset of the k-group in a
+ * 16-pixel panel), the 4 s8 weights of b as one little-endian int32}. The bias folds x_zp_u * sum (a + b).
+ * Every product is exact and the int32 sum wraps, so the result equals sum (x - x_zp) * w' + bias.
+ */
+static inline int32_t qcc_qp_quad_s8_(int32_t q, int32_t t) {
+  return (int32_t)(((uint32_t)q >> (8 * t)) & 0xffu) - (int32_t)((((uint32_t)q >> (8 * t)) & 0x80u) << 1);
+}
+#define QCC_QP_CORR_GENERIC_                                                                                   \
+  {                                                                                                            \
+    const int32_t *e_ = corr + corr[row], *const ee_ = corr + corr[row + 1];                                   \
+    for (; e_ < ee_; e_ += 2) {                                                                                \
+      for (k = 0; k < 4; k++) {                                                                                \
+        acc += (uint32_t)((int32_t)panel[e_[0] + j * 4 + k] * qcc_qp_quad_s8_(e_[1], k));                      \
+      }                                                                                                        \
+    }                                                                                                          \
+  }
+#define QCC_QP_COMMA_GENERIC_ ,
+QCC_QPCONV_GEMM_GENERIC_DEF_X_(qcc_qpconv_gemm_u8s8c, uint8_t, int8_t, 4,
+                               qcc_qp_im2col_u8(p, xg, p0, np, qcc_qp_flip_(p), qcc_qp_pad_u8_(p->x_signed, p->xzp), blk),
+                               QCC_QP_COMMA_GENERIC_ const int32_t *corr, QCC_QP_CORR_GENERIC_)
 
 /*
  * Depthwise KxK (K = kh = kw in {3, 5}), stride sh = sw, group = c = m: y[c] = requant(bias[c] +

@@ -21,7 +21,7 @@ import { POOL_AVX2 } from './pool.ts';
 import { depthwiseClScratch, packDepthwiseCl } from './dw-pack.ts';
 import {
   MR, NR, convGemmScratch, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose,
-  fitsS8, u8s8Exact, type PackedFamily,
+  correctionEntries, fitsS8, splitU8S8, u8s8Exact, type PackedFamily,
 } from './pack.ts';
 
 export const AVX2_RUNTIME = 'x86-avx2/qcc_qpacked_avx2.h';
@@ -42,6 +42,42 @@ export const ISA_VNNI: IsaOptions = { vnni: true };
 
 const chooseFamily = (isa: IsaOptions, wEff: Int32Array, rows: number, k: number): PackedFamily =>
   (isa.vnni ? fitsS8(wEff) : u8s8Exact(wEff, rows, k)) ? 'u8s8' : 's16';
+/**
+ * Estimated instructions of the x86-avx2 conv tile (4 rows x 16 pixels): 33 per k-group of 4 for u8s8, 24 per
+ * k-group of 2 for s16 (the measured inner loops, qcc_qpacked_avx2.h); u8s8c adds 14 per correction entry (GCC
+ * 12: offset load and add, quad broadcast, two panel loads, two DOT4 steps, pointer add, compare, branch) and,
+ * per tile with entries, ~24 for the four rows' list setup and the longer call. Checked on the first layer of
+ * the bench (3->32 3x3 s2, k = 27, 51 entries over 32 channels): u8s8c 3.75 M instructions vs s16 3.72 M, which
+ * this estimate calls right (s16).
+ */
+const TILE_U8S8_PER_KG = 33;
+const TILE_S16_PER_KG = 24;
+const CORR_PER_ENTRY = 14;
+const CORR_PER_TILE = 24;
+
+/**
+ * The conv GEMM family: VNNI takes u8s8 whenever w' fits s8. x86-avx2: u8s8 when no pair can saturate, else
+ * u8s8 with a sparse correction (resid: splitU8S8's residual) when every w' fits s8 and its estimated cost (k loop
+ * plus the correction entries) is below the s16 kernel's, else s16.
+ */
+export function chooseConvGemm(isa: IsaOptions, wEff: Int32Array, m: number, group: number, kdim: number): { family: PackedFamily; resid: Int32Array | null } {
+  if (isa.vnni || u8s8Exact(wEff, m, kdim)) return { family: chooseFamily(isa, wEff, m, kdim), resid: null };
+  const resid = splitU8S8(wEff, m, kdim);
+  if (!resid) return { family: 's16', resid: null };
+  const mpg = m / group;
+  const tiles = group * Math.ceil(mpg / MR);
+  let tilesWith = 0;
+  for (let g = 0; g < group; g++) {
+    for (let r0 = 0; r0 < mpg; r0 += MR) {
+      const rows = Math.min(MR, mpg - r0);
+      if (resid.subarray((g * mpg + r0) * kdim, (g * mpg + r0 + rows) * kdim).some((v) => v !== 0)) tilesWith++;
+    }
+  }
+  const u8 = tiles * TILE_U8S8_PER_KG * Math.ceil(kdim / 4) + CORR_PER_TILE * tilesWith + CORR_PER_ENTRY * correctionEntries(resid, m, kdim);
+  const s16 = tiles * TILE_S16_PER_KG * Math.ceil(kdim / 2);
+  return u8 < s16 ? { family: 'u8s8', resid } : { family: 's16', resid: null };
+}
+
 /** C suffix of a GEMM kernel: the VNNI tiles exist for the u8s8 family only. */
 const gemmSuffix = (isa: IsaOptions, f: PackedFamily): string => (isa.vnni && f === 'u8s8' ? 'vnni' : 'avx2');
 /** Bytes of one im2col block the conv GEMM aims for (fits L1 with the weights streaming from L2). */
@@ -68,7 +104,11 @@ type ConvPlan =
   | { kind: 'generic' }
   | { kind: 'dw'; g: QConvGeometry; scales: Float32Array; wEff: Int32Array; K: number; S: number; scratch: ReturnType<typeof depthwiseScratch> }
   | { kind: 'dwcl'; g: QConvGeometry; scales: Float32Array; wEff: Int32Array; K: number; S: number; scratch: ReturnType<typeof depthwiseClScratch> }
-  | { kind: 'gemm'; g: QConvGeometry; scales: Float32Array; wEff: Int32Array; family: PackedFamily; kdim: number; kpad: number; nb: number };
+  | {
+    kind: 'gemm'; g: QConvGeometry; scales: Float32Array; wEff: Int32Array; family: PackedFamily; kdim: number; kpad: number; nb: number;
+    /** x86-avx2 u8s8 with a sparse correction: the residual of w' (splitU8S8), else null. */
+    resid: Int32Array | null;
+  };
 
 /**
  * Depthwise: the channel-vectorised kernel (qcc_qdwconv_avx2.h) or the row kernel (qcc_qpacked_avx2.h)? Whichever
@@ -113,13 +153,13 @@ export function planConv(node: Node, isa: IsaOptions = ISA_AVX2): ConvPlan {
     if (channelsLastWins(g.c, IH, IW, OH, OW, KH, SH, isa)) return { kind: 'dwcl', g, scales, wEff, K: KH, S: SH, scratch: depthwiseClScratch(OH, OW, KH, SH) };
     return { kind: 'dw', g, scales, wEff, K: KH, S: SH, scratch: depthwiseScratch(IH, IW, OH, OW, KH, SH, PH, PW) };
   }
-  const family = chooseFamily(isa, wEff, g.m, kdim);
+  const { family, resid } = chooseConvGemm(isa, wEff, g.m, g.group, kdim);
   const kpad = roundUp(kdim, kGroup(family));
   const bytesPerPx = kpad * (family === 'u8s8' ? 1 : 2);
   const plane = OH * OW;
   const budget = gemmSuffix(isa, family) === 'vnni' ? BLOCK_BYTES_VNNI : BLOCK_BYTES;
   const nb = Math.max(NR, Math.min(roundUp(plane, NR), Math.floor(budget / bytesPerPx / NR) * NR));
-  return { kind: 'gemm', g, scales, wEff, family, kdim, kpad, nb };
+  return { kind: 'gemm', g, scales, wEff, family, kdim, kpad, nb, resid };
 }
 
 function convParams(ctx: CEmitContext, node: Node, g: QConvGeometry, extra: { kdim: number; kpad: number; mblocks: number; nb: number; spH: number; spW: number; qW: number }): string {
@@ -179,11 +219,17 @@ const qlinearConv = (isa: IsaOptions): CEmitter => ({
         `qcc_qpconv_dw_s16_avx2(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
     }
     const xzpU = p.family === 'u8s8' ? xzp + (xSigned ? 128 : 0) : 0;
-    const packed = packConv(p.family, p.wEff, g.m, g.group, p.kdim, bias, p.scales, xzpU);
+    const packed = packConv(p.family, p.wEff, g.m, g.group, p.kdim, bias, p.scales, xzpU, p.resid ?? undefined);
     const w = ctx.constArray('qpconv_w', p.family === 'u8s8' ? 'i8' : 'i16', packed.weights);
     const b = ctx.constArray('qpconv_bias', 'i32', packed.bias);
     const s = ctx.constArray('qpconv_scale', 'f32', packed.scale);
     const prm = convParams(ctx, node, g, { kdim: p.kdim, kpad: p.kpad, mblocks: packed.mblocks, nb: p.nb, spH: 0, spW: 0, qW: 0 });
+    if (packed.corr) {
+      const c = ctx.constArray('qpconv_corr', 'i32', packed.corr);
+      const entries = (packed.corr.length - (packed.corr[0] ?? 0)) / 2;
+      return `${head}GEMM over im2col, u8 x s8 on pair-safe weights + ${entries} sparse correction k-groups (the residual of the pairs that could saturate) */\n` +
+        `qcc_qpconv_gemm_u8s8c_avx2(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${c}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+    }
     const why = p.family === 's16' ? `s16 pairs (${isa.vnni ? '' : 'u8 x s8 could saturate or '}w - w_zp exceeds s8)` :
       isa.vnni ? 'u8 x s8 quads (vpdpbusd: no 16-bit intermediate)' : 'u8 x s8 (no weight pair can saturate)';
     return `${head}GEMM over im2col, ${why} */\n` +

@@ -21,10 +21,10 @@ import { maxPool, type PoolGeom } from '../../compiler/ops/nn-pool.ts';
 import { rng } from '../../compiler/ops/nn-test-util.ts';
 import {
   convGemmScratch, depthwiseScratch, effectiveCols, fitsS8, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
-  type PackedFamily,
+  splitU8S8, type PackedFamily,
 } from './pack.ts';
 import { depthwiseClScratch, packDepthwiseCl } from './dw-pack.ts';
-import { ISA_VNNI, planConv } from './emitters.ts';
+import { ISA_AVX2, ISA_VNNI, chooseConvGemm, planConv } from './emitters.ts';
 import { encodeModel } from '../../compiler/frontend/onnx/writer.ts';
 import { loadOnnxBytes } from '../../compiler/frontend/onnx/load.ts';
 import { Tensor } from '../../compiler/ir/tensor.ts';
@@ -59,6 +59,8 @@ interface Case {
   body: string;
   want: number[];
   expectAvx2Equal: boolean;
+  /** Both the kernel and the twin must differ from the interpreter somewhere (a deliberately broken correction). */
+  expectWrong?: boolean;
 }
 
 const cases: Case[] = [];
@@ -77,6 +79,11 @@ function convCase(o: {
   /** Depthwise through the channel-vectorised kernel (qcc_qdwconv_s16_avx2, or with vnni qcc_qdwconv_s16_vnni
    * on 'natural' packing) instead of the row kernel. */
   dwcl?: boolean; xmode?: 'full' | 'extreme';
+  /** Weights and their zero points instead of q8Values (the u8s8c cases: realistic and constructed weights). */
+  wgen?: (m: number, kdim: number) => { w: number[]; wzp: number[] };
+  /** x86-avx2 u8s8c: force it (whatever the cost estimate says), or break its correction ('drop': no entries,
+   * 'twice': every entry applied twice) to show the tests see it. */
+  corr?: 'force' | 'drop' | 'twice';
 }): void {
   const id = caseNo++;
   const n = o.n ?? 1, group = o.group ?? 1, d = o.d ?? [1, 1];
@@ -84,9 +91,10 @@ function convCase(o: {
   const [oh, ow] = outputSpatial([o.h, o.w], o.p, { kernel: o.k, strides: o.s, dilations: d });
   const x = q8Values(o.xd, n * o.c * o.h * o.w, o.xmode ?? (o.wmode === 'extreme' ? 'extreme' : 'full'));
   const kdim = cpg * o.k[0] * o.k[1];
-  const w = q8Values(o.wd, o.m * kdim, o.wmode);
+  const gen = o.wgen?.(o.m, kdim);
+  const w = gen ? gen.w : q8Values(o.wd, o.m * kdim, o.wmode);
   const xzp = pick([qmin(o.xd), qmax(o.xd), ri(qmin(o.xd), qmax(o.xd))]);
-  const wzp = Array.from({ length: o.m }, () => o.wzpZero ? 0 : (o.wd === 'i8' ? (o.wmode === 'safe' ? ri(-3, 3) : pick([0, 0, -128, 127, ri(-128, 127)])) : pick([128, 0, 255, ri(0, 255)])));
+  const wzp = gen ? gen.wzp : Array.from({ length: o.m }, () => o.wzpZero ? 0 : (o.wd === 'i8' ? (o.wmode === 'safe' ? ri(-3, 3) : pick([0, 0, -128, 127, ri(-128, 127)])) : pick([128, 0, 255, ri(0, 255)])));
   const yzp = pick([qmin(o.yd), qmax(o.yd), ri(qmin(o.yd), qmax(o.yd))]);
   const bias = Int32Array.from({ length: o.m }, () => pick([0, ri(-100000, 100000), -2147483648, 2147483647]));
   const scales = randomScales(o.m);
@@ -103,6 +111,7 @@ function convCase(o: {
   let decls = `${cArr(xT, `x${id}`, x)}\n`;
   let body: string;
   let expectAvx2Equal = true;
+  let expectWrong = false;
   const outBytes = n * o.m * plane;
   if (o.dwcl) {
     const K = o.k[0], S = o.s[0];
@@ -120,22 +129,44 @@ function convCase(o: {
     body = `run_case(${outBytes}, ${sc.bytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpconv_dw_s16_avx2, qcc_qpconv_dw_s16);`;
   } else {
     const exact = o.vnni ? fitsS8(wEff) : u8s8Exact(wEff, o.m, kdim);
-    const family: PackedFamily = o.forceFamily ?? (exact ? 'u8s8' : 's16');
-    if (family === 'u8s8' && !exact) expectAvx2Equal = false;
+    // x86-avx2: the plan's own choice (u8s8, u8s8 + correction, s16), unless a case forces one
+    const plan = o.vnni || o.forceFamily ? null : chooseConvGemm(ISA_AVX2, wEff, o.m, group, kdim);
+    const resid = o.corr ? splitU8S8(wEff, o.m, kdim) : plan?.resid ?? null;
+    if (o.corr && !resid) throw new Error('a u8s8c case needs weights that fit s8');
+    const family: PackedFamily = resid ? 'u8s8' : o.forceFamily ?? plan?.family ?? (exact ? 'u8s8' : 's16');
+    if (family === 'u8s8' && !exact && !resid) expectAvx2Equal = false;
     const KG = kGroup(family);
     const kpad = roundUp(kdim, KG);
     const xzpU = family === 'u8s8' ? xzp + (xs ? 128 : 0) : 0;
-    const pk = packConv(family, wEff, o.m, group, kdim, bias, scales, xzpU);
+    const pk = packConv(family, wEff, o.m, group, kdim, bias, scales, xzpU, resid ?? undefined);
     const nb = o.nb ?? pick([16, 32, roundUp(plane, 16)]);
     const wT = family === 'u8s8' ? 'int8_t' : 'int16_t';
     decls += `${cArr(wT, `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n${fArr(`s${id}`, pk.scale)}\n`;
     decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, o.k[0], o.k[1], o.s[0], o.s[1], d[0], d[1], o.p[0], o.p[1], group, cpg, mpg, kdim, kpad, pk.mblocks, nb, xs, xzp, ys, yzp, 0, 0, 0].join(',')}};`;
     const sbytes = convGemmScratch(family, { kpad, nb, cpg, oh, ow, kh: o.k[0], kw: o.k[1], sh: o.s[0], sw: o.s[1], dh: d[0], dw: d[1] });
     body = `run_case(${outBytes}, ${sbytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpconv_gemm_${family}_${o.vnni && family === 'u8s8' ? 'vnni' : 'avx2'}, qcc_qpconv_gemm_${family});`;
-    o.label = `${o.label ?? 'conv'} ${family}`;
+    if (pk.corr) {
+      let corr = pk.corr;
+      const head = o.m === 0 ? 0 : corr[0]!;
+      if (o.corr === 'drop') corr = Int32Array.from(corr.subarray(0, head), () => head);
+      if (o.corr === 'twice') {
+        // every row's entries twice, in the same layout
+        const out: number[] = Array.from(corr.subarray(0, head));
+        for (let r = 0; r + 1 < head; r++) {
+          out[r] = out.length;
+          for (let t = 0; t < 2; t++) out.push(...corr.subarray(corr[r]!, corr[r + 1]!));
+        }
+        out[head - 1] = out.length;
+        corr = Int32Array.from(out);
+      }
+      if (o.corr === 'drop' || o.corr === 'twice') expectWrong = true;
+      decls += `\n${cArr('int32_t', `c${id}`, corr)}`;
+      body = `run_corr(${outBytes}, ${sbytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, c${id}, qcc_qpconv_gemm_u8s8c_avx2, qcc_qpconv_gemm_u8s8c);`;
+    }
+    o.label = `${o.label ?? 'conv'} ${pk.corr ? `u8s8c(${(pk.corr.length - pk.corr[0]!) / 2} entries${o.corr === 'drop' || o.corr === 'twice' ? `, ${o.corr}` : ''})` : family}`;
   }
   const label = `${o.label ?? 'conv'} #${id} ${o.xd}${o.wd}${o.yd} c${o.c} m${o.m} ${o.h}x${o.w} k${o.k} s${o.s} d${d} p${o.p} g${group} w:${o.wmode}`;
-  (o.vnni ? vnniCases : cases).push({ label: o.vnni ? `vnni ${label}` : label, decls, body: body.replace(/run_case(2?)\(/, `run_case$1(${id}, `), want, expectAvx2Equal });
+  (o.vnni ? vnniCases : cases).push({ label: o.vnni ? `vnni ${label}` : label, decls, body: body.replace(/run_(case2?|corr)\(/, `run_$1(${id}, `), want, expectAvx2Equal, expectWrong });
 }
 
 function matmulCase(o: { batch: number; m: number; k: number; n: number; ad: Q8; bd: Q8; yd: Q8; wmode: 'full' | 'safe' | 'extreme'; forceFamily?: PackedFamily; bzpZero?: boolean; vnni?: boolean }): void {
@@ -406,7 +437,76 @@ for (const [i, [xd, wd, yd]] of [...dts, ...dts].entries()) {
 // the GEMV (1 row) with k-group counts odd and even, and the widest column block
 for (const k of [1, 4, 5, 8, 255, 256]) matmulCase({ batch: 1, m: 1, k, n: pick([64, 65, 100, 128]), ad: pick(['u8', 'i8'] as const), bd: 'i8', yd: pick(['u8', 'i8'] as const), wmode: 'extreme', vnni: true, bzpZero: true });
 
+// x86-avx2 u8s8 with a sparse correction (u8s8c): weights whose w' fits s8 but some pairs could saturate
+// vpmaddubsw. Realistic weights (per-channel symmetric, gaussian, row max 127: a few unsafe pairs per row) on the
+// plan's choice; constructed ones (small weights plus chosen unsafe pairs: in the last, partial k-group, in every
+// row of a 4-row block and in none, one or many per row) forced onto u8s8c; activations and zero points at the
+// ends, signed inputs, groups, strides, padding. u8 weights: w = 128 + s8 value, w_zp = 128.
+const gauss = () => Math.sqrt(-2 * Math.log(R() + 1e-12)) * Math.cos(2 * Math.PI * R());
+const asWd = (wd: Q8, v: number[], m: number) => ({ w: wd === 'i8' ? v : v.map((x) => x + 128), wzp: new Array<number>(m).fill(wd === 'i8' ? 0 : 128) });
+const realW = (wd: Q8) => (m: number, kdim: number) => {
+  const v: number[] = [];
+  for (let r = 0; r < m; r++) {
+    const g = Array.from({ length: kdim }, gauss);
+    const mx = Math.max(...g.map(Math.abs), 1e-9);
+    for (const x of g) v.push(Math.max(-128, Math.min(127, Math.round((x / mx) * 127))));
+  }
+  return asWd(wd, v, m);
+};
+const UNSAFE: [number, number][] = [[127, 127], [-128, -128], [100, 60], [-70, -100], [127, 2], [-128, -1]];
+/** Small weights (never unsafe) with unsafe pairs where `at(row)` says: 'last' = the last full pair of the row (in
+ * the last k-group, partial when kdim % 4 != 0), 'one' = one random pair, 'many' = every pair with probability 1/2. */
+const builtW = (wd: Q8, rowHas: (r: number) => boolean, at: 'last' | 'one' | 'many') => (m: number, kdim: number) => {
+  const v = Array.from({ length: m * kdim }, () => ri(-40, 40));
+  const put = (r: number, i: number) => {
+    const [a, b] = pick(UNSAFE);
+    v[r * kdim + i] = a;
+    v[r * kdim + i + 1] = b;
+  };
+  for (let r = 0; r < m; r++) {
+    if (!rowHas(r) || kdim < 2) continue;
+    const lastPair = (kdim % 2 === 0 ? kdim - 2 : kdim - 3);
+    if (at === 'last') put(r, lastPair);
+    else if (at === 'one') put(r, 2 * ri(0, lastPair / 2));
+    else for (let i = 0; i <= lastPair; i += 2) if (R() < 0.5) put(r, i);
+  }
+  return asWd(wd, v, m);
+};
+const corrFirst = cases.length;
+for (const [xd, wd, yd] of dts) {
+  const xmode = pick(['full', 'extreme'] as const);
+  // realistic weights, the plan's choice (u8s8c on these shapes: asserted below)
+  convCase({ c: ri(8, 24), m: ri(5, 20), h: ri(4, 11), w: ri(4, 20), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), label: 'corr-real' });
+  convCase({ c: ri(64, 100), m: ri(5, 17), h: ri(2, 9), w: ri(2, 9), k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), label: 'corr-real' });
+  convCase({ n: 2, c: ri(6, 12), m: ri(4, 13), h: ri(6, 13), w: ri(6, 30), k: [3, 3], s: [2, pick([1, 2])], p: [0, 1, 1, 0], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), label: 'corr-real' });
+  convCase({ c: 3 * ri(4, 6), m: 3 * ri(3, 6), group: 3, h: ri(4, 9), w: ri(4, 12), k: [3, 3], s: [1, 1], p: [1, 0, 0, 1], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), label: 'corr-real-grouped' });
+  convCase({ c: ri(8, 12), m: ri(5, 9), h: ri(4, 9), w: ri(4, 9), k: [3, 3], s: [1, 1], d: [2, 1], p: [2, 1, 2, 1], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), label: 'corr-real-dilated' });
+  // first layer (k = 27): forced (the estimate may prefer s16 there)
+  convCase({ c: 3, m: ri(4, 17), h: ri(9, 21), w: ri(9, 23), k: [3, 3], s: [2, 2], p: [1, 1, 1, 1], xd, wd, yd, wmode: 'full', xmode, wgen: realW(wd), corr: 'force', label: 'corr-first' });
+  // constructed: the last (partial) k-group of every row; kdim % 4 = 1, 2, 3 and 0
+  for (const c of [5, 6, 7, 4]) {
+    convCase({ c, m: ri(3, 9), h: ri(3, 7), w: ri(3, 19), k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode: 'full', xmode: 'extreme', wgen: builtW(wd, () => true, 'last'), corr: 'force', label: 'corr-last' });
+  }
+  convCase({ c: ri(2, 5), m: ri(5, 11), h: ri(3, 7), w: ri(3, 12), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode: 'full', xmode: 'extreme', wgen: builtW(wd, () => true, 'last'), corr: 'force', label: 'corr-last' });
+  // every row of a 4-row block, then none (blocks alternate); rows with one unsafe pair or many
+  convCase({ c: ri(4, 12), m: ri(9, 16), h: ri(3, 8), w: ri(3, 20), k: [3, 3], s: [1, pick([1, 2])], p: [1, 1, 1, 1], xd, wd, yd, wmode: 'full', xmode, wgen: builtW(wd, (r) => Math.floor(r / 4) % 2 === 0, 'one'), corr: 'force', label: 'corr-blocks' });
+  convCase({ c: ri(4, 12), m: ri(9, 16), h: ri(3, 8), w: ri(3, 20), k: [3, 3], s: [1, 1], p: [0, 1, 2, 1], xd, wd, yd, wmode: 'full', xmode: 'extreme', wgen: builtW(wd, (r) => Math.floor(r / 4) % 2 === 1, 'many'), corr: 'force', label: 'corr-blocks-many' });
+  convCase({ c: ri(4, 12), m: ri(1, 7), h: ri(3, 8), w: ri(3, 20), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode: 'full', xmode: 'extreme', wgen: builtW(wd, () => true, 'many'), corr: 'force', label: 'corr-many' });
+  // no unsafe pair at all in some rows of every block (row 1 only has one)
+  convCase({ c: ri(4, 12), m: ri(5, 12), group: 1, h: ri(3, 8), w: ri(3, 20), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode: 'full', xmode, wgen: builtW(wd, (r) => r % 4 === 1, 'one'), corr: 'force', label: 'corr-sparse' });
+  // grouped with the correction in one group only
+  convCase({ c: 8, m: 10, group: 2, h: ri(4, 8), w: ri(4, 12), k: [3, 3], s: [2, 2], p: [1, 1, 1, 1], xd, wd, yd, wmode: 'full', xmode: 'extreme', wgen: builtW(wd, (r) => r >= 5, 'one'), corr: 'force', label: 'corr-grouped' });
+}
+const corrLast = cases.length;
+// A broken correction is visible: the correction dropped, or applied twice (kernel and twin both wrong).
+const CORR_BROKEN = [caseNo, caseNo + 1, caseNo + 2, caseNo + 3];
+for (const corr of ['drop', 'twice'] as const) {
+  convCase({ c: 16, m: 8, h: 6, w: 9, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd: 'u8', wd: 'i8', yd: 'u8', wmode: 'full', wgen: realW('i8'), corr, label: 'corr-broken' });
+  convCase({ c: 6, m: 5, h: 5, w: 7, k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd: 'i8', wd: 'u8', yd: 'i8', wmode: 'full', xmode: 'extreme', wgen: builtW('u8', () => true, 'last'), corr, label: 'corr-broken' });
+}
+
 // the im2col cases last: their random draws leave the shapes above (and the plan assertions on them) as they were
+// (the u8s8c cases above included)
 for (const [i, [xd, wd, yd]] of [...dts, ...dts, ...dts].entries()) im2colCases(i, xd, wd, yd, false);
 for (const [i, [xd, wd, yd]] of [...dts, ...dts].entries()) im2colCases(i + 3, xd, wd, yd, true);
 
@@ -434,6 +534,13 @@ static uint8_t *scratch_of(size_t bytes) { uint8_t *s = (uint8_t *)aligned_alloc
   if (ya[nout] != 0x5A || yg[nout] != 0x5A) { fprintf(stderr, "case %d wrote past its output\\n", id); exit(3); } \\
   { size_t k_; for (k_ = 0; k_ < 64; k_++) if (sa[(sbytes) + k_] != 0xA5) { fprintf(stderr, "case %d wrote past its scratch\\n", id); exit(3); } } \\
   emit(nout, ya, yg); free(ya); free(yg); free(sa); } while (0)
+/* the u8s8c kernels: one more constant (the correction) after the scales */
+#define run_corr(id, nout, sbytes, p, x, w, b, s, c, fa, fg) do { \\
+  uint8_t *ya = (uint8_t *)malloc((nout) + 1), *yg = (uint8_t *)malloc((nout) + 1), *sa = scratch_of(sbytes), *sg = scratch_of(sbytes); \\
+  ya[nout] = 0x5A; yg[nout] = 0x5A; \\
+  fa(p, x, w, b, s, c, ya, sa); fg(p, x, w, b, s, c, yg, sg); \\
+  if (ya[nout] != 0x5A || yg[nout] != 0x5A) { fprintf(stderr, "case %d wrote past its output\\n", id); exit(3); } \\
+  emit(nout, ya, yg); free(ya); free(yg); free(sa); free(sg); } while (0)
 #define run_pool(id, nout, CALL_A, CALL_G) do { \\
   uint8_t *ya = (uint8_t *)malloc((nout) + 1), *yg = (uint8_t *)malloc((nout) + 1); \\
   ya[nout] = 0x5A; yg[nout] = 0x5A; \\
@@ -483,6 +590,11 @@ function check(cc: string, list: Case[], vnni: boolean): { bad: string[]; sawSat
       if (g[off + i] !== wb) gBad++;
       if (a[off + i] !== wb) aBad++;
     }
+    if (c.expectWrong) {
+      if (!gBad || !aBad) bad.push(`${c.label}: a broken correction went unnoticed (twin wrong in ${gBad}, simd in ${aBad} of ${n})`);
+      off += n;
+      return;
+    }
     if (gBad) bad.push(`${c.label}: generic twin differs from the interpreter in ${gBad}/${n}`);
     if (c.expectAvx2Equal && aBad) bad.push(`${c.label}: simd differs in ${aBad}/${n}`);
     if (!c.expectAvx2Equal && aBad) sawSaturation.push(idx);
@@ -500,6 +612,8 @@ describe('x86-avx2 packed kernels == generic twins == interpreter arithmetic', (
       // The forced-saturating cases must show the saturation (else these tests could not see it).
       expect(sawSaturation).toContain(SAT_CONV);
       expect(sawSaturation).toContain(SAT_MM);
+      // (a broken correction that went unnoticed is reported in `bad`)
+      expect(cases.filter((c) => c.expectWrong).length).toBe(CORR_BROKEN.length);
     });
   }
 });
@@ -527,6 +641,19 @@ function dwNode(c: number, h: number, w: number, K: number, S: number, p: readon
   if (!n) throw new Error('no qlinear_conv node');
   return n;
 }
+
+describe('x86-avx2 u8s8 with a sparse correction: the plan takes it where it is tested', () => {
+  it('every realistic-weight corrected case (3x3, 1x1, strided, grouped, dilated; all dtypes) is the plan\'s own choice', () => {
+    const corr = cases.slice(corrFirst, corrLast);
+    const real = corr.filter((c) => c.label.startsWith('corr-real'));
+    expect(real.length).toBe(5 * dts.length);
+    expect(real.filter((c) => !c.body.includes('qcc_qpconv_gemm_u8s8c_avx2')).map((c) => c.label)).toEqual([]);
+    // and the constructed ones really run the corrected kernels with entries
+    const built = corr.filter((c) => !c.label.startsWith('corr-real'));
+    expect(built.length).toBe(11 * dts.length);
+    expect(built.filter((c) => !/u8s8c\([1-9]\d* entries/.test(c.label)).map((c) => c.label)).toEqual([]);
+  });
+});
 
 describe('the plan chooses the channel-vectorised depthwise kernel where it is tested', () => {
   it('DS-CNN and MobileNetV2 small-plane layers (both ISAs); 56x56 and few channels keep the row kernel (x86-avx2)', () => {

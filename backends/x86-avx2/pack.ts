@@ -10,6 +10,8 @@
  *   adjacent pair (k, k+1) of a k-group can leave [-32768, 32767] for any activation in [0, 255]; then every
  *   intermediate is exact and the result equals the interpreter's. The activation zero point (flipped) is
  *   folded into the bias: bias' = bias - x_zp_u * sum_k w' (int32 wrapping).
+ *   x86-avx2 also runs it on weights with unsafe pairs ("u8s8c"): w' = a + b, a packed as usual, the sparse
+ *   residual b (splitU8S8) as per-row correction entries (packCorrection) the kernel adds after its k loop.
  * - 's16' (k-group 2): (x - x_zp) times w' as 16-bit values, pair sums in 32 bits: exact for every weight.
  */
 
@@ -54,6 +56,44 @@ export function fitsS8(wEff: ArrayLike<number>): boolean {
   return true;
 }
 
+/**
+ * Splits rows of effective weights for the u8s8 family with a sparse correction (x86-avx2's "u8s8c"): returns the
+ * residual b (rows x k) such that a = wEff - b and b both keep every adjacent pair (2i, 2i + 1) safe, with b = 0 on
+ * the pairs that are safe already; null when some weight does not fit s8. An unsafe pair is halved: a = floor(w / 2)
+ * in [-64, 63] (positive sum <= 126), b = w - a = ceil(w / 2) in [-64, 64] (positive sum <= 128, negative >= -128).
+ */
+export function splitU8S8(wEff: ArrayLike<number>, rows: number, k: number): Int32Array | null {
+  if (!fitsS8(wEff)) return null;
+  const resid = new Int32Array(rows * k);
+  for (let r = 0; r < rows; r++) {
+    const base = r * k;
+    for (let i = 0; i < k; i += 2) {
+      const a = wEff[base + i]!;
+      const b = i + 1 < k ? wEff[base + i + 1]! : 0;
+      if (pairSafeU8S8(a, b)) continue;
+      resid[base + i] = a - (a >> 1);
+      if (i + 1 < k) resid[base + i + 1] = b - (b >> 1);
+    }
+  }
+  return resid;
+}
+
+/** Nonzero k-groups of 4 of the residual, over all rows: the correction entries the u8s8c kernel runs. */
+export function correctionEntries(resid: ArrayLike<number>, rows: number, k: number): number {
+  let e = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let k0 = 0; k0 < k; k0 += 4) {
+      for (let t = k0; t < Math.min(k0 + 4, k); t++) {
+        if (resid[r * k + t] !== 0) {
+          e++;
+          break;
+        }
+      }
+    }
+  }
+  return e;
+}
+
 /** Effective weights w - wzp[row] as int32, rows x k row-major (conv: rows = M, k = cpg * kh * kw). */
 export function effectiveRows(w: ArrayLike<number>, wzp: readonly number[], rows: number, k: number): Int32Array {
   const out = new Int32Array(rows * k);
@@ -72,6 +112,8 @@ export interface PackedConv {
   bias: Int32Array;
   /** Per packed row: requant scale (padding rows 0). */
   scale: Float32Array;
+  /** u8s8c (packed with a residual): the correction constant (packCorrection). */
+  corr?: Int32Array;
 }
 
 /**
@@ -80,8 +122,9 @@ export interface PackedConv {
  */
 export function packConv(
   family: PackedFamily, wEff: Int32Array, m: number, group: number, kdim: number, bias: ArrayLike<number> | null,
-  scales: Float32Array, xzpU: number,
+  scales: Float32Array, xzpU: number, resid?: Int32Array,
 ): PackedConv {
+  if (resid && family !== 'u8s8') throw new Error('internal: a correction needs the u8s8 family');
   const KG = kGroup(family);
   const kpad = roundUp(kdim, KG);
   const mpg = m / group;
@@ -101,8 +144,9 @@ export function packConv(
         let sum = 0;
         for (let k = 0; k < kdim; k++) {
           const v = wEff[mo * kdim + k]!;
+          // the bias folds the sum of the whole w' = a + b; the packed weights are a
           sum = (sum + v) | 0;
-          weights[blockBase + Math.floor(k / KG) * MR * KG + r * KG + (k % KG)] = v;
+          weights[blockBase + Math.floor(k / KG) * MR * KG + r * KG + (k % KG)] = resid ? v - resid[mo * kdim + k]! : v;
         }
         const b = bias ? bias[mo]! | 0 : 0;
         pb[row] = family === 'u8s8' ? (b - Math.imul(xzpU, sum)) | 0 : b;
@@ -110,7 +154,36 @@ export function packConv(
       }
     }
   }
-  return { family, kdim, kpad, mblocks, weights, bias: pb, scale: ps };
+  return { family, kdim, kpad, mblocks, weights, bias: pb, scale: ps, corr: resid ? packCorrection(resid, m, group, kdim, mblocks) : undefined };
+}
+
+/**
+ * The correction constant of the u8s8c kernels (runtime-c/qcc_qpacked.h): per packed row ((g * mblocks + mb) * MR
+ * + r, padding rows included) the offset of its first entry, one more offset (the end), then the entries
+ * {64 * k-group, the 4 s8 residual weights of the k-group as one little-endian int32}, rows in packed order.
+ */
+export function packCorrection(resid: Int32Array, m: number, group: number, kdim: number, mblocks: number): Int32Array {
+  const mpg = m / group;
+  const rowsP = group * mblocks * MR;
+  const out: number[] = new Array<number>(rowsP + 1).fill(0);
+  for (let g = 0; g < group; g++) {
+    for (let mb = 0; mb < mblocks; mb++) {
+      for (let r = 0; r < MR; r++) {
+        const row = (g * mblocks + mb) * MR + r;
+        out[row] = out.length;
+        const ml = mb * MR + r;
+        if (ml >= mpg) continue;
+        const base = (g * mpg + ml) * kdim;
+        for (let k0 = 0; k0 < kdim; k0 += 4) {
+          let quad = 0;
+          for (let t = 0; t < 4 && k0 + t < kdim; t++) quad |= (resid[base + k0 + t]! & 0xff) << (8 * t);
+          if (quad !== 0) out.push((k0 / 4) * 64, quad | 0);
+        }
+      }
+    }
+  }
+  out[rowsP] = out.length;
+  return Int32Array.from(out);
 }
 
 export interface PackedMatmulB {

@@ -449,8 +449,11 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
  * the row stride of y, nq = valid pixels, nkg, wp, bias, scale, rq, p).
  */
 #define QCC_QPCONV_GEMM_DRIVER_(NAME, T, WT, KG, IM2COL, TILE_STEP)                                             \
+  QCC_QPCONV_GEMM_DRIVER_X_(NAME, T, WT, KG, IM2COL, TILE_STEP, )
+/* The same with extra parameters after scale (EXTRA: ", type name" or empty). */
+#define QCC_QPCONV_GEMM_DRIVER_X_(NAME, T, WT, KG, IM2COL, TILE_STEP, EXTRA)                                    \
   static inline void NAME(const qcc_qpconv_params *p, const void *x, const WT *wp, const int32_t *bias,         \
-                          const float *scale, void *y, uint8_t *scratch) {                                     \
+                          const float *scale EXTRA, void *y, uint8_t *scratch) {                               \
     const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;                                 \
     const int32_t nkg = p->kpad / KG, fast = qcc_qp_fast_im2col_(p), es = (int32_t)sizeof(T);                  \
     const qcc_qp_bufs_ bufs = qcc_qp_bufs_avx2_(p, es, scratch);                                               \
@@ -537,11 +540,15 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
     qcc_store16_q8_avx2(y + (r) * ystride, qcc_requant8_avx2(_mm256_add_epi32(ca, b_), s_, rq),                \
                         qcc_requant8_avx2(_mm256_add_epi32(cb, b_), s_, rq), nq, y_signed);                    \
   }
-#define QCC_QPCONV_TILE_RQ_DEF_(NAME, WT, DOT)                                                                  \
+#define QCC_QPCONV_TILE_RQ_DEF_(NAME, WT, DOT) QCC_QPCONV_TILE_RQ_DEF_X_(NAME, WT, DOT, , )
+/* The same with extra parameters (EXTRA: ", type name" or empty) and statements run after the k loop, before
+ * the requantization (AFTER: may read panel0, the tile's first k-group, and update the accumulators). */
+#define QCC_QPCONV_TILE_RQ_DEF_X_(NAME, WT, DOT, EXTRA, AFTER)                                                  \
   static QCC_QP_NOINLINE_ void NAME(const uint8_t *panel, const WT *w, int32_t nkg, const int32_t *bias,         \
                                              const float *scale, int32_t nrows, uint8_t *y, ptrdiff_t ystride,  \
-                                             int32_t nq, int32_t y_signed, const qcc_rq_avx2 *rq) {            \
+                                             int32_t nq, int32_t y_signed, const qcc_rq_avx2 *rq EXTRA) {      \
     const __m256i ones = _mm256_set1_epi16(1);                                                                 \
+    const uint8_t *const panel0 = panel;                                                                       \
     __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,    \
             c31 = c00;                                                                                         \
     const uint8_t *pe = panel + (ptrdiff_t)(nkg & ~1) * 64;                                                    \
@@ -552,6 +559,8 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
       QCC_QPCONV_KSTEP_(DOT, WT, panel + 64, w + 16 / sizeof(WT));                                             \
     }                                                                                                          \
     if (nkg & 1) QCC_QPCONV_KSTEP_(DOT, WT, panel, w);                                                         \
+    (void)panel0;                                                                                              \
+    AFTER                                                                                                      \
     QCC_QP_RQ_ROW_(0, c00, c01)                                                                                \
     QCC_QP_RQ_ROW_(1, c10, c11)                                                                                \
     QCC_QP_RQ_ROW_(2, c20, c21)                                                                                \
@@ -568,6 +577,36 @@ QCC_QPCONV_GEMM_DRIVER_(qcc_qpconv_gemm_u8s8_avx2, uint8_t, int8_t, 4,
                         QCC_QP_TILE_RQ_STEP_(qcc_qpconv_tile_rq_u8s8_avx2_))
 QCC_QPCONV_GEMM_DRIVER_(qcc_qpconv_gemm_s16_avx2, int16_t, int16_t, 2, qcc_qp_im2col_s16(p, xg, p0, np, blk),
                         QCC_QP_TILE_RQ_STEP_(qcc_qpconv_tile_rq_s16_avx2_))
+
+/*
+ * u8s8 with a sparse correction ("u8s8c", qcc_qpacked.h documents the contract): the packed weights a keep every
+ * adjacent pair safe, the residual b = w' - a is applied after the k loop as per-row lists of (k-group, s8 quad)
+ * entries with the same DOT4 step on the same panel (b's pairs are safe too, so every step is exact; the int32
+ * sums wrap as the interpreter's). corr: [packed rows + 1] entry offsets (absolute indices into corr), then the
+ * entries {panel byte offset = 64 * k-group, the 4 s8 weights as one little-endian int32}.
+ */
+#define QCC_QP_COMMA_ ,
+#define QCC_QP_CORR_ROW_(r, ca, cb)                                                                             \
+  {                                                                                                            \
+    const int32_t *e_ = corr + coff[r], *const ee_ = corr + coff[(r) + 1];                                     \
+    for (; e_ < ee_; e_ += 2) {                                                                                \
+      const uint8_t *pp_ = panel0 + e_[0];                                                                     \
+      const __m256i q_ = _mm256_set1_epi32(e_[1]);                                                             \
+      QCC_DOT4_(ca, qcc_ld256_avx2_(pp_), q_);                                                                 \
+      QCC_DOT4_(cb, qcc_ld256_avx2_(pp_ + 32), q_);                                                            \
+    }                                                                                                          \
+  }
+QCC_QPCONV_TILE_RQ_DEF_X_(qcc_qpconv_tile_rq_u8s8c_avx2_, int8_t, QCC_DOT4_, QCC_QP_COMMA_ const int32_t *coff QCC_QP_COMMA_ const int32_t *corr,
+                          if (coff[0] != coff[4]) {
+                            QCC_QP_CORR_ROW_(0, c00, c01) QCC_QP_CORR_ROW_(1, c10, c11) QCC_QP_CORR_ROW_(2, c20, c21)
+                            QCC_QP_CORR_ROW_(3, c30, c31)
+                          })
+#define QCC_QP_TILE_RQ_CORR_STEP_                                                                               \
+  qcc_qpconv_tile_rq_u8s8c_avx2_(panel, wp + (ptrdiff_t)row0 * p->kpad, nkg, bias + row0, scale + row0, nrows, yr, plane, \
+                                 nq, p->y_signed, &rq, corr + row0, corr)
+QCC_QPCONV_GEMM_DRIVER_X_(qcc_qpconv_gemm_u8s8c_avx2, uint8_t, int8_t, 4,
+                          qcc_qp_im2col_u8(p, xg, p0, np, qcc_qp_flip_(p), qcc_qp_pad_u8_(p->x_signed, p->xzp), blk),
+                          QCC_QP_TILE_RQ_CORR_STEP_, QCC_QP_COMMA_ const int32_t *corr)
 
 /*
  * Depthwise KxK, K in {3, 5}, stride 1 or 2 (exact s16 pairs). Per channel, scratch holds the zero-padded

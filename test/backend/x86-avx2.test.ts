@@ -3,8 +3,9 @@
  * -> run; every output byte-identical to the interpreter. Covers every real model in test/data/models that
  * compiles for target 'c', the quantized ONNX node tests, and generated QLinearConv / QLinearMatMul models
  * built to saturate vpmaddubsw (full-range weights in same-sign pairs, activations at 0/255/-128/127, zero
- * points at the ends): the packer must pick the exact s16 kernels there and the u8 x s8 kernels where no pair
- * can saturate, and both must equal the interpreter. Also: the CPU check returns the error code.
+ * points at the ends): the packer must pick the exact s16 kernels there, the u8 x s8 kernels where no pair
+ * can saturate, and u8 x s8 with a sparse correction on realistic full-range weights (a few unsafe pairs per
+ * channel), and all must equal the interpreter. Also: the CPU check returns the error code.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -116,24 +117,38 @@ describe('target x86-avx2', () => {
   const q = (d: Q8 | 'i32', shape: readonly number[], v: number[]) => Tensor.fromNumbers(d, shape, v);
   const nOf = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
-  /** Weights: 'sat' = same-sign full-range pairs (127/127, -128/-128, ...), 'safe' = |w| <= 64, 'mixed' = random full range. */
-  function weights(d: Q8, n: number, mode: 'sat' | 'safe' | 'mixed'): number[] {
+  /** Weights: 'sat' = same-sign full-range pairs (127/127, -128/-128, ...), 'safe' = |w| <= 64, 'mixed' = random full
+   * range, 'real' = per-row (rows of `per`) symmetric gaussian scaled to a row max of 127 (u8: + 128). */
+  function weights(d: Q8, n: number, mode: 'sat' | 'safe' | 'mixed' | 'real', per = n): number[] {
+    if (mode === 'real') {
+      const out: number[] = [];
+      const gauss = () => Math.sqrt(-2 * Math.log(R() + 1e-12)) * Math.cos(2 * Math.PI * R());
+      for (let r = 0; r < n / per; r++) {
+        const g = Array.from({ length: per }, gauss);
+        const mx = Math.max(...g.map(Math.abs), 1e-9);
+        for (const v of g) out.push(Math.round((v / mx) * 127) + (d === 'u8' ? 128 : 0));
+      }
+      return out;
+    }
     if (mode === 'safe') return Array.from({ length: n }, () => (d === 'i8' ? ri(-64, 64) : ri(64, 192)));
     if (mode === 'sat') return Array.from({ length: n }, (_, i) => (Math.floor(i / 2) % 2 ? lo(d) : hi(d)));
     return Array.from({ length: n }, () => pick([lo(d), hi(d), ri(lo(d), hi(d))]));
   }
 
-  function convModel(o: { x: Q8; w: Q8; y: Q8; c: number; m: number; hw: [number, number]; k: number; s: number; pad: number; group?: number; mode: 'sat' | 'safe' | 'mixed'; xzp: number; yzp: number }): Graph {
+  function convModel(o: {
+    x: Q8; w: Q8; y: Q8; c: number; m: number; hw: [number, number]; k: number; s: number; pad: number; group?: number; mode: 'sat' | 'safe' | 'mixed' | 'real';
+    xzp: number; yzp: number; wzp?: number;
+  }): Graph {
     const group = o.group ?? 1;
     const wShape = [o.m, o.c / group, o.k, o.k];
-    const wzp = o.w === 'i8' ? new Array<number>(o.m).fill(0) : new Array<number>(o.m).fill(128);
+    const wzp = new Array<number>(o.m).fill(o.wzp ?? (o.w === 'i8' ? 0 : 128));
     const desc: ModelDesc = {
       opsets: [{ domain: '', version: 13 }],
       inputs: [{ name: 'x', dtype: o.x, shape: [1, o.c, ...o.hw] }],
       outputs: [{ name: 'y' }],
       initializers: [
         { name: 'xs', tensor: f32([], [0.02]) }, { name: 'xz', tensor: q(o.x, [], [o.xzp]) },
-        { name: 'w', tensor: q(o.w, wShape, weights(o.w, nOf(wShape), o.mode)) },
+        { name: 'w', tensor: q(o.w, wShape, weights(o.w, nOf(wShape), o.mode, nOf(wShape) / o.m)) },
         { name: 'ws', tensor: f32([o.m], Array.from({ length: o.m }, () => 0.001 * ri(1, 9))) },
         { name: 'wz', tensor: q(o.w, [o.m], wzp) },
         { name: 'ys', tensor: f32([], [pick([0.5, 2, 8])]) }, { name: 'yz', tensor: q(o.y, [], [o.yzp]) },
@@ -165,11 +180,12 @@ describe('target x86-avx2', () => {
   ];
   const dtypes: [Q8, Q8, Q8][] = [['u8', 'i8', 'u8'], ['i8', 'i8', 'i8'], ['u8', 'u8', 'u8'], ['i8', 'u8', 'i8']];
 
-  it('QLinearConv built to saturate: exact path chosen, == interpreter; safe weights take the u8 x s8 path', () => {
+  it('QLinearConv built to saturate: exact path chosen, == interpreter; safe weights take the u8 x s8 path, realistic full-range ones u8 x s8 + correction', () => {
     const dwKernels = new Set<string>();
+    const gemmKernels = new Set<string>();
     for (const l of layers) {
       for (const [x, w, y] of dtypes) {
-        for (const mode of ['sat', 'safe', 'mixed'] as const) {
+        for (const mode of ['sat', 'safe', 'mixed', 'real'] as const) {
           const xzp = pick([lo(x), hi(x)]);
           const yzp = pick([lo(y), hi(y)]);
           const mk = () => convModel({ ...l, x, w, y, mode, xzp, yzp });
@@ -182,12 +198,32 @@ describe('target x86-avx2', () => {
             expect(src).toContain(kind === 'dw' ? 'qcc_qpconv_dw_s16_avx2' : 'qcc_qdwconv_s16_avx2');
             dwKernels.add(kind);
           }
-          else if (mode === 'sat' || (mode === 'mixed' && w === 'i8')) expect(src).toContain('qcc_qpconv_gemm_s16_avx2');
-          else if (mode === 'safe') expect(src).toContain('qcc_qpconv_gemm_u8s8_avx2');
+          else {
+            const p = planConv(g.nodes[0]!);
+            if (p.kind !== 'gemm') throw new Error(`${l.name}: expected a GEMM plan, got ${p.kind}`);
+            const kernel = p.resid ? 'qcc_qpconv_gemm_u8s8c_avx2(' : `qcc_qpconv_gemm_${p.family}_avx2(`;
+            expect(src).toContain(kernel);
+            gemmKernels.add(kernel);
+            // same-sign full-range pairs everywhere: a correction in every k-group costs more than the s16 kernel
+            if (mode === 'sat') expect(kernel).toBe('qcc_qpconv_gemm_s16_avx2(');
+            else if (mode === 'safe') expect(kernel).toBe('qcc_qpconv_gemm_u8s8_avx2(');
+            // a few unsafe pairs per channel over k = 171: the corrected u8 x s8 kernel (on short k, 27 and 37 here,
+            // the correction's per-tile cost can tip the estimate to s16: the plan's choice is checked above)
+            else if (mode === 'real' && l.c * l.k * l.k >= 64) expect(kernel).toBe('qcc_qpconv_gemm_u8s8c_avx2(');
+          }
+        }
+      }
+      if (!l.group) {
+        // w - w_zp outside s8 (s8 weights, w_zp = -128 / 127): no u8 x s8 kernel can take them, corrected or not
+        for (const [wzp, mode] of [[-128, 'real'], [127, 'mixed']] as const) {
+          const g = convModel({ ...l, x: 'u8', w: 'i8', y: 'u8', mode, xzp: 0, yzp: 255, wzp });
+          const src = checkAvx2(`conv_${l.name}_wide_${wzp}`, g, extremeInput(g, 'u8'), ['gcc']);
+          expect(src).toContain('qcc_qpconv_gemm_s16_avx2(');
         }
       }
     }
     expect([...dwKernels].sort()).toEqual(['dw', 'dwcl']);
+    expect([...gemmKernels].sort()).toEqual(['qcc_qpconv_gemm_s16_avx2(', 'qcc_qpconv_gemm_u8s8_avx2(', 'qcc_qpconv_gemm_u8s8c_avx2(']);
   });
 
   function matmulModel(o: { a: Q8; b: Q8; y: Q8; m: number; k: number; n: number; mode: 'sat' | 'safe' | 'mixed'; azp: number; yzp: number; perCol: boolean }): Graph {
