@@ -20,7 +20,7 @@ import { globalPoolInt } from '../../compiler/ops/contrib-pool.ts';
 import { maxPool, type PoolGeom } from '../../compiler/ops/nn-pool.ts';
 import { rng } from '../../compiler/ops/nn-test-util.ts';
 import {
-  convGemmScratch, depthwiseScratch, effectiveCols, fitsS8, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
+  TAP_PLANES_MAX, convGemmScratch, depthwiseScratch, effectiveCols, fitsS8, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
   splitU8S8, type PackedFamily,
 } from './pack.ts';
 import { depthwiseClScratch, packDepthwiseCl } from './dw-pack.ts';
@@ -509,6 +509,10 @@ for (const corr of ['drop', 'twice'] as const) {
 // (the u8s8c cases above included)
 for (const [i, [xd, wd, yd]] of [...dts, ...dts, ...dts].entries()) im2colCases(i, xd, wd, yd, false);
 for (const [i, [xd, wd, yd]] of [...dts, ...dts].entries()) im2colCases(i + 3, xd, wd, yd, true);
+// tap planes over QCC_QP_TAP_PLANES_MAX (4 MiB): the kernel must take the scalar im2col, whose scratch is one
+// panel block (the driver's guard bytes after the declared scratch catch a kernel that still builds the planes)
+convCase({ c: 128, m: 3, h: 112, w: 112, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd: 'u8', wd: 'i8', yd: 'u8', wmode: 'safe', label: 'tap-planes-cap' });
+convCase({ c: 64, m: 2, h: 112, w: 111, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd: 'i8', wd: 'i8', yd: 'i8', wmode: 'full', label: 'tap-planes-cap' });
 
 const DRIVER_HEAD = (vnni: boolean) => `#include <stdio.h>
 #include <stdlib.h>
@@ -641,6 +645,16 @@ function dwNode(c: number, h: number, w: number, K: number, S: number, p: readon
   if (!n) throw new Error('no qlinear_conv node');
   return n;
 }
+
+describe('the vectorised im2col\'s tap planes are capped', () => {
+  it('above TAP_PLANES_MAX the declared scratch is one panel block (the scalar im2col), below it the planes fit', () => {
+    const geo = { kpad: 128 * 9, nb: 16, cpg: 128, oh: 112, ow: 112, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1 };
+    expect(convGemmScratch('u8s8', geo)).toBe(16 * 128 * 9);
+    expect(convGemmScratch('u8s8', { ...geo, cpg: 64, kpad: 64 * 9 })).toBeGreaterThan(64 * 3 * 114 * 112);
+    expect(convGemmScratch('s16', { ...geo, cpg: 64, kpad: 64 * 9 })).toBe(16 * 64 * 9 * 2);
+    expect(TAP_PLANES_MAX).toBe(4 << 20);
+  });
+});
 
 describe('x86-avx2 u8s8 with a sparse correction: the plan takes it where it is tested', () => {
   it('every realistic-weight corrected case (3x3, 1x1, strided, grouped, dilated; all dtypes) is the plan\'s own choice', () => {

@@ -263,15 +263,20 @@ const al32 = (b: number): number => roundUp(b, 32);
  * values (nb elements), the tap offsets (kpad int32) and one channel's padded input rows. The generic twins use
  * only the first part.
  */
+/** Largest tap-plane buffer of the vectorised im2col (QCC_QP_TAP_PLANES_MAX in qcc_qpacked_avx2.h). */
+export const TAP_PLANES_MAX = 4 << 20;
+
 export function convGemmScratch(family: PackedFamily, o: {
   kpad: number; nb: number; cpg: number; oh: number; ow: number; kh: number; kw: number; sh: number; sw: number; dh: number; dw: number;
 }): number {
   const es = family === 'u8s8' ? 1 : 2;
   const blk = o.nb * o.kpad * es;
-  if (!(o.dh === 1 && o.dw === 1 && (o.sw === 1 || o.sw === 2))) return blk;
-  const cols = (o.ow - 1) * o.sw + o.kw;
   const qr = o.oh + Math.floor((o.kh - 1) / o.sh);
   const nry = Math.min(o.sh, o.kh);
+  const qBytes = o.cpg * o.kw * nry * qr * o.ow * es;
+  // the C kernel's qcc_qp_fast_im2col_: the scalar im2col (one panel block of scratch) otherwise
+  if (!(o.dh === 1 && o.dw === 1 && (o.sw === 1 || o.sw === 2)) || qBytes > TAP_PLANES_MAX) return blk;
+  const cols = (o.ow - 1) * o.sw + o.kw;
   const pRows = (qr - 1) * o.sh + nry;
-  return al32(blk) + al32(o.cpg * o.kw * nry * qr * o.ow * es + 64) + al32(o.nb * es + 64) + al32(o.kpad * 4) + al32(pRows * cols + 64);
+  return al32(blk) + al32(qBytes + 64) + al32(o.nb * es + 64) + al32(o.kpad * 4) + al32(pRows * cols + 64);
 }

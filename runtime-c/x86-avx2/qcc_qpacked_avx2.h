@@ -52,14 +52,24 @@ static inline __m256i qcc_ld256_avx2_(const void *p) { return _mm256_loadu_si256
  *   16 elements past a plane) | pad row (nb elements + 64 bytes) | tap offsets (kpad int32) | the padded plane P
  *   of one channel (p_rows x pw_cols bytes + 64).
  */
-static inline int32_t qcc_qp_fast_im2col_(const qcc_qpconv_params *p) {
-  return p->dh == 1 && p->dw == 1 && (p->sw == 1 || p->sw == 2);
-}
 static inline size_t qcc_qp_al32_(size_t b) { return (b + 31u) & ~(size_t)31u; }
 static inline int32_t qcc_qp_pw_cols_(const qcc_qpconv_params *p) { return (p->ow - 1) * p->sw + p->kw; }
 /* rows per tap plane, row phases */
 static inline int32_t qcc_qp_qr_(const qcc_qpconv_params *p) { return p->oh + (p->kh - 1) / p->sh; }
 static inline int32_t qcc_qp_nry_(const qcc_qpconv_params *p) { return p->sh < p->kh ? p->sh : p->kh; }
+/* bytes of the tap planes Q (es: element size, 1 for the u8 family, 2 for s16) */
+static inline size_t qcc_qp_q_bytes_(const qcc_qpconv_params *p, int32_t es) {
+  return (size_t)p->cpg * p->kw * qcc_qp_nry_(p) * qcc_qp_qr_(p) * p->ow * es;
+}
+/*
+ * The tap planes hold the group's input about kw / sw times; above this size (large planes with many channels,
+ * e.g. 128 channels at 112x112) the conv takes the scalar im2col, whose scratch is one panel block, rather
+ * than grow the arena by megabytes. backends/x86-avx2/pack.ts (TAP_PLANES_MAX) holds the same number.
+ */
+#define QCC_QP_TAP_PLANES_MAX ((size_t)4 << 20)
+static inline int32_t qcc_qp_fast_im2col_(const qcc_qpconv_params *p, int32_t es) {
+  return p->dh == 1 && p->dw == 1 && (p->sw == 1 || p->sw == 2) && qcc_qp_q_bytes_(p, es) <= QCC_QP_TAP_PLANES_MAX;
+}
 /* rows of the padded plane P: every input row a tap reads is i * sh + ry - ph with i < QR, ry < NRY */
 static inline int32_t qcc_qp_p_rows_(const qcc_qpconv_params *p) { return (qcc_qp_qr_(p) - 1) * p->sh + qcc_qp_nry_(p); }
 
@@ -71,9 +81,9 @@ typedef struct {
 
 static inline qcc_qp_bufs_ qcc_qp_bufs_avx2_(const qcc_qpconv_params *p, int32_t es, uint8_t *scratch) {
   qcc_qp_bufs_ b;
-  const size_t qbytes = (size_t)p->cpg * p->kw * qcc_qp_nry_(p) * qcc_qp_qr_(p) * p->ow * es;
+  const size_t qbytes = qcc_qp_q_bytes_(p, es);
   memset(&b, 0, sizeof b);
-  if (!qcc_qp_fast_im2col_(p)) return b; /* the scalar im2col's scratch is the panel block only */
+  if (!qcc_qp_fast_im2col_(p, es)) return b; /* the scalar im2col's scratch is the panel block only */
   b.q = scratch + qcc_qp_al32_((size_t)p->nb * p->kpad * es);
   b.pad = b.q + qcc_qp_al32_(qbytes + 64u);
   b.toff = (int32_t *)(void *)(b.pad + qcc_qp_al32_((size_t)p->nb * es + 64u));
@@ -455,7 +465,7 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
   static inline void NAME(const qcc_qpconv_params *p, const void *x, const WT *wp, const int32_t *bias,         \
                           const float *scale EXTRA, void *y, uint8_t *scratch) {                               \
     const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;                                 \
-    const int32_t nkg = p->kpad / KG, fast = qcc_qp_fast_im2col_(p), es = (int32_t)sizeof(T);                  \
+    const int32_t nkg = p->kpad / KG, es = (int32_t)sizeof(T), fast = qcc_qp_fast_im2col_(p, es);                  \
     const qcc_qp_bufs_ bufs = qcc_qp_bufs_avx2_(p, es, scratch);                                               \
     const qcc_rq_avx2 rq = qcc_rq_init_avx2(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);          \
     T *blk = (T *)(void *)scratch;                                                                             \

@@ -136,7 +136,7 @@ static inline void qcc_qpconv_gemm_u8s8_vnni(const qcc_qpconv_params *p, const v
                                              const int32_t *bias, const float *scale, void *y, uint8_t *scratch) {
   const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;
   const ptrdiff_t pstride = (ptrdiff_t)p->kpad * QCC_QP_NR, wstride = (ptrdiff_t)QCC_QP_MR * p->kpad;
-  const int32_t nkg = p->kpad / 4, fast = qcc_qp_fast_im2col_(p);
+  const int32_t nkg = p->kpad / 4, fast = qcc_qp_fast_im2col_(p, 1);
   const qcc_rq_avx512 rq = qcc_rq_init_avx512(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);
   const qcc_qp_bufs_ bufs = qcc_qp_bufs_avx2_(p, 1, scratch);
   uint8_t *blk = scratch;
