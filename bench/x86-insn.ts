@@ -1,5 +1,5 @@
 /**
- * `npm run bench:x86-insn [-- --filter text] [--cpu EPYC-Milan]`: instructions per inference of qcc's
+ * `npm run bench:x86-insn [-- --filter text] [--cpu EPYC-Milan] [--write]` (--write: the table into BENCHMARKS.md): instructions per inference of qcc's
  * x86-avx2 code and of onnxruntime-node, both under qemu-x86_64 with an AVX2-only CPU model (default
  * EPYC-Milan, i.e. Zen 3: AVX2 + FMA, no AVX-512).
  *
@@ -19,7 +19,7 @@
  * ~1e9 instructions (up to 4000 runs for the smallest models).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { compileModel } from '../backends/c/compile.ts';
@@ -137,4 +137,14 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 if (args.includes('--out')) writeFileSync(args[args.indexOf('--out') + 1]!, rows.join('\n') + '\n');
+if (args.includes('--write')) {
+  // BENCHMARKS.md between its x86insn markers
+  const md = readFileSync('BENCHMARKS.md', 'utf8');
+  const start = md.indexOf('<!-- x86insn:begin -->');
+  const end = md.indexOf('<!-- x86insn:end -->');
+  if (start < 0 || end < start) throw new Error('BENCHMARKS.md has no x86insn markers');
+  const head = `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:x86-insn -- ${args.join(' ')}\`; ${rows[0]}:\n\n`;
+  writeFileSync('BENCHMARKS.md', md.slice(0, start) + '<!-- x86insn:begin -->\n' + head + rows.slice(1).join('\n') + '\n' + md.slice(end));
+  console.log('BENCHMARKS.md updated');
+}
 
