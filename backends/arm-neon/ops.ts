@@ -187,7 +187,7 @@ export function armConvPlan(node: Node, isa: ArmGemmIsa): ConvPlan | null {
   }
   if (isa.implicitConv && implicitEligible(g) && folded.rowz.every((z) => z === 0)) {
     const smmla = implicitSmmla(g, isa);
-    const { packed, rowc: rowcP, scale: scaleP } = (smmla ? implicitConvWeights8 : implicitConvWeights)(g, folded, rowc, scale);
+    const { packed, rowc: rowcP, scale: scaleP } = implicitConvWeights(g, folded, rowc, scale, smmla ? 8 : 4);
     return { kind: 'implicit', smmla, g, packed, rowc: rowcP, scale: scaleP, pair, ...common };
   }
   if (pixrowsEligible(g)) {
@@ -283,15 +283,16 @@ export function implicitLaneUse(g: QConvGeometry): number {
 }
 
 /**
- * Weights of qcc_qlinear_conv_implicit_s8_dotprod: [group][8-row block][channel group of 4][tap][8 rows][4
- * channels], zeros for padded rows and channels; rowc and scale padded per group to the 8-row blocks.
+ * Weights of the implicit-GEMM convs: [group][8-row block][channel group of cw][tap][8 rows][cw channels], zeros
+ * for padded rows and channels; rowc and scale padded per group to the 8-row blocks. cw = 4 for
+ * qcc_qlinear_conv_implicit_s8_dotprod (SDOT's 4 bytes), 8 for qcc_qlinear_conv_implicit_s8_i8mm (SMMLA's 8).
  */
-export function implicitConvWeights(g: QConvGeometry, f: FoldedRows, rowc: Int32Array, scale: Float32Array): { packed: Int8Array; rowc: Int32Array; scale: Float32Array } {
+export function implicitConvWeights(g: QConvGeometry, f: FoldedRows, rowc: Int32Array, scale: Float32Array, cw: 4 | 8): { packed: Int8Array; rowc: Int32Array; scale: Float32Array } {
   const T = g.kernel[1] * g.kernel[2];
-  const cg = Math.ceil(g.cPerGroup / 4);
+  const cg = Math.ceil(g.cPerGroup / cw);
   const mpgp = roundUp(g.mPerGroup, 8);
   const K = g.cPerGroup * T;
-  const packed = new Int8Array(g.group * mpgp * cg * T * 4);
+  const packed = new Int8Array(g.group * mpgp * cg * T * cw);
   const rowcP = new Int32Array(g.group * mpgp);
   const scaleP = new Float32Array(g.group * mpgp);
   for (let grp = 0; grp < g.group; grp++) {
@@ -300,9 +301,9 @@ export function implicitConvWeights(g: QConvGeometry, f: FoldedRows, rowc: Int32
       const pr = grp * mpgp + r;
       rowcP[pr] = rowc[m]!;
       scaleP[pr] = scale[m]!;
-      const blk = Math.floor(pr / 8) * cg * T * 32 + (r % 8) * 4;
+      const blk = Math.floor(pr / 8) * cg * T * 8 * cw + (r % 8) * cw;
       for (let c = 0; c < g.cPerGroup; c++) {
-        for (let t = 0; t < T; t++) packed[blk + (Math.floor(c / 4) * T + t) * 32 + (c % 4)] = f.values[m * K + c * T + t]!;
+        for (let t = 0; t < T; t++) packed[blk + (Math.floor(c / cw) * T + t) * 8 * cw + (c % cw)] = f.values[m * K + c * T + t]!;
       }
     }
   }
@@ -316,33 +317,6 @@ export function implicitConvWeights(g: QConvGeometry, f: FoldedRows, rowc: Int32
  */
 export function implicitSmmla(g: QConvGeometry, isa: ArmGemmIsa): boolean {
   return isa.suffix === 'i8mm' && g.strides[2] === 1;
-}
-
-/**
- * Weights of qcc_qlinear_conv_implicit_s8_i8mm: [group][8-row block][channel group of 8][tap][8 rows][8
- * channels], zeros for padded rows and channels; rowc and scale padded per group to the 8-row blocks.
- */
-export function implicitConvWeights8(g: QConvGeometry, f: FoldedRows, rowc: Int32Array, scale: Float32Array): { packed: Int8Array; rowc: Int32Array; scale: Float32Array } {
-  const T = g.kernel[1] * g.kernel[2];
-  const cg = Math.ceil(g.cPerGroup / 8);
-  const mpgp = roundUp(g.mPerGroup, 8);
-  const K = g.cPerGroup * T;
-  const packed = new Int8Array(g.group * mpgp * cg * T * 8);
-  const rowcP = new Int32Array(g.group * mpgp);
-  const scaleP = new Float32Array(g.group * mpgp);
-  for (let grp = 0; grp < g.group; grp++) {
-    for (let r = 0; r < g.mPerGroup; r++) {
-      const m = grp * g.mPerGroup + r;
-      const pr = grp * mpgp + r;
-      rowcP[pr] = rowc[m]!;
-      scaleP[pr] = scale[m]!;
-      const blk = Math.floor(pr / 8) * cg * T * 64 + (r % 8) * 8;
-      for (let c = 0; c < g.cPerGroup; c++) {
-        for (let t = 0; t < T; t++) packed[blk + (Math.floor(c / 8) * T + t) * 64 + (c % 8)] = f.values[m * K + c * T + t]!;
-      }
-    }
-  }
-  return { packed, rowc: rowcP, scale: scaleP };
 }
 
 /** Scratch bytes of the arm conv kernels (see the C headers). */
