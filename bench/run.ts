@@ -81,7 +81,7 @@ function describePlan(g: ReturnType<typeof loadOnnxBytes>): string {
     return p.kind === 'gemm' ? `gemm ${p.resid ? 'u8s8c' : p.family}` : p.kind === 'dw' ? 'depthwise s16' : p.kind === 'dwcl' ? 'depthwise s16 channels-last' : 'generic';
   }
   const p = planMatmul(n);
-  return p.kind === 'packed' ? `matmul ${p.family}` : 'generic';
+  return p.kind === 'packed' ? `matmul ${p.residT ? 'u8s8c' : p.family}` : 'generic';
 }
 
 async function timeOrt(layer: Layer, w: Weights, budget: number): Promise<number> {

@@ -321,4 +321,37 @@ static inline void qcc_qp_pack_a_s16(const qcc_qpmm_params *p, const uint8_t *a,
 QCC_QPMM_GENERIC_DEF_(qcc_qpmatmul_u8s8, uint8_t, int8_t, 4, qcc_qp_pack_a_u8)
 QCC_QPMM_GENERIC_DEF_(qcc_qpmatmul_s16, int16_t, int16_t, 2, qcc_qp_pack_a_s16)
 
+/*
+ * Matmul u8s8 with a sparse correction ("u8s8c", x86-avx2 only): B' = a + b as for the conv (pack.ts
+ * splitU8S8 on the columns), the panels hold a (layout as u8s8), corr the residual b per output column:
+ * [npanels * NR + 1] offsets (absolute indices into corr; column j's entries are corr[corr[j]] up to
+ * corr[corr[j + 1]], padding columns have none), then the entries {k-group, the 4 s8 weights of b as one
+ * little-endian int32}. The bias folds a_zp_u * sum (a + b). Scratch: as the x86-avx2 kernel's
+ * (pack.ts matmulScratch); the twin uses its first m * kpad bytes (A converted as for u8s8).
+ */
+static inline void qcc_qpmatmul_u8s8c(const qcc_qpmm_params *p, const int32_t *a_off, const void *a, const int8_t *bp,
+                                      const int32_t *bias, const float *scale, const int32_t *corr, void *y,
+                                      uint8_t *scratch) {
+  const int32_t qmin = p->y_signed ? -128 : 0, qmax = p->y_signed ? 127 : 255;
+  uint8_t *ap = scratch;
+  int32_t t, i, j, k;
+  for (t = 0; t < p->batch; t++) {
+    qcc_qp_pack_a_u8(p, (const uint8_t *)a + a_off[t], ap);
+    for (i = 0; i < p->m; i++) {
+      const uint8_t *ar = ap + (ptrdiff_t)i * p->kpad;
+      for (j = 0; j < p->n; j++) {
+        const int8_t *bc = bp + (ptrdiff_t)(j / QCC_QP_NR) * p->kpad * QCC_QP_NR + (j % QCC_QP_NR) * 4;
+        const int32_t *e = corr + corr[j], *const ee = corr + corr[j + 1];
+        uint32_t acc = (uint32_t)bias[j];
+        for (k = 0; k < p->kpad; k++) acc += (uint32_t)((int32_t)ar[k] * (int32_t)bc[(k / 4) * (QCC_QP_NR * 4) + k % 4]);
+        for (; e < ee; e += 2) {
+          for (k = 0; k < 4; k++) acc += (uint32_t)((int32_t)ar[e[0] * 4 + k] * qcc_qp_quad_s8_(e[1], k));
+        }
+        qcc_qp_st_(y, ((ptrdiff_t)t * p->m + i) * p->n + j, p->y_signed,
+                   qcc_requantize_f32(qcc_i32_from_u32(acc), scale[j], p->yzp, qmin, qmax));
+      }
+    }
+  }
+}
+
 #endif /* QCC_QPACKED_H */

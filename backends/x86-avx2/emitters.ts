@@ -21,7 +21,7 @@ import { POOL_AVX2 } from './pool.ts';
 import { depthwiseClScratch, packDepthwiseCl } from './dw-pack.ts';
 import {
   MR, NR, convGemmScratch, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose,
-  correctionEntries, fitsS8, splitU8S8, u8s8Exact, type PackedFamily,
+  correctionEntries, fitsS8, matmulScratch, splitU8S8, u8s8Exact, type PackedFamily,
 } from './pack.ts';
 
 export const AVX2_RUNTIME = 'x86-avx2/qcc_qpacked_avx2.h';
@@ -76,6 +76,42 @@ export function chooseConvGemm(isa: IsaOptions, wEff: Int32Array, m: number, gro
   const u8 = tiles * TILE_U8S8_PER_KG * Math.ceil(kdim / 4) + CORR_PER_TILE * tilesWith + CORR_PER_ENTRY * correctionEntries(resid, m, kdim);
   const s16 = tiles * TILE_S16_PER_KG * Math.ceil(kdim / 2);
   return u8 < s16 ? { family: 'u8s8', resid } : { family: 's16', resid: null };
+}
+
+/**
+ * Estimated instructions of the x86-avx2 matmul kernels per batch and 16-column panel (qcc_qpacked_avx2.h):
+ * tile4 (4 rows) 34 per k-group of 4 for u8s8, 53 per 4 k for s16 (2 k-groups of 2); tile1 (a leftover row) 11
+ * and 18 (measured on the bench's 1x1024x1024: 0.19 M vs 0.31 M instructions). u8s8c adds, per batch, the transposition of A by k-groups (~4 per row and k-group) and, per panel with
+ * entries, per block of 32 rows: 16 columns x ~10 + 21 per entry (one DOT4 on each 8-row chunk) + 8 8x8
+ * transposes (~30); per leftover block of 8 rows: 16 x 8 + 9 per entry + 2 transposes.
+ */
+const MM_T4_U8S8 = 34;
+const MM_T4_S16 = 53;
+const MM_T1_U8S8 = 11;
+const MM_T1_S16 = 18;
+
+/**
+ * The matmul / QGemm family (bEffT: the effective B's columns as rows of k, m: rows of A per batch): VNNI and
+ * pair-safe weights as chooseFamily; x86-avx2 with some pair that could saturate: u8s8 with the per-column sparse
+ * correction (residT) when every w' fits s8 and the estimate is below s16's, else s16.
+ */
+export function chooseMatmul(isa: IsaOptions, bEffT: Int32Array, n: number, k: number, m: number): { family: PackedFamily; residT: Int32Array | null } {
+  if (isa.vnni || u8s8Exact(bEffT, n, k)) return { family: chooseFamily(isa, bEffT, n, k), residT: null };
+  const residT = splitU8S8(bEffT, n, k);
+  if (!residT) return { family: 's16', residT: null };
+  const nkg = Math.ceil(k / 4);
+  const npanels = Math.ceil(n / NR);
+  const m4 = Math.floor(m / 4), m1 = m % 4;
+  const mp8 = roundUp(m, 8);
+  const b32 = Math.floor(mp8 / 32), b8 = (mp8 % 32) / 8;
+  let corr = 4 * m * nkg;
+  for (let pn = 0; pn < npanels; pn++) {
+    const e = correctionEntries(residT.subarray(pn * NR * k, Math.min(n, (pn + 1) * NR) * k), Math.min(NR, n - pn * NR), k);
+    if (e) corr += b32 * (16 * 10 + 21 * e + 240) + b8 * (16 * 8 + 9 * e + 60);
+  }
+  const u8 = npanels * nkg * (m4 * MM_T4_U8S8 + m1 * MM_T1_U8S8) + corr;
+  const s16 = npanels * nkg * (m4 * MM_T4_S16 + m1 * MM_T1_S16);
+  return u8 < s16 ? { family: 'u8s8', residT } : { family: 's16', residT: null };
 }
 
 /** C suffix of a GEMM kernel: the VNNI tiles exist for the u8s8 family only. */
@@ -239,7 +275,7 @@ const qlinearConv = (isa: IsaOptions): CEmitter => ({
 
 type MatmulPlan =
   | { kind: 'generic' }
-  | { kind: 'packed'; family: PackedFamily; kpad: number; bEff: Int32Array; scales: Float32Array };
+  | { kind: 'packed'; family: PackedFamily; kpad: number; bEff: Int32Array; scales: Float32Array; residT: Int32Array | null };
 
 /** The matmul kernel this node gets: packed when B is one constant matrix shared by every batch. */
 export function planMatmul(node: Node, isa: IsaOptions = ISA_AVX2): MatmulPlan {
@@ -252,8 +288,8 @@ export function planMatmul(node: Node, isa: IsaOptions = ISA_AVX2): MatmulPlan {
   if (!finite(scales)) return { kind: 'generic' };
   const bzp = qvecValues(bq, intValues(inConst(node, 5, 'b_zero_point'))).slice(0, g.n);
   const bEff = effectiveCols(intValues(inConst(node, 3, 'b')), bzp, g.k, g.n);
-  const family = chooseFamily(isa, transpose(bEff, g.k, g.n), g.n, g.k);
-  return { kind: 'packed', family, kpad: roundUp(g.k, kGroup(family)), bEff, scales };
+  const { family, residT } = chooseMatmul(isa, transpose(bEff, g.k, g.n), g.n, g.k, g.m);
+  return { kind: 'packed', family, kpad: roundUp(g.k, kGroup(family)), bEff, scales, residT };
 }
 
 const qlinearMatMul = (isa: IsaOptions): CEmitter => ({
@@ -266,7 +302,7 @@ const qlinearMatMul = (isa: IsaOptions): CEmitter => ({
   scratchBytes(node) {
     const p = planMatmul(node, isa);
     if (p.kind === 'generic') return generic('qlinear_matmul').scratchBytes?.(node) ?? 0;
-    return qlinearMatMulPlan(node).g.m * p.kpad * (p.family === 'u8s8' ? 1 : 2);
+    return matmulScratch(p.family, qlinearMatMulPlan(node).g.m, p.kpad, p.residT !== null);
   },
   emit(node, ctx) {
     const p = planMatmul(node, isa);
@@ -277,13 +313,18 @@ const qlinearMatMul = (isa: IsaOptions): CEmitter => ({
     const azp = intValues(inConst(node, 2, 'a_zero_point'))[0]!;
     const yzp = intValues(inConst(node, 7, 'y_zero_point'))[0]!;
     const azpU = p.family === 'u8s8' ? azp + (aSigned ? 128 : 0) : 0;
-    const packed = packMatmulB(p.family, p.bEff, g.k, g.n, p.scales, azpU);
+    const packed = packMatmulB(p.family, p.bEff, g.k, g.n, p.scales, azpU, p.residT ?? undefined);
     const w = ctx.constArray('qpmm_b', p.family === 'u8s8' ? 'i8' : 'i16', packed.weights);
     const b = ctx.constArray('qpmm_bias', 'i32', packed.bias);
     const s = ctx.constArray('qpmm_scale', 'f32', packed.scale);
     const aOff = ctx.constArray('qpmm_a_off', 'i32', g.aOff);
     const f = [g.batch, g.m, g.k, g.n, packed.kpad, packed.npanels, aSigned, azp, signedOf(node.inputs[7]!.type.dtype), yzp];
     const prm = ctx.constDecl('qpmm_params', 'qcc_qpmm_params', `{${f.join(', ')}}`);
+    if (packed.corr) {
+      const c = ctx.constArray('qpmm_corr', 'i32', packed.corr);
+      return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)}: packed B, u8 x s8 on pair-safe weights + ${corrEntries(packed.corr)} sparse per-column correction k-groups (the residual of the pairs that could saturate) */\n` +
+        `qcc_qpmatmul_u8s8c_avx2(&${prm}, ${aOff}, ${ctx.ref(a)}, ${w}, ${b}, ${s}, ${c}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+    }
     const why = p.family === 's16' ? `s16 pairs (${isa.vnni ? '' : 'u8 x s8 could saturate or '}b - b_zp exceeds s8)` :
       isa.vnni ? 'u8 x s8 quads (vpdpbusd: no 16-bit intermediate)' : 'u8 x s8 (no weight pair can saturate)';
     return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)}: packed B, ${why} */\n` +
@@ -293,7 +334,7 @@ const qlinearMatMul = (isa: IsaOptions): CEmitter => ({
 
 type QGemmPlan =
   | { kind: 'generic' }
-  | { kind: 'packed'; family: PackedFamily; kpad: number; bEff: Int32Array; scales: Float32Array; cBias: Int32Array };
+  | { kind: 'packed'; family: PackedFamily; kpad: number; bEff: Int32Array; scales: Float32Array; cBias: Int32Array; residT: Int32Array | null };
 
 /**
  * The QGemm kernel this node gets: the packed matmul tiles when the output is 8-bit, A is not transposed,
@@ -318,8 +359,8 @@ export function planQgemm(node: Node, isa: IsaOptions = ISA_AVX2): QGemmPlan {
     const cd = c.const!.data as Int32Array;
     for (let j = 0; j < g.n; j++) cBias[j] = cd[j * csn]!;
   }
-  const family = chooseFamily(isa, transpose(bEff, g.k, g.n), g.n, g.k);
-  return { kind: 'packed', family, kpad: roundUp(g.k, kGroup(family)), bEff, scales, cBias };
+  const { family, residT } = chooseMatmul(isa, transpose(bEff, g.k, g.n), g.n, g.k, g.m);
+  return { kind: 'packed', family, kpad: roundUp(g.k, kGroup(family)), bEff, scales, cBias, residT };
 }
 
 const qgemm = (isa: IsaOptions): CEmitter => ({
@@ -332,7 +373,7 @@ const qgemm = (isa: IsaOptions): CEmitter => ({
   scratchBytes(node) {
     const p = planQgemm(node, isa);
     if (p.kind === 'generic') return generic('qgemm').scratchBytes?.(node) ?? 0;
-    return qgemmGeom(node).m * p.kpad * (p.family === 'u8s8' ? 1 : 2);
+    return matmulScratch(p.family, qgemmGeom(node).m, p.kpad, p.residT !== null);
   },
   emit(node, ctx) {
     const p = planQgemm(node, isa);
@@ -343,7 +384,7 @@ const qgemm = (isa: IsaOptions): CEmitter => ({
     const azp = zpOf(inConst(node, 2, 'a_zero_point'));
     const yzp = zpOf(inConst(node, 8, 'y_zero_point'));
     const azpU = p.family === 'u8s8' ? azp + (aSigned ? 128 : 0) : 0;
-    const packed = packMatmulB(p.family, p.bEff, g.k, g.n, p.scales, azpU);
+    const packed = packMatmulB(p.family, p.bEff, g.k, g.n, p.scales, azpU, p.residT ?? undefined);
     const bias = Int32Array.from(packed.bias, (v, j) => (j < g.n ? (v + p.cBias[j]!) | 0 : v));
     const w = ctx.constArray('qpgemm_b', p.family === 'u8s8' ? 'i8' : 'i16', packed.weights);
     const bb = ctx.constArray('qpgemm_bias', 'i32', bias);
@@ -351,12 +392,21 @@ const qgemm = (isa: IsaOptions): CEmitter => ({
     const aOff = ctx.constArray('qpgemm_a_off', 'i32', [0]);
     const f = [1, g.m, g.k, g.n, packed.kpad, packed.npanels, aSigned, azp, signedOf(node.outputs[0]!.type.dtype), yzp];
     const prm = ctx.constDecl('qpgemm_params', 'qcc_qpmm_params', `{${f.join(', ')}}`);
+    const head = `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)}: packed B${g.transB ? ' (transB undone at pack time)' : ''}${node.inputs[6] ? ', C in the bias' : ''}`;
+    if (packed.corr) {
+      const c = ctx.constArray('qpgemm_corr', 'i32', packed.corr);
+      return `${head}, u8 x s8 on pair-safe weights + ${corrEntries(packed.corr)} sparse per-column correction k-groups */\n` +
+        `qcc_qpmatmul_u8s8c_avx2(&${prm}, ${aOff}, ${ctx.ref(a)}, ${w}, ${bb}, ${s}, ${c}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+    }
     const why = p.family === 's16' ? `s16 pairs (${isa.vnni ? '' : 'u8 x s8 could saturate or '}b - b_zp exceeds s8)` :
       isa.vnni ? 'u8 x s8 quads (vpdpbusd: no 16-bit intermediate)' : 'u8 x s8 (no weight pair can saturate)';
     return `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)}: packed B${g.transB ? ' (transB undone at pack time)' : ''}${node.inputs[6] ? ', C in the bias' : ''}, ${why} */\n` +
       `qcc_qpmatmul_${p.family}_${gemmSuffix(isa, p.family)}(&${prm}, ${aOff}, ${ctx.ref(a)}, ${w}, ${bb}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
   },
 });
+
+/** Entries of a matmul correction constant (after its npanels * NR + 1 offsets). */
+const corrEntries = (corr: Int32Array): number => (corr.length - corr[0]!) / 2;
 
 export const X86_AVX2_EMITTERS: CEmitter[] = [qlinearConv(ISA_AVX2), qlinearMatMul(ISA_AVX2), ...QLINEAR_BINARY_AVX2, QUANTIZE_LINEAR_AVX2, ...POOL_AVX2, qgemm(ISA_AVX2)];
 /** x86-avx512vnni: the same kernels, with the VNNI u8 x s8 GEMM tiles (any s8 weights take the u8s8 family). */

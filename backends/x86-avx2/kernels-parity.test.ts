@@ -21,10 +21,10 @@ import { maxPool, type PoolGeom } from '../../compiler/ops/nn-pool.ts';
 import { rng } from '../../compiler/ops/nn-test-util.ts';
 import {
   TAP_PLANES_MAX, convGemmScratch, depthwiseScratch, effectiveCols, fitsS8, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
-  splitU8S8, type PackedFamily,
+  NR, matmulScratch, splitU8S8, type PackedFamily,
 } from './pack.ts';
 import { depthwiseClScratch, packDepthwiseCl } from './dw-pack.ts';
-import { ISA_AVX2, ISA_VNNI, chooseConvGemm, planConv } from './emitters.ts';
+import { ISA_AVX2, ISA_VNNI, chooseConvGemm, chooseMatmul, planConv } from './emitters.ts';
 import { encodeModel } from '../../compiler/frontend/onnx/writer.ts';
 import { loadOnnxBytes } from '../../compiler/frontend/onnx/load.ts';
 import { Tensor } from '../../compiler/ir/tensor.ts';
@@ -514,6 +514,102 @@ for (const [i, [xd, wd, yd]] of [...dts, ...dts].entries()) im2colCases(i + 3, x
 convCase({ c: 128, m: 3, h: 112, w: 112, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd: 'u8', wd: 'i8', yd: 'u8', wmode: 'safe', label: 'tap-planes-cap' });
 convCase({ c: 64, m: 2, h: 112, w: 111, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd: 'i8', wd: 'i8', yd: 'i8', wmode: 'full', label: 'tap-planes-cap' });
 
+// x86-avx2 matmul / QGemm u8s8 with a per-column sparse correction (qcc_qpmatmul_u8s8c_avx2): B's columns split as
+// the conv's rows (splitU8S8). Realistic full-range weights (per-column symmetric gaussian, max 127) on the plan's
+// choice (chooseMatmul, as planMatmul / planQgemm call it), constructed unsafe pairs forced onto u8s8c (last
+// partial k-group of every column, every column of a panel and none of the next, one or many per column), M 1..13,
+// batches, n not a multiple of 16, k not a multiple of 4, extreme A and zero points. Added after every other case
+// (their random draws stay as they were).
+const MM_CORR_BROKEN: number[] = [];
+function matmulCorrCase(o: {
+  batch: number; m: number; k: number; n: number; ad: Q8; bd: Q8; yd: Q8; amode: 'full' | 'extreme';
+  bgen: (rows: number, k: number) => { w: number[]; wzp: number[] }; corr: 'plan' | 'force' | 'drop' | 'twice'; label: string;
+}): void {
+  const id = caseNo++;
+  const a = q8Values(o.ad, o.batch * o.m * o.k, o.amode);
+  const { w: cols, wzp: bzp } = o.bgen(o.n, o.k);
+  const b = Array.from({ length: o.k * o.n }, (_, i) => cols[(i % o.n) * o.k + Math.floor(i / o.n)]!);
+  const azp = pick([qmin(o.ad), qmax(o.ad), ri(qmin(o.ad), qmax(o.ad))]);
+  const yzp = pick([qmin(o.yd), qmax(o.yd), ri(qmin(o.yd), qmax(o.yd))]);
+  const scales = randomScales(o.n);
+  const want: number[] = [];
+  for (let t = 0; t < o.batch; t++) {
+    for (let i = 0; i < o.m; i++) {
+      for (let j = 0; j < o.n; j++) {
+        let acc = 0;
+        for (let q = 0; q < o.k; q++) acc = (acc + (a[(t * o.m + i) * o.k + q]! - azp) * (b[q * o.n + j]! - bzp[j]!)) | 0;
+        want.push(requantizeF32(acc, scales[j]!, yzp, qmin(o.yd), qmax(o.yd)));
+      }
+    }
+  }
+  const bEff = effectiveCols(b, bzp, o.k, o.n);
+  const bT = transpose(bEff, o.k, o.n);
+  const plan = chooseMatmul(ISA_AVX2, bT, o.n, o.k, o.m);
+  const residT = o.corr === 'plan' ? plan.residT : splitU8S8(bT, o.n, o.k);
+  if (o.corr !== 'plan' && !residT) throw new Error('internal: forced u8s8c on weights that do not fit s8');
+  const family: PackedFamily = residT ? 'u8s8' : plan.family;
+  const as = o.ad === 'i8' ? 1 : 0;
+  const pk = packMatmulB(family, bEff, o.k, o.n, scales, family === 'u8s8' ? azp + (as ? 128 : 0) : 0, residT ?? undefined);
+  const wT = family === 'u8s8' ? 'int8_t' : 'int16_t';
+  const aOff = Array.from({ length: o.batch }, (_, t) => t * o.m * o.k);
+  let decls = `${cArr(o.ad === 'i8' ? 'int8_t' : 'uint8_t', `x${id}`, a)}\n${cArr(wT, `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n` +
+    `${fArr(`s${id}`, pk.scale)}\n${cArr('int32_t', `o${id}`, aOff)}\n` +
+    `static const qcc_qpmm_params p${id} = {${[o.batch, o.m, o.k, o.n, pk.kpad, pk.npanels, as, azp, o.yd === 'i8' ? 1 : 0, yzp].join(',')}};`;
+  let body: string;
+  let what: string = family;
+  if (pk.corr) {
+    let corr = pk.corr;
+    const cols = pk.npanels * NR;
+    if (o.corr === 'drop' || o.corr === 'twice') {
+      // every column's list emptied, or each column's entries listed twice
+      const out: number[] = new Array<number>(cols + 1).fill(0);
+      for (let j = 0; j < cols; j++) {
+        out[j] = out.length;
+        if (o.corr === 'drop') continue;
+        const ent = Array.from(corr.subarray(corr[j]!, corr[j + 1]!));
+        out.push(...ent, ...ent);
+      }
+      out[cols] = out.length;
+      corr = Int32Array.from(out);
+      MM_CORR_BROKEN.push(id);
+    }
+    decls += `\n${cArr('int32_t', `c${id}`, corr)}`;
+    body = `run_mmc(${id}, ${o.batch * o.m * o.n}, ${matmulScratch('u8s8', o.m, pk.kpad, true)}, &p${id}, o${id}, x${id}, w${id}, b${id}, s${id}, c${id}, qcc_qpmatmul_u8s8c_avx2, qcc_qpmatmul_u8s8c);`;
+    what = `u8s8c(${(pk.corr.length - pk.corr[0]!) / 2} entries${o.corr === 'drop' || o.corr === 'twice' ? `, ${o.corr}` : ''})`;
+  } else {
+    body = `run_mm(${id}, ${o.batch * o.m * o.n}, ${matmulScratch(family, o.m, pk.kpad, false)}, &p${id}, o${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpmatmul_${family}_avx2, qcc_qpmatmul_${family});`;
+  }
+  cases.push({
+    label: `${o.label} #${id} ${what} ${o.ad}${o.bd}${o.yd} ${o.batch}x${o.m}x${o.k}x${o.n}`, decls, body, want,
+    expectAvx2Equal: true, expectWrong: o.corr === 'drop' || o.corr === 'twice',
+  });
+}
+const mmCorrFirst = cases.length;
+for (const [i, [ad, bd, yd]] of dts.entries()) {
+  const amode = pick(['full', 'extreme'] as const);
+  // realistic, the plan's choice: u8s8c where m >= 5 and k >= 200 (asserted below); m <= 4: whichever the estimate
+  // says (m = 4 wastes half of the correction's 8-row vectors)
+  for (const m of [4, 5, 13]) matmulCorrCase({ batch: 1, m, k: ri(200, 300), n: ri(17, 40), ad, bd, yd, amode, bgen: realW(bd), corr: 'plan', label: m === 4 ? 'mmcorr-real-small' : 'mmcorr-real' });
+  matmulCorrCase({ batch: 2, m: 8, k: 256 + i, n: 33, ad, bd, yd, amode, bgen: realW(bd), corr: 'plan', label: 'mmcorr-real' });
+  for (const m of [1, 2, 3]) matmulCorrCase({ batch: 1, m, k: ri(100, 300), n: ri(5, 40), ad, bd, yd, amode, bgen: realW(bd), corr: 'plan', label: 'mmcorr-real-small' });
+  // forced u8s8c on realistic weights, every small M and a row count past the 32-row blocks
+  for (const m of [1, 2, 3, 5]) matmulCorrCase({ batch: pick([1, 2]), m, k: ri(8, 90), n: ri(1, 40), ad, bd, yd, amode, bgen: realW(bd), corr: 'force', label: 'mmcorr-force' });
+  matmulCorrCase({ batch: 1, m: 37 + i, k: ri(30, 70), n: ri(15, 35), ad, bd, yd, amode, bgen: realW(bd), corr: 'force', label: 'mmcorr-force-tall' });
+  // constructed: the last (partial) k-group of every column, k % 4 = 1, 2, 3, 0
+  for (const k of [5, 6, 7, 8]) matmulCorrCase({ batch: 1, m: ri(1, 9), k, n: ri(3, 20), ad, bd, yd, amode: 'extreme', bgen: builtW(bd, () => true, 'last'), corr: 'force', label: 'mmcorr-last' });
+  // every column of the first panel, none of the second (and the other way round); one or many per column
+  matmulCorrCase({ batch: 1, m: ri(4, 13), k: ri(9, 40), n: ri(20, 40), ad, bd, yd, amode, bgen: builtW(bd, (j) => j < 16, 'one'), corr: 'force', label: 'mmcorr-panels' });
+  matmulCorrCase({ batch: 2, m: ri(4, 13), k: ri(9, 40), n: ri(20, 40), ad, bd, yd, amode: 'extreme', bgen: builtW(bd, (j) => j >= 16, 'many'), corr: 'force', label: 'mmcorr-panels-many' });
+  matmulCorrCase({ batch: 1, m: ri(1, 13), k: ri(9, 40), n: ri(1, 40), ad, bd, yd, amode: 'extreme', bgen: builtW(bd, () => true, 'many'), corr: 'force', label: 'mmcorr-many' });
+  matmulCorrCase({ batch: 1, m: ri(1, 13), k: ri(9, 40), n: ri(1, 40), ad, bd, yd, amode, bgen: builtW(bd, (j) => j % 5 === 2, 'one'), corr: 'force', label: 'mmcorr-sparse' });
+}
+const mmCorrLast = cases.length;
+// A broken matmul correction is visible: dropped, or applied twice (kernel and twin both wrong).
+for (const corr of ['drop', 'twice'] as const) {
+  matmulCorrCase({ batch: 1, m: 6, k: 200, n: 20, ad: 'u8', bd: 'i8', yd: 'u8', amode: 'full', bgen: realW('i8'), corr, label: 'mmcorr-broken' });
+  matmulCorrCase({ batch: 1, m: 1, k: 7, n: 9, ad: 'i8', bd: 'u8', yd: 'i8', amode: 'extreme', bgen: builtW('u8', () => true, 'last'), corr, label: 'mmcorr-broken' });
+}
+
 const DRIVER_HEAD = (vnni: boolean) => `#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -551,6 +647,14 @@ static uint8_t *scratch_of(size_t bytes) { uint8_t *s = (uint8_t *)aligned_alloc
   CALL_A; CALL_G; \\
   if (ya[nout] != 0x5A || yg[nout] != 0x5A) { fprintf(stderr, "case %d wrote past its output\\n", id); exit(3); } \\
   emit(nout, ya, yg); free(ya); free(yg); } while (0)
+/* the matmul u8s8c kernels: the correction after the scales; the declared scratch is guarded for both */
+#define run_mmc(id, nout, sbytes, p, off, x, w, b, s, c, fa, fg) do { \\
+  uint8_t *ya = (uint8_t *)malloc((nout) + 1), *yg = (uint8_t *)malloc((nout) + 1), *sa = scratch_of(sbytes), *sg = scratch_of(sbytes); \\
+  ya[nout] = 0x5A; yg[nout] = 0x5A; \\
+  fa(p, off, x, w, b, s, c, ya, sa); fg(p, off, x, w, b, s, c, yg, sg); \\
+  if (ya[nout] != 0x5A || yg[nout] != 0x5A) { fprintf(stderr, "case %d wrote past its output\\n", id); exit(3); } \\
+  { size_t k_; for (k_ = 0; k_ < 64; k_++) if (sa[(sbytes) + k_] != 0xA5 || sg[(sbytes) + k_] != 0xA5) { fprintf(stderr, "case %d wrote past its scratch\\n", id); exit(3); } } \\
+  emit(nout, ya, yg); free(ya); free(yg); free(sa); free(sg); } while (0)
 #define run_mm(id, nout, sbytes, p, off, x, w, b, s, fa, fg) do { \\
   uint8_t *ya = (uint8_t *)malloc((nout) + 1), *yg = (uint8_t *)malloc((nout) + 1), *sa = scratch_of(sbytes), *sg = scratch_of(sbytes); \\
   ya[nout] = 0x5A; yg[nout] = 0x5A; \\
@@ -617,7 +721,8 @@ describe('x86-avx2 packed kernels == generic twins == interpreter arithmetic', (
       expect(sawSaturation).toContain(SAT_CONV);
       expect(sawSaturation).toContain(SAT_MM);
       // (a broken correction that went unnoticed is reported in `bad`)
-      expect(cases.filter((c) => c.expectWrong).length).toBe(CORR_BROKEN.length);
+      expect(cases.filter((c) => c.expectWrong).length).toBe(CORR_BROKEN.length + MM_CORR_BROKEN.length);
+      expect(MM_CORR_BROKEN.length).toBe(4);
     });
   }
 });
@@ -666,6 +771,18 @@ describe('x86-avx2 u8s8 with a sparse correction: the plan takes it where it is 
     const built = corr.filter((c) => !c.label.startsWith('corr-real'));
     expect(built.length).toBe(11 * dts.length);
     expect(built.filter((c) => !/u8s8c\([1-9]\d* entries/.test(c.label)).map((c) => c.label)).toEqual([]);
+  });
+});
+
+describe('x86-avx2 matmul u8s8 with a per-column sparse correction: the plan takes it where it is tested', () => {
+  it('realistic full-range weights with m >= 5 and k >= 200 take qcc_qpmatmul_u8s8c_avx2; the forced / built cases have entries', () => {
+    const mm = cases.slice(mmCorrFirst, mmCorrLast);
+    const real = mm.filter((c) => c.label.startsWith('mmcorr-real #'));
+    expect(real.length).toBe(3 * dts.length);
+    expect(real.filter((c) => !c.body.includes('qcc_qpmatmul_u8s8c_avx2,')).map((c) => c.label)).toEqual([]);
+    const forced = mm.filter((c) => !c.label.startsWith('mmcorr-real'));
+    expect(forced.length).toBe(13 * dts.length);
+    expect(forced.filter((c) => !/u8s8c\([1-9]\d* entries/.test(c.label)).map((c) => c.label)).toEqual([]);
   });
 });
 

@@ -195,6 +195,8 @@ export interface PackedMatmulB {
   /** Per column, padded to npanels * NR. */
   bias: Int32Array;
   scale: Float32Array;
+  /** u8s8c (packed with a residual): the per-column correction constant (packMatmulCorrection). */
+  corr?: Int32Array;
 }
 
 /** Effective B (k x n, row-major) minus its per-column zero points. */
@@ -211,8 +213,13 @@ export function transpose(a: Int32Array, k: number, n: number): Int32Array {
   return t;
 }
 
-/** Packs matmul B (bEff: k x n effective weights) and its per-column scales; azpU as xzpU of packConv. */
-export function packMatmulB(family: PackedFamily, bEff: Int32Array, k: number, n: number, scales: Float32Array, azpU: number): PackedMatmulB {
+/**
+ * Packs matmul B (bEff: k x n effective weights) and its per-column scales; azpU as xzpU of packConv. residT (x86-avx2
+ * u8s8c): splitU8S8's residual of the columns (n rows of k, i.e. of transpose(bEff)); the panels then hold a = w' - b
+ * and the bias folds the sum of the whole w'.
+ */
+export function packMatmulB(family: PackedFamily, bEff: Int32Array, k: number, n: number, scales: Float32Array, azpU: number, residT?: Int32Array): PackedMatmulB {
+  if (residT && family !== 'u8s8') throw new Error('internal: a correction needs the u8s8 family');
   const KG = kGroup(family);
   const kpad = roundUp(k, KG);
   const npanels = Math.ceil(n / NR);
@@ -226,12 +233,45 @@ export function packMatmulB(family: PackedFamily, bEff: Int32Array, k: number, n
     for (let q = 0; q < k; q++) {
       const v = bEff[q * n + j]!;
       sum = (sum + v) | 0;
-      weights[pn * kpad * NR + Math.floor(q / KG) * NR * KG + jj * KG + (q % KG)] = v;
+      weights[pn * kpad * NR + Math.floor(q / KG) * NR * KG + jj * KG + (q % KG)] = residT ? v - residT[j * k + q]! : v;
     }
     bias[j] = family === 'u8s8' ? -Math.imul(azpU, sum) | 0 : 0;
     scale[j] = scales[j]!;
   }
-  return { family, kpad, npanels, weights, bias, scale };
+  return { family, kpad, npanels, weights, bias, scale, corr: residT ? packMatmulCorrection(residT, k, n, npanels) : undefined };
+}
+
+/**
+ * The correction constant of qcc_qpmatmul_u8s8c[_avx2] (runtime-c/qcc_qpacked.h): per column j < npanels * NR
+ * (padding columns included, with no entries) the offset of its first entry, one more offset (the end), then the
+ * entries {k-group, the 4 s8 residual weights of the k-group as one little-endian int32}, columns in order.
+ */
+export function packMatmulCorrection(residT: Int32Array, k: number, n: number, npanels: number): Int32Array {
+  const cols = npanels * NR;
+  const out: number[] = new Array<number>(cols + 1).fill(0);
+  for (let j = 0; j < cols; j++) {
+    out[j] = out.length;
+    if (j >= n) continue;
+    for (let k0 = 0; k0 < k; k0 += 4) {
+      let quad = 0;
+      for (let t = 0; t < 4 && k0 + t < k; t++) quad |= (residT[j * k + k0 + t]! & 0xff) << (8 * t);
+      if (quad !== 0) out.push(k0 / 4, quad | 0);
+    }
+  }
+  out[cols] = out.length;
+  return Int32Array.from(out);
+}
+
+/**
+ * Scratch bytes of the matmul kernels: A converted (m rows of kpad u8 or s16); u8s8c (x86-avx2 kernel) also A
+ * transposed by k-groups (kpad x mp8 bytes, mp8 = m rounded up to 8) and one panel's corrected biases (mp8 x 16
+ * int32), after the first part rounded up to 32 bytes (qcc_qpmatmul_u8s8c_avx2).
+ */
+export function matmulScratch(family: PackedFamily, m: number, kpad: number, corrected: boolean): number {
+  const a = m * kpad * (family === 'u8s8' ? 1 : 2);
+  if (!corrected) return a;
+  const mp8 = roundUp(m, 8);
+  return roundUp(a, 32) + kpad * mp8 + mp8 * 64;
 }
 
 /** Depthwise weights w' as s16 [c][K][K + 1] (each kernel row padded with one 0 to whole pairs). */

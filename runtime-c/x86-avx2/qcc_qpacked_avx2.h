@@ -899,10 +899,14 @@ QCC_QPMM_TILE1_DEF_(qcc_qpmm_tile1_s16_avx2_, int16_t, int16_t, 2, QCC_DOT2_)
     DOT(c30, x, b0);                                                                                           \
     DOT(c31, x, b1);                                                                                           \
   } while (0)
-#define QCC_QPMM_RQ_ROW_(r, ca, cb)                                                                             \
-  qcc_store16_q8_avx2(y + (r) * ystride, qcc_requant8_avx2(_mm256_add_epi32(ca, bias0), s0, rq),               \
-                      qcc_requant8_avx2(_mm256_add_epi32(cb, bias1), s1, rq), nq, y_signed)
-#define QCC_QPMM_TILE4_RQ_DEF_(NAME, T, WT, KG, DOT)                                                            \
+/* BS: the bias's row stride (0: one bias row for the 4 rows; 16: per-row biases, the u8s8c corrected ones) */
+#define QCC_QPMM_RQ_ROW_(r, ca, cb, BS)                                                                         \
+  qcc_store16_q8_avx2(y + (r) * ystride,                                                                       \
+                      qcc_requant8_avx2(_mm256_add_epi32(ca, BS ? qcc_ld256_avx2_(bias + (r) * BS) : bias0), s0, rq), \
+                      qcc_requant8_avx2(_mm256_add_epi32(cb, BS ? qcc_ld256_avx2_(bias + (r) * BS + 8) : bias1), s1, rq), \
+                      nq, y_signed)
+#define QCC_QPMM_TILE4_RQ_DEF_(NAME, T, WT, KG, DOT) QCC_QPMM_TILE4_RQ_DEF_B_(NAME, T, WT, KG, DOT, 0)
+#define QCC_QPMM_TILE4_RQ_DEF_B_(NAME, T, WT, KG, DOT, BS)                                                      \
   static QCC_QP_NOINLINE_ void NAME(const T *a, int32_t kpad, const WT *b, int32_t nkg, const int32_t *bias,    \
                                     const float *scale, uint8_t *y, ptrdiff_t ystride, int32_t nq,              \
                                     int32_t y_signed, const qcc_rq_avx2 *rq) {                                 \
@@ -922,10 +926,11 @@ QCC_QPMM_TILE1_DEF_(qcc_qpmm_tile1_s16_avx2_, int16_t, int16_t, 2, QCC_DOT2_)
     {                                                                                                          \
       const __m256i bias0 = qcc_ld256_avx2_(bias), bias1 = qcc_ld256_avx2_(bias + 8);                          \
       const __m256 s0 = _mm256_loadu_ps(scale), s1 = _mm256_loadu_ps(scale + 8);                               \
-      QCC_QPMM_RQ_ROW_(0, c00, c01);                                                                           \
-      QCC_QPMM_RQ_ROW_(1, c10, c11);                                                                           \
-      QCC_QPMM_RQ_ROW_(2, c20, c21);                                                                           \
-      QCC_QPMM_RQ_ROW_(3, c30, c31);                                                                           \
+      (void)bias0; (void)bias1;                                                                                \
+      QCC_QPMM_RQ_ROW_(0, c00, c01, BS);                                                                         \
+      QCC_QPMM_RQ_ROW_(1, c10, c11, BS);                                                                         \
+      QCC_QPMM_RQ_ROW_(2, c20, c21, BS);                                                                         \
+      QCC_QPMM_RQ_ROW_(3, c30, c31, BS);                                                                         \
     }                                                                                                          \
   }
 
@@ -970,6 +975,119 @@ QCC_QPMM_DRIVER_(qcc_qpmatmul_u8s8_avx2, uint8_t, int8_t, 4, qcc_qp_pack_a_u8,
                  QCC_QPMM_RQ_STEP4_(qcc_qpmm_tile4_rq_u8s8_avx2_), QCC_QPMM_RQ_STEP1_(qcc_qpmm_tile1_rq_u8s8_avx2_))
 QCC_QPMM_DRIVER_(qcc_qpmatmul_s16_avx2, int16_t, int16_t, 2, qcc_qp_pack_a_s16,
                  QCC_QPMM_RQ_STEP4_(qcc_qpmm_tile4_rq_s16_avx2_), QCC_QPMM_RQ_STEP1_(qcc_qpmm_tile1_rq_s16_avx2_))
+
+/*
+ * Matmul u8s8 with a sparse correction ("u8s8c", qcc_qpacked.h documents the contract): the panels hold the safe
+ * halves a, the residual b is a per-column list of (k-group, s8 quad) entries. Per batch, A (converted, [m][kpad])
+ * is also transposed once into at = [k-group][mp8 rows][4 bytes] (mp8 = m rounded up to 8, padding rows 0), so one
+ * entry of column j is, for 8 rows at a time, one load of at, one DOT4 with the broadcast quad. Per panel with
+ * entries, cb[row][16] = bias[j] + corr[row][j] (the column sums over 32 or 8 rows are computed column by column
+ * into tmp, then transposed 8 x 8 and added to the bias); the tiles take cb as per-row biases (BS = 16). Panels
+ * without entries run the u8s8 tiles unchanged. Scratch: al32(m * kpad) | kpad * mp8 bytes (at) | mp8 * 64 (cb).
+ */
+QCC_QPMM_TILE4_RQ_DEF_B_(qcc_qpmm_tile4_rq_u8s8b_avx2_, uint8_t, int8_t, 4, QCC_DOT4_, 16)
+
+/* tmp[c][0 .. 8 * NCH) = sum over column jc + c's entries of dot4(at rows, quad), rows r0 .. r0 + 8 * NCH */
+#define QCC_QPMM_CORR_COLS_DEF_(NAME, NCH)                                                                      \
+  static inline void NAME(const uint8_t *at, ptrdiff_t kgb, const int32_t *corr, int32_t jc, int32_t *tmp) {   \
+    const __m256i ones = _mm256_set1_epi16(1);                                                                 \
+    int32_t c, q;                                                                                              \
+    for (c = 0; c < 16; c++) {                                                                                 \
+      __m256i acc[NCH];                                                                                        \
+      const int32_t *e = corr + corr[jc + c], *const ee = corr + corr[jc + c + 1];                             \
+      for (q = 0; q < NCH; q++) acc[q] = _mm256_setzero_si256();                                               \
+      for (; e < ee; e += 2) {                                                                                 \
+        const uint8_t *ak = at + (ptrdiff_t)e[0] * kgb;                                                        \
+        const __m256i qd = _mm256_set1_epi32(e[1]);                                                            \
+        for (q = 0; q < NCH; q++) QCC_DOT4_(acc[q], qcc_ld256_avx2_(ak + 32 * q), qd);                         \
+      }                                                                                                        \
+      for (q = 0; q < NCH; q++) _mm256_storeu_si256((__m256i *)(void *)(tmp + c * 8 * NCH + 8 * q), acc[q]);   \
+    }                                                                                                          \
+  }
+QCC_QPMM_CORR_COLS_DEF_(qcc_qpmm_corr_cols4_avx2_, 4)
+QCC_QPMM_CORR_COLS_DEF_(qcc_qpmm_corr_cols1_avx2_, 1)
+
+/* cb rows r .. r + 7, columns h .. h + 7 of the panel = bias + the transposed tmp block (columns h.., rows q * 8..) */
+static inline void qcc_qpmm_corr_t8_avx2_(const int32_t *tmp, int32_t ld, const int32_t *bias, int32_t *cb) {
+  const __m256i r0 = qcc_ld256_avx2_(tmp), r1 = qcc_ld256_avx2_(tmp + ld), r2 = qcc_ld256_avx2_(tmp + 2 * ld),
+                r3 = qcc_ld256_avx2_(tmp + 3 * ld), r4 = qcc_ld256_avx2_(tmp + 4 * ld), r5 = qcc_ld256_avx2_(tmp + 5 * ld),
+                r6 = qcc_ld256_avx2_(tmp + 6 * ld), r7 = qcc_ld256_avx2_(tmp + 7 * ld);
+  const __m256i t0 = _mm256_unpacklo_epi32(r0, r1), t1 = _mm256_unpackhi_epi32(r0, r1);
+  const __m256i t2 = _mm256_unpacklo_epi32(r2, r3), t3 = _mm256_unpackhi_epi32(r2, r3);
+  const __m256i t4 = _mm256_unpacklo_epi32(r4, r5), t5 = _mm256_unpackhi_epi32(r4, r5);
+  const __m256i t6 = _mm256_unpacklo_epi32(r6, r7), t7 = _mm256_unpackhi_epi32(r6, r7);
+  const __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
+  const __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
+  const __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
+  const __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
+  const __m256i b = qcc_ld256_avx2_(bias);
+#define QCC_QPMM_CB_ST_(r, v) _mm256_storeu_si256((__m256i *)(void *)(cb + (r) * 16), _mm256_add_epi32(v, b))
+  QCC_QPMM_CB_ST_(0, _mm256_permute2x128_si256(u0, u4, 0x20));
+  QCC_QPMM_CB_ST_(1, _mm256_permute2x128_si256(u1, u5, 0x20));
+  QCC_QPMM_CB_ST_(2, _mm256_permute2x128_si256(u2, u6, 0x20));
+  QCC_QPMM_CB_ST_(3, _mm256_permute2x128_si256(u3, u7, 0x20));
+  QCC_QPMM_CB_ST_(4, _mm256_permute2x128_si256(u0, u4, 0x31));
+  QCC_QPMM_CB_ST_(5, _mm256_permute2x128_si256(u1, u5, 0x31));
+  QCC_QPMM_CB_ST_(6, _mm256_permute2x128_si256(u2, u6, 0x31));
+  QCC_QPMM_CB_ST_(7, _mm256_permute2x128_si256(u3, u7, 0x31));
+#undef QCC_QPMM_CB_ST_
+}
+
+static inline void qcc_qpmatmul_u8s8c_avx2(const qcc_qpmm_params *p, const int32_t *a_off, const void *a, const int8_t *bp,
+                                           const int32_t *bias, const float *scale, const int32_t *corr, void *y,
+                                           uint8_t *scratch) {
+  const int32_t nkg = p->kpad / 4, mp8 = (p->m + 7) & ~7;
+  const qcc_rq_avx2 rq = qcc_rq_init_avx2(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);
+  uint8_t *ap = scratch;
+  uint8_t *at = scratch + qcc_qp_al32_((size_t)p->m * p->kpad);
+  int32_t *cb = (int32_t *)(void *)(at + (size_t)p->kpad * mp8);
+  int32_t tmp[16 * 32];
+  const ptrdiff_t kgb = (ptrdiff_t)mp8 * 4;
+  int32_t t, i, pn, kg;
+  for (t = 0; t < p->batch; t++) {
+    uint8_t *yt = (uint8_t *)y + (ptrdiff_t)t * p->m * p->n;
+    qcc_qp_pack_a_u8(p, (const uint8_t *)a + a_off[t], ap);
+    for (kg = 0; kg < nkg; kg++) {
+      uint8_t *d = at + kg * kgb;
+      for (i = 0; i < p->m; i++) memcpy(d + 4 * i, ap + (ptrdiff_t)i * p->kpad + 4 * kg, 4);
+      memset(d + 4 * p->m, 0, (size_t)(mp8 - p->m) * 4);
+    }
+    for (pn = 0; pn < p->npanels; pn++) {
+      const int8_t *b = bp + (ptrdiff_t)pn * p->kpad * QCC_QP_NR;
+      const int32_t j0 = pn * QCC_QP_NR, nq = p->n - j0 < QCC_QP_NR ? p->n - j0 : QCC_QP_NR;
+      const int32_t corrected = corr[j0] != corr[j0 + QCC_QP_NR];
+      const int32_t *bb = corrected ? cb : bias + j0;
+      if (corrected) {
+        int32_t r = 0, q;
+        for (; r + 32 <= mp8; r += 32) {
+          qcc_qpmm_corr_cols4_avx2_(at + 4 * r, kgb, corr, j0, tmp);
+          for (q = 0; q < 4; q++) {
+            qcc_qpmm_corr_t8_avx2_(tmp + 8 * q, 32, bias + j0, cb + (r + 8 * q) * 16);
+            qcc_qpmm_corr_t8_avx2_(tmp + 8 * 32 + 8 * q, 32, bias + j0 + 8, cb + (r + 8 * q) * 16 + 8);
+          }
+        }
+        for (; r < mp8; r += 8) {
+          qcc_qpmm_corr_cols1_avx2_(at + 4 * r, kgb, corr, j0, tmp);
+          qcc_qpmm_corr_t8_avx2_(tmp, 8, bias + j0, cb + r * 16);
+          qcc_qpmm_corr_t8_avx2_(tmp + 8 * 8, 8, bias + j0 + 8, cb + r * 16 + 8);
+        }
+      }
+      for (i = 0; i + 4 <= p->m; i += 4) {
+        if (corrected) {
+          qcc_qpmm_tile4_rq_u8s8b_avx2_(ap + (ptrdiff_t)i * p->kpad, p->kpad, b, nkg, cb + i * 16, scale + j0,
+                                        yt + (ptrdiff_t)i * p->n + j0, p->n, nq, p->y_signed, &rq);
+        } else {
+          qcc_qpmm_tile4_rq_u8s8_avx2_(ap + (ptrdiff_t)i * p->kpad, p->kpad, b, nkg, bias + j0, scale + j0,
+                                       yt + (ptrdiff_t)i * p->n + j0, p->n, nq, p->y_signed, &rq);
+        }
+      }
+      for (; i < p->m; i++) {
+        qcc_qpmm_tile1_rq_u8s8_avx2_(ap + (ptrdiff_t)i * p->kpad, b, nkg, bb + (corrected ? i * 16 : 0), scale + j0,
+                                     yt + (ptrdiff_t)i * p->n + j0, nq, p->y_signed, &rq);
+      }
+    }
+  }
+}
 
 #undef QCC_DOT4_
 #undef QCC_DOT2_

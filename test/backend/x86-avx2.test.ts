@@ -226,7 +226,7 @@ describe('target x86-avx2', () => {
     expect([...gemmKernels].sort()).toEqual(['qcc_qpconv_gemm_s16_avx2(', 'qcc_qpconv_gemm_u8s8_avx2(', 'qcc_qpconv_gemm_u8s8c_avx2(']);
   });
 
-  function matmulModel(o: { a: Q8; b: Q8; y: Q8; m: number; k: number; n: number; mode: 'sat' | 'safe' | 'mixed'; azp: number; yzp: number; perCol: boolean }): Graph {
+  function matmulModel(o: { a: Q8; b: Q8; y: Q8; m: number; k: number; n: number; mode: 'sat' | 'safe' | 'mixed' | 'real'; azp: number; yzp: number; perCol: boolean }): Graph {
     const bz = o.b === 'i8' ? 0 : 128;
     const desc: ModelDesc = {
       opsets: [{ domain: '', version: 13 }],
@@ -234,7 +234,7 @@ describe('target x86-avx2', () => {
       outputs: [{ name: 'y' }],
       initializers: [
         { name: 'as', tensor: f32([], [0.03]) }, { name: 'az', tensor: q(o.a, [], [o.azp]) },
-        { name: 'b', tensor: q(o.b, [o.k, o.n], weights(o.b, o.k * o.n, o.mode).map((v, i, arr) => arr[(i % o.n) * o.k + Math.floor(i / o.n)] ?? v)) },
+        { name: 'b', tensor: q(o.b, [o.k, o.n], weights(o.b, o.k * o.n, o.mode, o.k).map((v, i, arr) => arr[(i % o.n) * o.k + Math.floor(i / o.n)] ?? v)) },
         { name: 'bs', tensor: o.perCol ? f32([o.n], Array.from({ length: o.n }, () => 0.001 * ri(1, 9))) : f32([], [0.004]) },
         { name: 'bz', tensor: o.perCol ? q(o.b, [o.n], new Array<number>(o.n).fill(bz)) : q(o.b, [], [bz]) },
         { name: 'ys', tensor: f32([], [pick([0.5, 4, 16])]) }, { name: 'yz', tensor: q(o.y, [], [o.yzp]) },
@@ -250,6 +250,7 @@ describe('target x86-avx2', () => {
         for (const [m, k, n] of [[1, 67, 35], [6, 130, 17], [9, 8, 49]] as const) {
           const g = matmulModel({ a, b, y, m, k, n, mode, azp: pick([lo(a), hi(a)]), yzp: pick([lo(y), hi(y)]), perCol: R() < 0.5 });
           const src = checkAvx2(`mm_${a}${b}${y}_${mode}_${m}x${k}x${n}`, g, extremeInput(g, a), ['gcc']);
+          // every pair saturating: the correction would cover every k-group, the estimate keeps s16
           if (mode === 'sat') expect(src).toContain('qcc_qpmatmul_s16_avx2');
           if (mode === 'safe') expect(src).toContain('qcc_qpmatmul_u8s8_avx2');
         }
@@ -287,14 +288,14 @@ describe('target x86-avx2', () => {
     }
   });
 
-  function qgemmModel(o: { a: Q8; b: Q8; m: number; k: number; n: number; mode: 'sat' | 'safe' | 'mixed'; transA?: boolean; transB: boolean; c: 'none' | 'n' | 'scalar' | '1n' | 'mn'; perCol: boolean; alpha: number; floatOut?: boolean }): Graph {
+  function qgemmModel(o: { a: Q8; b: Q8; m: number; k: number; n: number; mode: 'sat' | 'safe' | 'mixed' | 'real'; transA?: boolean; transB: boolean; c: 'none' | 'n' | 'scalar' | '1n' | 'mn'; perCol: boolean; alpha: number; floatOut?: boolean }): Graph {
     const bz = o.b === 'i8' ? 0 : 128;
     const bShape = o.transB ? [o.n, o.k] : [o.k, o.n];
     const cShape = { none: [], n: [o.n], scalar: [], '1n': [1, o.n], mn: [o.m, o.n] }[o.c];
     const initializers = [
       { name: 'as', tensor: f32([], [0.03]) }, { name: 'az', tensor: q(o.a, [], [pick([lo(o.a), hi(o.a), 3])]) },
       // weights generated row-major [n][k] (saturating pairs run along k), stored as B or B^T
-      { name: 'b', tensor: q(o.b, bShape, ((w) => (o.transB ? w : w.map((_, i) => w[(i % o.n) * o.k + Math.floor(i / o.n)]!)))(weights(o.b, o.k * o.n, o.mode))) },
+      { name: 'b', tensor: q(o.b, bShape, ((w) => (o.transB ? w : w.map((_, i) => w[(i % o.n) * o.k + Math.floor(i / o.n)]!)))(weights(o.b, o.k * o.n, o.mode, o.k))) },
       { name: 'bs', tensor: o.perCol ? f32([o.n], Array.from({ length: o.n }, () => 0.001 * ri(1, 9))) : f32([], [0.004]) },
       { name: 'bz', tensor: o.perCol ? q(o.b, [o.n], Array.from({ length: o.n }, () => (o.mode === 'mixed' ? pick([bz, bz + 3]) : bz))) : q(o.b, [], [bz]) },
       { name: 'c', tensor: q('i32', cShape, Array.from({ length: nOf(cShape) }, () => pick([ri(-30000, 30000), 2147483647, -2147483648]))) },
@@ -395,6 +396,31 @@ describe('target x86-avx2', () => {
         const src = checkAvx2(`vnni_${l.name}_${x}${w}${y}`, g, extremeInput(g, x), ['gcc'], 'x86-avx512vnni');
         // s8 weights (zero point 0) fit s8 after the zero point: the VNNI u8 x s8 kernel, saturating pairs and all
         if (w === 'i8') expect(src).toContain('qcc_qpconv_gemm_u8s8_vnni(');
+      }
+    }
+  });
+
+  it('QLinearMatMul and QGemm with realistic full-range weights: u8 x s8 with the per-column sparse correction, == interpreter; VNNI unchanged', () => {
+    for (const [a, b, y] of dtypes) {
+      for (const [m, k, n] of [[6, 256, 17], [13, 300, 40], [2, 1024, 33]] as const) {
+        const g = matmulModel({ a, b, y, m, k, n, mode: 'real', azp: pick([lo(a), hi(a)]), yzp: pick([lo(y), hi(y)]), perCol: R() < 0.5 });
+        const label = `mm_real_${a}${b}${y}_${m}x${k}x${n}`;
+        const src = checkAvx2(label, g, extremeInput(g, a), ['gcc']);
+        expect(src, label).toContain('qcc_qpmatmul_u8s8c_avx2(');
+        // x86-avx512vnni: vpdpbusd needs no correction, so no correction constant either (compiled, not run)
+        const vm = compileModel(g, { target: 'x86-avx512vnni', name: ident(`${label}_vnni`) });
+        const vsrc = vm.files.get(`${vm.name}.c`)!;
+        expect(vsrc, label).toContain('qcc_qpmatmul_u8s8_vnni(');
+        expect(vsrc, label).not.toContain('u8s8c');
+      }
+    }
+    for (const [a, b] of [['u8', 'i8'], ['i8', 'u8']] as const) {
+      for (const [m, k, n, transB] of [[5, 257, 35, true], [8, 512, 48, false]] as const) {
+        const c = pick(['none', 'n', 'scalar'] as const);
+        const g = qgemmModel({ a, b, m, k, n, mode: 'real', transB, c, perCol: R() < 0.5, alpha: pick([1, 0.75]) });
+        const label = `qgemm_real_${a}${b}_${m}x${k}x${n}_t${transB ? 1 : 0}_${c}`;
+        const src = checkAvx2(label, g, extremeInput(g, a), ['gcc', 'clang']);
+        expect(src, label).toContain('qcc_qpmatmul_u8s8c_avx2(');
       }
     }
   });
