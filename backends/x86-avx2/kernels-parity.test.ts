@@ -169,6 +169,22 @@ function convCase(o: {
   (o.vnni ? vnniCases : cases).push({ label: o.vnni ? `vnni ${label}` : label, decls, body: body.replace(/run_(case2?|corr)\(/, `run_$1(${id}, `), want, expectAvx2Equal, expectWrong });
 }
 
+/** The interpreter's QLinearMatMul arithmetic (int32 sums wrapping, fp32 requantization) on row-major A and B. */
+function matmulWant(o: { batch: number; m: number; k: number; n: number; yd: Q8 }, a: ArrayLike<number>, azp: number,
+  b: ArrayLike<number>, bzp: readonly number[], scales: Float32Array, yzp: number): number[] {
+  const want: number[] = [];
+  for (let t = 0; t < o.batch; t++) {
+    for (let i = 0; i < o.m; i++) {
+      for (let j = 0; j < o.n; j++) {
+        let acc = 0;
+        for (let q = 0; q < o.k; q++) acc = (acc + (a[(t * o.m + i) * o.k + q]! - azp) * (b[q * o.n + j]! - bzp[j]!)) | 0;
+        want.push(requantizeF32(acc, scales[j]!, yzp, qmin(o.yd), qmax(o.yd)));
+      }
+    }
+  }
+  return want;
+}
+
 function matmulCase(o: { batch: number; m: number; k: number; n: number; ad: Q8; bd: Q8; yd: Q8; wmode: 'full' | 'safe' | 'extreme'; forceFamily?: PackedFamily; bzpZero?: boolean; vnni?: boolean }): void {
   const id = caseNo++;
   const a = q8Values(o.ad, o.batch * o.m * o.k, o.wmode === 'extreme' ? 'extreme' : 'full');
@@ -177,16 +193,7 @@ function matmulCase(o: { batch: number; m: number; k: number; n: number; ad: Q8;
   const bzp = Array.from({ length: o.n }, () => o.bzpZero ? 0 : (o.bd === 'i8' ? (o.wmode === 'safe' ? ri(-3, 3) : pick([0, -128, 127, ri(-128, 127)])) : pick([128, 0, 255])));
   const yzp = pick([qmin(o.yd), qmax(o.yd), ri(qmin(o.yd), qmax(o.yd))]);
   const scales = randomScales(o.n);
-  const want: number[] = [];
-  for (let t = 0; t < o.batch; t++) {
-    for (let i = 0; i < o.m; i++) {
-      for (let j = 0; j < o.n; j++) {
-        let s = 0;
-        for (let q = 0; q < o.k; q++) s = (s + (a[(t * o.m + i) * o.k + q]! - azp) * (b[q * o.n + j]! - bzp[j]!)) | 0;
-        want.push(requantizeF32(s, scales[j]!, yzp, qmin(o.yd), qmax(o.yd)));
-      }
-    }
-  }
+  const want = matmulWant(o, a, azp, b, bzp, scales, yzp);
   const bEff = effectiveCols(b, bzp, o.k, o.n);
   const exact = o.vnni ? fitsS8(bEff) : u8s8Exact(transpose(bEff, o.k, o.n), o.n, o.k);
   const family: PackedFamily = o.forceFamily ?? (exact ? 'u8s8' : 's16');
@@ -532,16 +539,7 @@ function matmulCorrCase(o: {
   const azp = pick([qmin(o.ad), qmax(o.ad), ri(qmin(o.ad), qmax(o.ad))]);
   const yzp = pick([qmin(o.yd), qmax(o.yd), ri(qmin(o.yd), qmax(o.yd))]);
   const scales = randomScales(o.n);
-  const want: number[] = [];
-  for (let t = 0; t < o.batch; t++) {
-    for (let i = 0; i < o.m; i++) {
-      for (let j = 0; j < o.n; j++) {
-        let acc = 0;
-        for (let q = 0; q < o.k; q++) acc = (acc + (a[(t * o.m + i) * o.k + q]! - azp) * (b[q * o.n + j]! - bzp[j]!)) | 0;
-        want.push(requantizeF32(acc, scales[j]!, yzp, qmin(o.yd), qmax(o.yd)));
-      }
-    }
-  }
+  const want = matmulWant(o, a, azp, b, bzp, scales, yzp);
   const bEff = effectiveCols(b, bzp, o.k, o.n);
   const bT = transpose(bEff, o.k, o.n);
   const plan = chooseMatmul(ISA_AVX2, bT, o.n, o.k, o.m);
