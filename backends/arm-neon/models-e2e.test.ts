@@ -14,13 +14,11 @@ import { loadOnnxModel } from '../../compiler/frontend/onnx/load.ts';
 import { interpret } from '../../compiler/interpreter/interpret.ts';
 import { randomInputs } from '../../compiler/io/random-inputs.ts';
 import type { Graph } from '../../compiler/ir/graph.ts';
-import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { bindRandomConstInputs } from '../../compiler/verify.ts';
 import { REAL_MODELS } from '../../test/util/models.ts';
 import { compileModel } from '../c/compile.ts';
 import '../target.ts';
-import { buildBatch, requireArmTools, runBatch, type BatchCase, type BatchRun } from './testing/batch.ts';
-import { ARM_I8MM_MARCH } from './target.ts';
+import { ARM_MODEL_RUNS, buildAndRunModels, modelMismatches, requireArmTools, type ExpectedCase } from './testing/batch.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qcc-arm-models-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,16 +35,9 @@ async function loadPipeline(): Promise<Prepare | null> {
   }
 }
 
-interface ModelCase {
-  label: string;
-  graph: Graph;
-  inputs: Tensor[];
-  expected: Tensor[];
-}
-
 const SEEDS = [1, 2];
-const cases: ModelCase[] = [];
-const runs = new Map<string, BatchRun>();
+const cases: ExpectedCase[] = [];
+let runs: ReturnType<typeof buildAndRunModels>['runs'];
 
 beforeAll(async () => {
   requireArmTools();
@@ -71,14 +62,7 @@ beforeAll(async () => {
       }
     }
   }
-  const batch = (target: string, tag: string): BatchCase[] => cases.map((c, i) => ({ graph: c.graph, inputs: c.inputs, target, name: `${tag}${i}` }));
-  const base = buildBatch(join(dir, 'base'), 'armv8-a', batch('arm-neon', 'n'));
-  const dot = buildBatch(join(dir, 'dot'), 'armv8.2-a+dotprod', batch('arm-neon-dotprod', 'd'));
-  const i8mm = buildBatch(join(dir, 'i8mm'), ARM_I8MM_MARCH, batch('arm-neon-i8mm', 'm'));
-  runs.set('arm-neon on cortex-a53', runBatch(base, 'cortex-a53'));
-  runs.set('arm-neon on max', runBatch(base, 'max'));
-  runs.set('arm-neon-dotprod on max', runBatch(dot, 'max'));
-  runs.set('arm-neon-i8mm on max', runBatch(i8mm, 'max'));
+  runs = buildAndRunModels(dir, cases).runs;
 }, 240_000);
 
 describe('real models on arm-neon / arm-neon-dotprod / arm-neon-i8mm == interpreter (qemu-aarch64)', () => {
@@ -87,15 +71,9 @@ describe('real models on arm-neon / arm-neon-dotprod / arm-neon-i8mm == interpre
     expect(ids.size).toBe(REAL_MODELS.length);
   });
 
-  it.each(['arm-neon on cortex-a53', 'arm-neon on max', 'arm-neon-dotprod on max', 'arm-neon-i8mm on max'])('%s', (what) => {
+  it.each(ARM_MODEL_RUNS)('%s', (what) => {
     const r = runs.get(what)!;
     expect(r.status, r.stderr).toBe(0);
-    const bad: string[] = [];
-    cases.forEach((c, i) => {
-      c.expected.forEach((e, k) => {
-        if (Buffer.compare(Buffer.from(e.bytes()), Buffer.from(r.outputs[i]![k]!.bytes())) !== 0) bad.push(`${c.label} output ${k}`);
-      });
-    });
-    expect(bad).toEqual([]);
+    expect(modelMismatches(cases, r)).toEqual([]);
   });
 });

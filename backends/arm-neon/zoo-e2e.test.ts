@@ -13,28 +13,16 @@ import { loadOnnxBytes } from '../../compiler/frontend/onnx/load.ts';
 import { encodeModel } from '../../compiler/frontend/onnx/writer.ts';
 import { interpret } from '../../compiler/interpreter/interpret.ts';
 import { randomInputs } from '../../compiler/io/random-inputs.ts';
-import type { Graph } from '../../compiler/ir/graph.ts';
-import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { zooModel } from '../../test/zoo/models.ts';
 import '../target.ts';
-import { buildBatch, requireArmTools, runBatch, type Batch, type BatchRun } from './testing/batch.ts';
-import { ARM_I8MM_MARCH } from './target.ts';
+import { ARM_MODEL_RUNS, buildAndRunModels, modelMismatches, requireArmTools, type Batch, type ExpectedCase } from './testing/batch.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qcc-arm-zoo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const MODELS = ['resnet8', 'mobilenetv2'] as const;
-interface ZooCase {
-  name: string;
-  graph: Graph;
-  inputs: Tensor[];
-  expected: Tensor[];
-}
-const cases: ZooCase[] = [];
-let base: Batch;
-let dot: Batch;
-let i8mm: Batch;
-const runs = new Map<string, BatchRun>();
+const cases: ExpectedCase[] = [];
+let built: ReturnType<typeof buildAndRunModels>;
 
 beforeAll(() => {
   requireArmTools();
@@ -42,21 +30,16 @@ beforeAll(() => {
     const graph = loadOnnxBytes(encodeModel(zooModel(name, 'qop', 'u8')), { name });
     const feeds = randomInputs(graph, 3);
     const out = interpret(graph, feeds);
-    cases.push({ name, graph, inputs: graph.inputs.map((v) => feeds.get(v.name)!), expected: graph.outputs.map((o) => out.get(o.name)!) });
+    cases.push({ label: name, graph, inputs: graph.inputs.map((v) => feeds.get(v.name)!), expected: graph.outputs.map((o) => out.get(o.name)!) });
   }
-  base = buildBatch(join(dir, 'base'), 'armv8-a', cases.map((c, i) => ({ graph: c.graph, inputs: c.inputs, target: 'arm-neon', name: `n${i}` })));
-  dot = buildBatch(join(dir, 'dot'), 'armv8.2-a+dotprod', cases.map((c, i) => ({ graph: c.graph, inputs: c.inputs, target: 'arm-neon-dotprod', name: `d${i}` })));
-  i8mm = buildBatch(join(dir, 'i8mm'), ARM_I8MM_MARCH, cases.map((c, i) => ({ graph: c.graph, inputs: c.inputs, target: 'arm-neon-i8mm', name: `m${i}` })));
-  runs.set('arm-neon on cortex-a53', runBatch(base, 'cortex-a53'));
-  runs.set('arm-neon on max', runBatch(base, 'max'));
-  runs.set('arm-neon-dotprod on max', runBatch(dot, 'max'));
-  runs.set('arm-neon-i8mm on max', runBatch(i8mm, 'max'));
+  built = buildAndRunModels(dir, cases);
 }, 240_000);
 
 describe('ResNet-8 and MobileNetV2 (zoo) on arm-neon / arm-neon-dotprod / arm-neon-i8mm == interpreter (qemu-aarch64)', () => {
   it('plans the strided implicit GEMM (ResNet-8, dotprod) and the pixel-row 1x1 conv (MobileNetV2, both ISAs)', () => {
+    const { base, dot, i8mm } = built;
     const src = (b: Batch, tag: string, name: string) => {
-      const i = cases.findIndex((c) => c.name === name);
+      const i = cases.findIndex((c) => c.label === name);
       return b.models[i]!.files.get(`${tag}${i}.c`)!;
     };
     // All nine convs: the seven 3x3 (stride 1 and 2) and the two 1x1 stride 2.
@@ -76,15 +59,9 @@ describe('ResNet-8 and MobileNetV2 (zoo) on arm-neon / arm-neon-dotprod / arm-ne
     expect(s1 + s2).toBe(9);
   });
 
-  it.each(['arm-neon on cortex-a53', 'arm-neon on max', 'arm-neon-dotprod on max', 'arm-neon-i8mm on max'])('%s', (what) => {
-    const r = runs.get(what)!;
+  it.each(ARM_MODEL_RUNS)('%s', (what) => {
+    const r = built.runs.get(what)!;
     expect(r.status, r.stderr).toBe(0);
-    const bad: string[] = [];
-    cases.forEach((c, i) => {
-      c.expected.forEach((e, k) => {
-        if (Buffer.compare(Buffer.from(e.bytes()), Buffer.from(r.outputs[i]![k]!.bytes())) !== 0) bad.push(`${c.name} output ${k}`);
-      });
-    });
-    expect(bad).toEqual([]);
+    expect(modelMismatches(cases, r)).toEqual([]);
   });
 });

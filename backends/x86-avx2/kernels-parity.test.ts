@@ -28,6 +28,7 @@ import { ISA_AVX2, ISA_VNNI, chooseConvGemm, chooseMatmul, planConv } from './em
 import { encodeModel } from '../../compiler/frontend/onnx/writer.ts';
 import { loadOnnxBytes } from '../../compiler/frontend/onnx/load.ts';
 import { Tensor } from '../../compiler/ir/tensor.ts';
+import { hostHasAvx512Vnni } from '../../test/util/host-cpu.ts';
 
 type Q8 = 'u8' | 'i8';
 const R = rng(0xa2f2);
@@ -812,14 +813,7 @@ describe('the plan chooses the channel-vectorised depthwise kernel where it is t
   });
 });
 
-const hostHasVnni = (() => {
-  try {
-    const f = readFileSync('/proc/cpuinfo', 'utf8');
-    return /\bavx512_vnni\b/.test(f) && /\bavx512vl\b/.test(f) && /\bavx512bw\b/.test(f) && /\bavx512f\b/.test(f);
-  } catch {
-    return false;
-  }
-})();
+const hostHasVnni = hostHasAvx512Vnni();
 
 describe.skipIf(!hostHasVnni)('x86-avx512vnni u8s8 kernels == generic twins == interpreter arithmetic (needs an AVX-512 VNNI CPU)', () => {
   for (const cc of ['gcc', 'clang']) {

@@ -7,7 +7,6 @@
  * can saturate, and u8 x s8 with a sparse correction on realistic full-range weights (a few unsafe pairs per
  * channel), and all must equal the interpreter. Also: the CPU check returns the error code.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../backends/c/compile.ts';
 import { runCompiled } from '../../backends/run.ts';
@@ -24,16 +23,10 @@ import { rng } from '../../compiler/ops/nn-test-util.ts';
 import { bindRandomConstInputs } from '../../compiler/verify.ts';
 import { REAL_MODELS, modelFilesOnDisk } from '../util/models.ts';
 import { freezeConstInputs, loadNodeTestCase, nodeTestCases } from '../util/node-tests.ts';
+import { hostHasAvx512Vnni } from '../util/host-cpu.ts';
 
 
-const hostHasVnni = (() => {
-  try {
-    const f = readFileSync('/proc/cpuinfo', 'utf8');
-    return /\bavx512_vnni\b/.test(f) && /\bavx512vl\b/.test(f) && /\bavx512bw\b/.test(f) && /\bavx512f\b/.test(f);
-  } catch {
-    return false;
-  }
-})();
+const hostHasVnni = hostHasAvx512Vnni();
 
 const ident = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 

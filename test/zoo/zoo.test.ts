@@ -11,8 +11,8 @@
  *    arm-neon / arm-neon-dotprod under qemu for the two smallest models) == interpreter byte for byte.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { arch, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileModel } from '../../backends/c/compile.ts';
@@ -29,6 +29,7 @@ import { refereeInputs } from '../referee/inputs.ts';
 import { openReferee } from '../referee/ort.ts';
 import { runHostBatch } from './host-batch.ts';
 import { ACTS, FORMS, ZOO_NAMES, zooModel, type Act, type Form, type ZooName } from './models.ts';
+import { hostHasAvx2, hostHasAvx512Vnni } from '../util/host-cpu.ts';
 
 const SEEDS = [1, 2];
 const TOL = { rtol: 1e-5, atol: 1e-30 };
@@ -128,9 +129,6 @@ describe.each(cases.map((c) => [c.id, c] as const))('zoo %s', (_id, c) => {
 const work = mkdtempSync(join(tmpdir(), 'qcc-zoo-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const hasAvx2 = () => arch() === 'x64' && existsSync('/proc/cpuinfo') && /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) && /\bfma\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
-/** x86-avx512vnni's run-time check: AVX-512 F, BW, VL and VNNI (the 512-bit u8 x s8 tiles). */
-const hasAvx512Vnni = () => hasAvx2() && ['avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni'].every((f) => new RegExp(`\\b${f}\\b`).test(readFileSync('/proc/cpuinfo', 'utf8')));
 /**
  * [target, C compiler override]: the generic C with the target's gcc and with clang, x86-avx2 when the CPU has
  * it, x86-avx512vnni when the CPU has AVX-512 VNNI.
@@ -138,8 +136,8 @@ const hasAvx512Vnni = () => hasAvx2() && ['avx512f', 'avx512bw', 'avx512vl', 'av
 const HOST_TARGETS: [string, string | undefined][] = [
   ['c', undefined],
   ['c', 'clang'],
-  ...(targetNames().includes('x86-avx2') && hasAvx2() ? [['x86-avx2', undefined] as [string, undefined]] : []),
-  ...(targetNames().includes('x86-avx512vnni') && hasAvx512Vnni() ? [['x86-avx512vnni', undefined] as [string, undefined]] : []),
+  ...(targetNames().includes('x86-avx2') && hostHasAvx2() ? [['x86-avx2', undefined] as [string, undefined]] : []),
+  ...(targetNames().includes('x86-avx512vnni') && hostHasAvx512Vnni() ? [['x86-avx512vnni', undefined] as [string, undefined]] : []),
 ];
 
 function compareCompiled(c: ZooCase, outs: Tensor[][]): string[] {

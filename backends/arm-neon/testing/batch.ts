@@ -14,7 +14,7 @@ import { DTYPES } from '../../../compiler/ir/dtype.ts';
 import type { Graph } from '../../../compiler/ir/graph.ts';
 import { Tensor, shapeSize } from '../../../compiler/ir/tensor.ts';
 import { STRICT_CFLAGS } from '../../target.ts';
-import { ARM_CC, ARM_QEMU } from '../target.ts';
+import { ARM_CC, ARM_I8MM_MARCH, ARM_QEMU } from '../target.ts';
 import { renderBatchMain } from '../../../test/util/batch-main.ts';
 
 /** Throws (so the calling test fails, never skips) when the cross compiler or qemu is missing. */
@@ -106,4 +106,46 @@ export function runBatch(b: Batch, cpu: string, extraQemuArgs: readonly string[]
     return t;
   }));
   return { status: r.status, stderr: r.stderr, outputs };
+}
+
+/** A whole model with its inputs and the interpreter's outputs (the models-on-arm tests). */
+export interface ExpectedCase {
+  label: string;
+  graph: Graph;
+  inputs: Tensor[];
+  expected: Tensor[];
+}
+
+/** The four configurations every whole-model arm test runs: baseline NEON on both CPUs, dotprod and i8mm on max. */
+export const ARM_MODEL_RUNS = ['arm-neon on cortex-a53', 'arm-neon on max', 'arm-neon-dotprod on max', 'arm-neon-i8mm on max'] as const;
+
+/**
+ * Builds `cases` for arm-neon, arm-neon-dotprod and arm-neon-i8mm under dir (model names n<i>, d<i>, m<i>) and
+ * runs them in the ARM_MODEL_RUNS configurations.
+ */
+export function buildAndRunModels(dir: string, cases: readonly ExpectedCase[]): {
+  base: Batch; dot: Batch; i8mm: Batch; runs: Map<(typeof ARM_MODEL_RUNS)[number], BatchRun>;
+} {
+  const batch = (target: string, tag: string): BatchCase[] => cases.map((c, i) => ({ graph: c.graph, inputs: c.inputs, target, name: `${tag}${i}` }));
+  const base = buildBatch(join(dir, 'base'), 'armv8-a', batch('arm-neon', 'n'));
+  const dot = buildBatch(join(dir, 'dot'), 'armv8.2-a+dotprod', batch('arm-neon-dotprod', 'd'));
+  const i8mm = buildBatch(join(dir, 'i8mm'), ARM_I8MM_MARCH, batch('arm-neon-i8mm', 'm'));
+  const runs = new Map<(typeof ARM_MODEL_RUNS)[number], BatchRun>([
+    ['arm-neon on cortex-a53', runBatch(base, 'cortex-a53')],
+    ['arm-neon on max', runBatch(base, 'max')],
+    ['arm-neon-dotprod on max', runBatch(dot, 'max')],
+    ['arm-neon-i8mm on max', runBatch(i8mm, 'max')],
+  ]);
+  return { base, dot, i8mm, runs };
+}
+
+/** The outputs of a run that differ from the interpreter's, as `<label> output <k>`. */
+export function modelMismatches(cases: readonly ExpectedCase[], r: BatchRun): string[] {
+  const bad: string[] = [];
+  cases.forEach((c, i) => {
+    c.expected.forEach((e, k) => {
+      if (Buffer.compare(Buffer.from(e.bytes()), Buffer.from(r.outputs[i]![k]!.bytes())) !== 0) bad.push(`${c.label} output ${k}`);
+    });
+  });
+  return bad;
 }
