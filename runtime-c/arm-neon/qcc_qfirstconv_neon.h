@@ -32,77 +32,36 @@
     b2 = vmlal_laneq_s16(b2, vget_low_s16(xh), wb[wv], lane); b3 = vmlal_high_laneq_s16(b3, xh, wb[wv], lane); \
   } while (0)
 
-static inline void qcc_qfc_step1_neon_(const int16_t *const *xr, ptrdiff_t o, const int16x8_t *wa, const int16x8_t *wb, int32x4_t *acc) {
-  int32x4_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], b0 = acc[4], b1 = acc[5], b2 = acc[6], b3 = acc[7];
-  int16x8_t xl, xh;
-  QCC_QFC_TAP_(0, 0, 0, 0);
-  QCC_QFC_TAP_(1, 0, 0, 1);
-  QCC_QFC_TAP_(0, 1, 0, 2);
-  QCC_QFC_TAP_(2, 0, 0, 3);
-  QCC_QFC_TAP_(3, 0, 0, 4);
-  QCC_QFC_TAP_(2, 1, 0, 5);
-  QCC_QFC_TAP_(4, 0, 0, 6);
-  QCC_QFC_TAP_(5, 0, 0, 7);
-  QCC_QFC_TAP_(4, 1, 1, 0);
-  acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3; acc[4] = b0; acc[5] = b1; acc[6] = b2; acc[7] = b3;
-}
+/* The nine taps of input channel 0, 1 or 2 (rows 6c..6c+5 of xr: even and odd columns of the window's three
+ * input rows; weight lanes 9c..9c+8 of wa/wb). */
+#define QCC_QFC_CH0_() do { \
+    QCC_QFC_TAP_(0, 0, 0, 0); QCC_QFC_TAP_(1, 0, 0, 1); QCC_QFC_TAP_(0, 1, 0, 2); \
+    QCC_QFC_TAP_(2, 0, 0, 3); QCC_QFC_TAP_(3, 0, 0, 4); QCC_QFC_TAP_(2, 1, 0, 5); \
+    QCC_QFC_TAP_(4, 0, 0, 6); QCC_QFC_TAP_(5, 0, 0, 7); QCC_QFC_TAP_(4, 1, 1, 0); \
+  } while (0)
+#define QCC_QFC_CH1_() do { \
+    QCC_QFC_TAP_(6, 0, 1, 1); QCC_QFC_TAP_(7, 0, 1, 2); QCC_QFC_TAP_(6, 1, 1, 3); \
+    QCC_QFC_TAP_(8, 0, 1, 4); QCC_QFC_TAP_(9, 0, 1, 5); QCC_QFC_TAP_(8, 1, 1, 6); \
+    QCC_QFC_TAP_(10, 0, 1, 7); QCC_QFC_TAP_(11, 0, 2, 0); QCC_QFC_TAP_(10, 1, 2, 1); \
+  } while (0)
+#define QCC_QFC_CH2_() do { \
+    QCC_QFC_TAP_(12, 0, 2, 2); QCC_QFC_TAP_(13, 0, 2, 3); QCC_QFC_TAP_(12, 1, 2, 4); \
+    QCC_QFC_TAP_(14, 0, 2, 5); QCC_QFC_TAP_(15, 0, 2, 6); QCC_QFC_TAP_(14, 1, 2, 7); \
+    QCC_QFC_TAP_(16, 0, 3, 0); QCC_QFC_TAP_(17, 0, 3, 1); QCC_QFC_TAP_(16, 1, 3, 2); \
+  } while (0)
 
-static inline void qcc_qfc_step2_neon_(const int16_t *const *xr, ptrdiff_t o, const int16x8_t *wa, const int16x8_t *wb, int32x4_t *acc) {
-  int32x4_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], b0 = acc[4], b1 = acc[5], b2 = acc[6], b3 = acc[7];
-  int16x8_t xl, xh;
-  QCC_QFC_TAP_(0, 0, 0, 0);
-  QCC_QFC_TAP_(1, 0, 0, 1);
-  QCC_QFC_TAP_(0, 1, 0, 2);
-  QCC_QFC_TAP_(2, 0, 0, 3);
-  QCC_QFC_TAP_(3, 0, 0, 4);
-  QCC_QFC_TAP_(2, 1, 0, 5);
-  QCC_QFC_TAP_(4, 0, 0, 6);
-  QCC_QFC_TAP_(5, 0, 0, 7);
-  QCC_QFC_TAP_(4, 1, 1, 0);
-  QCC_QFC_TAP_(6, 0, 1, 1);
-  QCC_QFC_TAP_(7, 0, 1, 2);
-  QCC_QFC_TAP_(6, 1, 1, 3);
-  QCC_QFC_TAP_(8, 0, 1, 4);
-  QCC_QFC_TAP_(9, 0, 1, 5);
-  QCC_QFC_TAP_(8, 1, 1, 6);
-  QCC_QFC_TAP_(10, 0, 1, 7);
-  QCC_QFC_TAP_(11, 0, 2, 0);
-  QCC_QFC_TAP_(10, 1, 2, 1);
-  acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3; acc[4] = b0; acc[5] = b1; acc[6] = b2; acc[7] = b3;
-}
+/* One 16-pixel step over 1, 2 or 3 input channels (the taps are unrolled per channel count: lanes are constants). */
+#define QCC_QFC_STEP_DEF_(NAME, TAPS) \
+  static inline void NAME(const int16_t *const *xr, ptrdiff_t o, const int16x8_t *wa, const int16x8_t *wb, int32x4_t *acc) { \
+    int32x4_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], b0 = acc[4], b1 = acc[5], b2 = acc[6], b3 = acc[7]; \
+    int16x8_t xl, xh; \
+    TAPS; \
+    acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3; acc[4] = b0; acc[5] = b1; acc[6] = b2; acc[7] = b3; \
+  }
 
-static inline void qcc_qfc_step3_neon_(const int16_t *const *xr, ptrdiff_t o, const int16x8_t *wa, const int16x8_t *wb, int32x4_t *acc) {
-  int32x4_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], b0 = acc[4], b1 = acc[5], b2 = acc[6], b3 = acc[7];
-  int16x8_t xl, xh;
-  QCC_QFC_TAP_(0, 0, 0, 0);
-  QCC_QFC_TAP_(1, 0, 0, 1);
-  QCC_QFC_TAP_(0, 1, 0, 2);
-  QCC_QFC_TAP_(2, 0, 0, 3);
-  QCC_QFC_TAP_(3, 0, 0, 4);
-  QCC_QFC_TAP_(2, 1, 0, 5);
-  QCC_QFC_TAP_(4, 0, 0, 6);
-  QCC_QFC_TAP_(5, 0, 0, 7);
-  QCC_QFC_TAP_(4, 1, 1, 0);
-  QCC_QFC_TAP_(6, 0, 1, 1);
-  QCC_QFC_TAP_(7, 0, 1, 2);
-  QCC_QFC_TAP_(6, 1, 1, 3);
-  QCC_QFC_TAP_(8, 0, 1, 4);
-  QCC_QFC_TAP_(9, 0, 1, 5);
-  QCC_QFC_TAP_(8, 1, 1, 6);
-  QCC_QFC_TAP_(10, 0, 1, 7);
-  QCC_QFC_TAP_(11, 0, 2, 0);
-  QCC_QFC_TAP_(10, 1, 2, 1);
-  QCC_QFC_TAP_(12, 0, 2, 2);
-  QCC_QFC_TAP_(13, 0, 2, 3);
-  QCC_QFC_TAP_(12, 1, 2, 4);
-  QCC_QFC_TAP_(14, 0, 2, 5);
-  QCC_QFC_TAP_(15, 0, 2, 6);
-  QCC_QFC_TAP_(14, 1, 2, 7);
-  QCC_QFC_TAP_(16, 0, 3, 0);
-  QCC_QFC_TAP_(17, 0, 3, 1);
-  QCC_QFC_TAP_(16, 1, 3, 2);
-  acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3; acc[4] = b0; acc[5] = b1; acc[6] = b2; acc[7] = b3;
-}
+QCC_QFC_STEP_DEF_(qcc_qfc_step1_neon_, QCC_QFC_CH0_())
+QCC_QFC_STEP_DEF_(qcc_qfc_step2_neon_, QCC_QFC_CH0_(); QCC_QFC_CH1_())
+QCC_QFC_STEP_DEF_(qcc_qfc_step3_neon_, QCC_QFC_CH0_(); QCC_QFC_CH1_(); QCC_QFC_CH2_())
 
 static inline void qcc_qlinear_conv_first_s8_neon(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip, int32_t xzt,
                                                   const int16_t *w16, const int32_t *rowc, const float *scale,
