@@ -5,12 +5,12 @@
  * qdq-fusion pass turn each DQ -> op -> Q group into the integer kernel.
  */
 import { onnx, type ModelProto, type NodeProto } from '../frontend/onnx/proto.ts';
-import { tensorToProto } from '../frontend/onnx/writer.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import { cloneModel, graphOf, intAttr, makeNode, requireOpset } from './onnx-graph.ts';
-import { NameSet, qName, scaleName, zpName } from './names.ts';
+import { NameSet, qName } from './names.ts';
 import type { Plan, QuantizeConfig } from './plan.ts';
 import { paramTensor, nodeWeights } from './weights.ts';
+import { NewInits } from './new-inits.ts';
 
 export function emitQdq(src: ModelProto, plan: Plan, cfg: QuantizeConfig): ModelProto {
   requireOpset(src, 13, 'per-axis DequantizeLinear (QDQ format)');
@@ -20,24 +20,11 @@ export function emitQdq(src: ModelProto, plan: Plan, cfg: QuantizeConfig): Model
   const inits = new Set(g.initializer.map((t) => t.name ?? ''));
   const names = new NameSet([...inits, ...g.input.map((i) => i.name ?? ''), ...g.node.flatMap((n) => n.output ?? [])]);
   const nodes: NodeProto[] = [];
-  const newInits: { name: string; t: Tensor }[] = [];
-  const addInit = (base: string, t: Tensor): string => {
-    const name = names.fresh(base);
-    newInits.push({ name, t });
-    return name;
-  };
+  const newInits = new NewInits(names, plan);
+  const addInit = (base: string, t: Tensor): string => newInits.add(base, t);
   const raw = (t: string) => (outputs.has(t) ? `${t}_prequant` : t);
   const dq = (t: string) => (outputs.has(t) ? t : `${t}_dequantized`);
-  const paramInits = new Map<string, [string, string]>();
-  const paramsFor = (t: string): [string, string] => {
-    let p = paramInits.get(t);
-    if (!p) {
-      const q = plan.params.get(t)!;
-      p = [addInit(scaleName(t), paramTensor('f32', [q.scale], false)), addInit(zpName(t), paramTensor(q.dtype, [q.zp], false))];
-      paramInits.set(t, p);
-    }
-    return p;
-  };
+  const paramsFor = (t: string): [string, string] => newInits.paramsOf(t);
   const pair = (t: string) => {
     const [s, z] = paramsFor(t);
     nodes.push(makeNode('QuantizeLinear', [raw(t), s, z], [qName(t)], `${t}_QuantizeLinear`));
@@ -81,7 +68,7 @@ export function emitQdq(src: ModelProto, plan: Plan, cfg: QuantizeConfig): Model
   }
   g.node = nodes;
   g.valueInfo = [];
-  for (const { name, t } of newInits) g.initializer.push(onnx.TensorProto.create(tensorToProto(t, name)));
+  newInits.writeTo(g);
   const used = new Set(nodes.flatMap((n) => n.input ?? []));
   g.initializer = g.initializer.filter((t) => used.has(t.name ?? '') || outputs.has(t.name ?? ''));
   m.producerName = 'qcc quantize';

@@ -6,12 +6,12 @@
  * A quantized tensor T is `T_quantized`; where a float consumer needs it, a DequantizeLinear writes `T`.
  */
 import { onnx, type IAttributeProto, type ModelProto, type NodeProto } from '../frontend/onnx/proto.ts';
-import { tensorToProto } from '../frontend/onnx/writer.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import { attrInt, defaultOpset, ensureDomain, graphOf, intAttr, makeNode, requireOpset } from './onnx-graph.ts';
-import { NameSet, qName, scaleName, zpName } from './names.ts';
+import { NameSet, qName } from './names.ts';
 import type { NodePlan, Plan, QuantizeConfig } from './plan.ts';
 import { nodeWeights, paramTensor } from './weights.ts';
+import { NewInits } from './new-inits.ts';
 
 const MS = 'com.microsoft';
 
@@ -22,22 +22,9 @@ export function emitQOperator(m: ModelProto, plan: Plan, cfg: QuantizeConfig): M
   const inits = new Set(g.initializer.map((t) => t.name ?? ''));
   const names = new NameSet([...inits, ...g.input.map((i) => i.name ?? ''), ...g.node.flatMap((n) => n.output ?? [])]);
   const nodes: NodeProto[] = [];
-  const newInits: { name: string; t: Tensor }[] = [];
-  const addInit = (base: string, t: Tensor): string => {
-    const name = names.fresh(base);
-    newInits.push({ name, t });
-    return name;
-  };
-  const paramInits = new Map<string, [string, string]>();
-  const sz = (t: string): [string, string] => {
-    let p = paramInits.get(t);
-    if (!p) {
-      const q = plan.params.get(t)!;
-      p = [addInit(scaleName(t), paramTensor('f32', [q.scale], false)), addInit(zpName(t), paramTensor(q.dtype, [q.zp], false))];
-      paramInits.set(t, p);
-    }
-    return p;
-  };
+  const newInits = new NewInits(names, plan);
+  const addInit = (base: string, t: Tensor): string => newInits.add(base, t);
+  const sz = (t: string): [string, string] => newInits.paramsOf(t);
   const floatAvail = new Set<string>([...inits, ...g.input.map((i) => i.name ?? '')]);
   const quantAvail = new Set<string>();
   const fv = (t: string): string => {
@@ -131,7 +118,7 @@ export function emitQOperator(m: ModelProto, plan: Plan, cfg: QuantizeConfig): M
   for (const o of g.output) fv(o.name ?? '');
   g.node = nodes;
   g.valueInfo = [];
-  for (const { name, t } of newInits) g.initializer.push(onnx.TensorProto.create(tensorToProto(t, name)));
+  newInits.writeTo(g);
   const used = new Set(nodes.flatMap((nd) => nd.input ?? []));
   g.initializer = g.initializer.filter((t) => used.has(t.name ?? ''));
   ensureDomain(m, MS, 1);
