@@ -145,3 +145,33 @@ export async function zooLayers(): Promise<Layer[]> {
     model('model mobilenetv2 224 alpha 1 (qop u8)', () => zoo.mobilenetV2Bench('qop', 'u8')),
   ];
 }
+
+/**
+ * A whole model's MAC-carrying QOperator nodes (QLinearConv, QLinearMatMul, QGemm) as one-node models of
+ * their own, with the model's weights and u8 inputs of the node's shape: `bench:x86-insn --per-node` counts
+ * each against ORT, which locates a whole-model gap (ORT cannot be profiled per node under qemu).
+ */
+export function nodeLayers(model: Layer): Layer[] {
+  const desc = model.desc('model');
+  const g = loadOnnxBytes(encodeModel(desc));
+  const inits = new Map((desc.initializers ?? []).map((i) => [i.name, i]));
+  const out: Layer[] = [];
+  for (const n of desc.nodes) {
+    if (!['QLinearConv', 'QLinearMatMul', 'QGemm'].includes(n.op)) continue;
+    const ir = g.nodes.find((x) => x.name === n.name);
+    const x = n.inputs[0]!;
+    const xv = ir?.inputs[0];
+    if (!ir || !xv || inits.has(x) || n.inputs.slice(1).some((i) => i && !inits.has(i)) || xv.type.dtype !== 'u8') continue;
+    const shape = xv.type.shape.map(Number);
+    const macs = hasOpDef(ir.op) ? (getOpDef(ir.op).macs?.(ir) ?? 0) : 0;
+    const one: ModelDesc = {
+      opsets: desc.opsets,
+      inputs: [{ name: x, dtype: 'u8', shape }],
+      outputs: [{ name: n.outputs[0]! }],
+      initializers: n.inputs.filter((i) => inits.has(i)).map((i) => inits.get(i)!),
+      nodes: [n],
+    };
+    out.push({ name: `${model.name.replace(/ \(.*/, '')} ${n.name} ${ir.op} ${shape.join('x')}`, macs, desc: () => one, input: { name: x, shape }, flavours: ['model'] });
+  }
+  return out;
+}

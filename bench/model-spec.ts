@@ -1,5 +1,5 @@
 /**
- * What the per-node profilers (bench/profile.ts: time on x86; scripts/profile-arm.ts: instructions under
+ * What the per-node profilers (bench/profile.ts: time on x86; scripts/profile-insn.ts: instructions under
  * qemu-aarch64) share: loading a model named on their command line and describing a node of it.
  */
 import { readFileSync } from 'node:fs';

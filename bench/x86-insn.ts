@@ -1,5 +1,6 @@
 /**
- * `npm run bench:x86-insn [-- --filter text] [--cpu EPYC-Milan] [--write]` (--write: the table into BENCHMARKS.md): instructions per inference of qcc's
+ * `npm run bench:x86-insn [-- --filter text] [--cpu EPYC-Milan] [--per-node] [--write]` (--write: the table into
+ * BENCHMARKS.md; --per-node: each zoo model's conv/matmul nodes as one-node models): instructions per inference of qcc's
  * x86-avx2 code and of onnxruntime-node, both under qemu-x86_64 with an AVX2-only CPU model (default
  * EPYC-Milan, i.e. Zen 3: AVX2 + FMA, no AVX-512).
  *
@@ -27,7 +28,7 @@ import { writeOutputFolder } from '../backends/output.ts';
 import { getTarget } from '../backends/target.ts';
 import { loadOnnxBytes } from '../compiler/frontend/onnx/load.ts';
 import { encodeModel } from '../compiler/frontend/onnx/writer.ts';
-import { LAYERS, zooLayers, type Layer, type Weights } from './layers.ts';
+import { LAYERS, nodeLayers, zooLayers, type Layer, type Weights } from './layers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -116,7 +117,8 @@ const rows = [
 ];
 for (const r of rows) console.log(r);
 try {
-  for (const layer of [...LAYERS, ...(await zooLayers())]) {
+  const zoo = await zooLayers();
+  for (const layer of [...LAYERS, ...zoo, ...(args.includes('--per-node') ? zoo.flatMap(nodeLayers) : [])]) {
     if (filters.length && !filters.some((f) => layer.name.includes(f))) continue;
     for (const w of layer.flavours ?? (['full', '7bit'] as const)) {
       const exe = buildC(layer, w, 'x86-avx2');
