@@ -244,7 +244,7 @@ static inline void qcc_qp_fill_cols_(uint8_t *r, int32_t rows, ptrdiff_t rowb, i
  * channel's input shifted by kx - pw as one flat run (row i at input row i - ph), then the |kx - pw| columns at
  * a row end that are padding are overwritten, and the rows above and below are filled. No per-row copies.
  */
-static inline void qcc_qp_planes_flat_avx2_(const qcc_qpconv_params *p, const uint8_t *xg, int32_t es, uint8_t *q,
+QCC_KERNEL_INLINE void qcc_qp_planes_flat_avx2_(const qcc_qpconv_params *p, const uint8_t *xg, int32_t es, uint8_t *q,
                                             uint8_t flip, int32_t zpu) {
   const int32_t W = p->w, H = p->h, KW = p->kw, QR = qcc_qp_qr_(p), PH = p->ph;
   const ptrdiff_t hw = (ptrdiff_t)H * W, qplane = (ptrdiff_t)QR * W;
@@ -280,7 +280,7 @@ static inline void qcc_qp_planes_flat_avx2_(const qcc_qpconv_params *p, const ui
  * store-to-load forwarding (the loads straddle the buffer's stores), which made this step cost more than the
  * panels on small planes.
  */
-static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t *xg, int32_t es, const qcc_qp_bufs_ *b) {
+QCC_KERNEL_INLINE void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t *xg, int32_t es, const qcc_qp_bufs_ *b) {
   const int32_t S = p->sw, SH = p->sh, KW = p->kw, OW = p->ow, QR = qcc_qp_qr_(p), NRY = qcc_qp_nry_(p);
   const int32_t PWC = qcc_qp_pw_cols_(p), PR = qcc_qp_p_rows_(p);
   const uint8_t flip = p->x_signed ? 0x80u : 0u;
@@ -366,7 +366,7 @@ static inline void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uint8_t
 }
 
 /* Step 2 for pixels [p0, p0 + np) into the panel block blk. */
-static inline void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t es, const qcc_qp_bufs_ *b, int32_t p0,
+QCC_KERNEL_INLINE void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t es, const qcc_qp_bufs_ *b, int32_t p0,
                                        int32_t np, uint8_t *blk) {
   const int32_t kpad = p->kpad, kdim = p->kdim, npan = (np + 15) >> 4;
   const ptrdiff_t pst = (ptrdiff_t)kpad * 16 * es; /* bytes per panel */
@@ -462,7 +462,7 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
   QCC_QPCONV_GEMM_DRIVER_X_(NAME, T, WT, KG, IM2COL, TILE_STEP, )
 /* The same with extra parameters after scale (EXTRA: ", type name" or empty). */
 #define QCC_QPCONV_GEMM_DRIVER_X_(NAME, T, WT, KG, IM2COL, TILE_STEP, EXTRA)                                    \
-  static inline void NAME(const qcc_qpconv_params *p, const void *x, const WT *wp, const int32_t *bias,         \
+  QCC_KERNEL_INLINE void NAME(const qcc_qpconv_params *p, const void *x, const WT *wp, const int32_t *bias,         \
                           const float *scale EXTRA, void *y, uint8_t *scratch) {                               \
     const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;                                 \
     const int32_t nkg = p->kpad / KG, es = (int32_t)sizeof(T), fast = qcc_qp_fast_im2col_(p, es);                  \
@@ -527,6 +527,72 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
 #define QCC_QP_NOINLINE_
 #define QCC_QP_KEEP8_(a, b, c, d, e, f, g, h) ((void)0)
 #endif
+/*
+ * The tile's k loop over pairs of k-groups (nkg & ~1 of them; panel and w are left at the first k-group not
+ * done). With GNU C on x86-64 it is inline assembly: the accumulators, panel vectors and temporaries are
+ * register operands, so the loop is the same 31 instructions per k-group (u8s8; 23 for s16) whatever GCC's
+ * register allocator makes of the surrounding code (as C it varied with the translation unit: the same tile
+ * source compiled to a loop with accumulator spills in a model with more kernel instances). Otherwise the C
+ * steps, two k-groups per iteration.
+ */
+#if defined(__GNUC__) && defined(__x86_64__)
+/* row r of k-group g: broadcast the row's 4 weight bytes, then one step per 16-pixel half (a0, a1) */
+#define QCC_QPA_ROW4_(WOFF, CA, CB)                                                                             \
+  "vpbroadcastd " WOFF "(%[we],%[i]), %[b]\n\t"                                                                \
+  "vpmaddubsw %[b], %[a0], %[t0]\n\t"                                                                          \
+  "vpmaddubsw %[b], %[a1], %[t1]\n\t"                                                                          \
+  "vpmaddwd %[ones], %[t0], %[t0]\n\t"                                                                         \
+  "vpmaddwd %[ones], %[t1], %[t1]\n\t"                                                                         \
+  "vpaddd %[t0], %[" CA "], %[" CA "]\n\t"                                                                     \
+  "vpaddd %[t1], %[" CB "], %[" CB "]\n\t"
+#define QCC_QPA_ROW2_(WOFF, CA, CB)                                                                             \
+  "vpbroadcastd " WOFF "(%[we],%[i]), %[b]\n\t"                                                                \
+  "vpmaddwd %[b], %[a0], %[t0]\n\t"                                                                            \
+  "vpmaddwd %[b], %[a1], %[t1]\n\t"                                                                            \
+  "vpaddd %[t0], %[" CA "], %[" CA "]\n\t"                                                                     \
+  "vpaddd %[t1], %[" CB "], %[" CB "]\n\t"
+/* one k-group: panel bytes POFF.. (relative to pe + 4 i), weight bytes WO0.. (relative to we + i) */
+#define QCC_QPA_KG_(ROW, POFF, WO0, WO1, WO2, WO3)                                                              \
+  "vmovdqu " POFF "(%[pe],%[i],4), %[a0]\n\t"                                                                  \
+  "vmovdqu " POFF "+32(%[pe],%[i],4), %[a1]\n\t"                                                               \
+  ROW(WO0, "c00", "c01") ROW(WO1, "c10", "c11") ROW(WO2, "c20", "c21") ROW(WO3, "c30", "c31")
+/* i runs from -(32 * pairs) up to 0 in steps of 32 (the weight bytes of two k-groups; 128 panel bytes) */
+#define QCC_QP_KLOOP_ASM_(ROW, panel, w, nkg)                                                                   \
+  do {                                                                                                         \
+    const ptrdiff_t n2_ = (ptrdiff_t)((nkg) >> 1);                                                             \
+    if (n2_ > 0) {                                                                                             \
+      const uint8_t *const pe_ = (const uint8_t *)(panel) + n2_ * 128;                                         \
+      const uint8_t *const we_ = (const uint8_t *)(const void *)(w) + n2_ * 32;                                \
+      ptrdiff_t i_ = -n2_ * 32;                                                                                \
+      __m256i a0_, a1_, b_, t0_, t1_;                                                                          \
+      __asm__("1:\n\t"                                                                                         \
+              QCC_QPA_KG_(ROW, "0", "0", "4", "8", "12")                                                       \
+              QCC_QPA_KG_(ROW, "64", "16", "20", "24", "28")                                                   \
+              "addq $32, %[i]\n\t"                                                                             \
+              "jnz 1b\n\t"                                                                                     \
+              : [i] "+r"(i_), [c00] "+x"(c00), [c01] "+x"(c01), [c10] "+x"(c10), [c11] "+x"(c11),             \
+                [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31), [a0] "=&x"(a0_),           \
+                [a1] "=&x"(a1_), [b] "=&x"(b_), [t0] "=&x"(t0_), [t1] "=&x"(t1_)                               \
+              : [pe] "r"(pe_), [we] "r"(we_), [ones] "x"(ones)                                                 \
+              : "cc", "memory");                                                                               \
+      (panel) = pe_;                                                                                           \
+      (w) += n2_ * 32 / (ptrdiff_t)sizeof(*(w));                                                               \
+    }                                                                                                          \
+  } while (0)
+#define QCC_QP_KLOOP_QCC_DOT4_(panel, w, nkg, WT) QCC_QP_KLOOP_ASM_(QCC_QPA_ROW4_, panel, w, nkg)
+#define QCC_QP_KLOOP_QCC_DOT2_(panel, w, nkg, WT) QCC_QP_KLOOP_ASM_(QCC_QPA_ROW2_, panel, w, nkg)
+#else
+#define QCC_QP_KLOOP_C_(DOT, panel, w, nkg, WT)                                                                 \
+  do {                                                                                                         \
+    const uint8_t *pe_ = (panel) + (ptrdiff_t)((nkg) & ~1) * 64;                                               \
+    for (; (panel) < pe_; (panel) += 128, (w) += 32 / sizeof(WT)) {                                            \
+      QCC_QPCONV_KSTEP_(DOT, WT, panel, w);                                                                    \
+      QCC_QPCONV_KSTEP_(DOT, WT, (panel) + 64, (w) + 16 / sizeof(WT));                                         \
+    }                                                                                                          \
+  } while (0)
+#define QCC_QP_KLOOP_QCC_DOT4_(panel, w, nkg, WT) QCC_QP_KLOOP_C_(QCC_DOT4_, panel, w, nkg, WT)
+#define QCC_QP_KLOOP_QCC_DOT2_(panel, w, nkg, WT) QCC_QP_KLOOP_C_(QCC_DOT2_, panel, w, nkg, WT)
+#endif
 #define QCC_QPCONV_KSTEP_(DOT, WT, PN, WN)                                                                      \
   do {                                                                                                         \
     const __m256i a0 = qcc_ld256_avx2_(PN), a1 = qcc_ld256_avx2_((PN) + 32);                                   \
@@ -561,13 +627,8 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
     const uint8_t *const panel0 = panel;                                                                       \
     __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,    \
             c31 = c00;                                                                                         \
-    const uint8_t *pe = panel + (ptrdiff_t)(nkg & ~1) * 64;                                                    \
     (void)ones;                                                                                                \
-    for (; panel < pe; panel += 128, w += 32 / sizeof(WT)) {                                                   \
-      QCC_QPCONV_KSTEP_(DOT, WT, panel, w);                                                                    \
-      QCC_QP_KEEP8_(c00, c01, c10, c11, c20, c21, c30, c31);                                                   \
-      QCC_QPCONV_KSTEP_(DOT, WT, panel + 64, w + 16 / sizeof(WT));                                             \
-    }                                                                                                          \
+    QCC_QP_KLOOP_##DOT(panel, w, nkg, WT);                                                                     \
     if (nkg & 1) QCC_QPCONV_KSTEP_(DOT, WT, panel, w);                                                         \
     (void)panel0;                                                                                              \
     AFTER                                                                                                      \
@@ -630,7 +691,7 @@ QCC_QPCONV_GEMM_DRIVER_X_(qcc_qpconv_gemm_u8s8c_avx2, uint8_t, int8_t, 4,
  * same zero for every channel, so only the first channel (all = 1) writes it; later ones write the h x w
  * values only.
  */
-static inline void qcc_qpconv_dw_plane_avx2_(const qcc_qpconv_params *p, const uint8_t *xc, int16_t *P, int32_t all) {
+QCC_KERNEL_INLINE void qcc_qpconv_dw_plane_avx2_(const qcc_qpconv_params *p, const uint8_t *xc, int16_t *P, int32_t all) {
   const int32_t H = p->h, W = p->w, SW = p->sp_w, top = p->ph;
   const __m256i zp = _mm256_set1_epi16((int16_t)p->xzp), z = _mm256_setzero_si256();
   int32_t r, i;
@@ -666,7 +727,7 @@ static inline void qcc_qpconv_dw_plane_avx2_(const qcc_qpconv_params *p, const u
   }
 }
 
-static inline void qcc_qpconv_dw_s16_avx2(const qcc_qpconv_params *p, const void *x, const int16_t *wp,
+QCC_KERNEL_INLINE void qcc_qpconv_dw_s16_avx2(const qcc_qpconv_params *p, const void *x, const int16_t *wp,
                                           const int32_t *bias, const float *scale, void *y, uint8_t *scratch) {
   const int32_t K = p->kh, KP = p->kh + 1, S = p->sh, OW = p->ow;
   const ptrdiff_t hw = (ptrdiff_t)p->h * p->w, plane = qcc_qp_out_plane_(p);
