@@ -33,6 +33,17 @@
 #define QCC_QP_MR 4
 #define QCC_QP_NR 16
 
+/*
+ * SIMD kernel drivers that generated code calls through per-node instances (QCC_INSTANCE functions, see
+ * backends/c/emitter.ts instance()) and their large helpers. The generated model file defines this as
+ * always-inline before it includes the runtime, so each instance is the kernel compiled with that node's
+ * constant parameter struct (loop bounds, strides, flags folded). Elsewhere (the kernel tests, user code) they
+ * are plain inline functions: the same code, without one expansion per call site.
+ */
+#ifndef QCC_KERNEL_INLINE
+#define QCC_KERNEL_INLINE static inline
+#endif
+
 typedef struct {
   int32_t n, c, h, w, m, oh, ow;
   int32_t kh, kw, sh, sw, dh, dw, ph, pw;

@@ -120,6 +120,14 @@ describe('compileModel: graphs run and match the reference', () => {
     expect(params).not.toContain('arena');
     expect(params).not.toContain('NULL');
     for (const text of m.files.values()) expect(text).not.toMatch(/[^\x09\x0a\x20-\x7e]/); // ASCII only
+    // the nodes with odd k run through kernel instances named after the (hostile) node names
+    const inst = [...m.files.get('m.c')!.matchAll(/^QCC_INSTANCE void (\w+)\((.*)\)$/gm)];
+    expect(inst.length).toBe(names.filter((_, i) => (1 + i) % 2 === 1).length);
+    for (const [, id, params] of inst) {
+      expect(id).toMatch(/^m_test_scale_add_f32_[A-Za-z0-9_]{1,40}$/);
+      expect(params).toBe('const void *a0, const void *a1, void *a2');
+      expect(m.files.get('m.c')).toContain(`    ${id}(`);
+    }
     checkRun(g);
   });
 

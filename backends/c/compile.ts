@@ -14,7 +14,7 @@ import { getOpDef, hasOpDef } from '../../compiler/ops/registry.ts';
 import { constInputsOf } from '../../compiler/ops/op-def.ts';
 import { getTarget } from '../target.ts';
 import { aliasPolicy } from './alias.ts';
-import type { CEmitContext, CEmitter } from './emitter.ts';
+import type { CEmitContext, CEmitter, InstanceArg } from './emitter.ts';
 import { LITERAL_MACROS, arrayInitializer, cStringLit, floatLit, intLit } from './literals.ts';
 import { NameTable, cComment, cIdent } from './names.ts';
 
@@ -269,6 +269,7 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
 
   // 5. Emit.
   const decls: string[] = [];
+  const instances: string[] = [];
   const constants: EmittedConstant[] = [];
   let paramDecls = 0;
   const constIds = new Map<Value, string>();
@@ -322,6 +323,28 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
     floatLit,
     intLit,
     comment: (s: string) => cComment(s),
+    instance(fn: string, args: readonly InstanceArg[]): string {
+      const id = `${prefix}_${consts.fresh(`${fn.replace(/^qcc_/, '')}_${current ? cIdent(current.name) : 'node'}`)}`;
+      const params: string[] = [];
+      const inner: string[] = [];
+      const outer: string[] = [];
+      for (const a of args) {
+        if (typeof a === 'string') {
+          inner.push(a);
+          continue;
+        }
+        const [type, expr] = 'in' in a ? ['const void *', a.in] : 'out' in a ? ['void *', a.out] : ['uint8_t *', a.scratch];
+        const name = `a${params.length}`;
+        params.push(`${type}${name}`);
+        inner.push(name);
+        outer.push(expr);
+      }
+      instances.push(
+        `/* ${cComment(fn)} for node '${cComment(current?.name ?? '?')}' */\n` +
+          `QCC_INSTANCE void ${id}(${params.join(', ') || 'void'})\n{\n  ${fn}(${inner.join(', ')});\n}`,
+      );
+      return `${id}(${outer.join(', ')});`;
+    },
   };
 
   const requested: string[] = [];
@@ -415,6 +438,7 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
     cpuCheck: cpuCheck ? { expr: cpuCheck.expr, feature: cComment(cpuCheck.feature) } : null,
     runtime: runtimeIncludes,
     decls,
+    instances,
     literalMacros: LITERAL_MACROS,
     inputSlots: Math.max(1, ins.length),
     outputSlots: Math.max(1, outs.length),

@@ -244,7 +244,7 @@ const qlinearConv = (isa: IsaOptions): CEmitter => ({
       const s = ctx.constArray('qdw_scale', 'f32', pk.scale);
       const prm = convParams(ctx, node, g, { kdim: p.K * p.K, kpad: p.K * (p.K + 1), mblocks: 0, nb: 0, spH: p.scratch.spH, spW: p.scratch.spW, qW: p.scratch.qW });
       return `${head}depthwise ${p.K}x${p.K} stride ${p.S}, channels-last blocks of 16, s16 pairs${isa.vnni ? ' (vpdpwssd, 512-bit)' : ''} */\n` +
-        `qcc_qdwconv_s16_${isa.vnni ? 'vnni' : 'avx2'}(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+        ctx.instance(`qcc_qdwconv_s16_${isa.vnni ? 'vnni' : 'avx2'}`, [`&${prm}`, { in: ctx.ref(x) }, w, b, s, { out: ctx.ref(node.outputs[0]!) }, { scratch: ctx.scratch() }]);
     }
     if (p.kind === 'dw') {
       const w = ctx.constArray('qpconv_dw_w', 'i16', packDepthwise(p.wEff, g.c, p.K));
@@ -252,7 +252,7 @@ const qlinearConv = (isa: IsaOptions): CEmitter => ({
       const s = ctx.constArray('qpconv_dw_scale', 'f32', p.scales);
       const prm = convParams(ctx, node, g, { kdim: p.K * p.K, kpad: p.K * (p.K + 1), mblocks: 0, nb: 0, spH: p.scratch.spH, spW: p.scratch.spW, qW: p.scratch.qW });
       return `${head}depthwise ${p.K}x${p.K} stride ${p.S}, s16 pairs */\n` +
-        `qcc_qpconv_dw_s16_avx2(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+        ctx.instance('qcc_qpconv_dw_s16_avx2', [`&${prm}`, { in: ctx.ref(x) }, w, b, s, { out: ctx.ref(node.outputs[0]!) }, { scratch: ctx.scratch() }]);
     }
     const xzpU = p.family === 'u8s8' ? xzp + (xSigned ? 128 : 0) : 0;
     const packed = packConv(p.family, p.wEff, g.m, g.group, p.kdim, bias, p.scales, xzpU, p.resid ?? undefined);
@@ -264,12 +264,12 @@ const qlinearConv = (isa: IsaOptions): CEmitter => ({
       const c = ctx.constArray('qpconv_corr', 'i32', packed.corr);
       const entries = (packed.corr.length - (packed.corr[0] ?? 0)) / 2;
       return `${head}GEMM over im2col, u8 x s8 on pair-safe weights + ${entries} sparse correction k-groups (the residual of the pairs that could saturate) */\n` +
-        `qcc_qpconv_gemm_u8s8c_avx2(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${c}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+        ctx.instance('qcc_qpconv_gemm_u8s8c_avx2', [`&${prm}`, { in: ctx.ref(x) }, w, b, s, c, { out: ctx.ref(node.outputs[0]!) }, { scratch: ctx.scratch() }]);
     }
     const why = p.family === 's16' ? `s16 pairs (${isa.vnni ? '' : 'u8 x s8 could saturate or '}w - w_zp exceeds s8)` :
       isa.vnni ? 'u8 x s8 quads (vpdpbusd: no 16-bit intermediate)' : 'u8 x s8 (no weight pair can saturate)';
     return `${head}GEMM over im2col, ${why} */\n` +
-      `qcc_qpconv_gemm_${p.family}_${gemmSuffix(isa, p.family)}(&${prm}, ${ctx.ref(x)}, ${w}, ${b}, ${s}, ${ctx.ref(node.outputs[0]!)}, ${ctx.scratch()});`;
+      ctx.instance(`qcc_qpconv_gemm_${p.family}_${gemmSuffix(isa, p.family)}`, [`&${prm}`, { in: ctx.ref(x) }, w, b, s, { out: ctx.ref(node.outputs[0]!) }, { scratch: ctx.scratch() }]);
   },
 });
 

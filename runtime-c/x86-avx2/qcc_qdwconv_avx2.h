@@ -115,7 +115,7 @@ static inline void qcc_qdw_store16_(const uint8_t *O, uint8_t *const ys[16], int
   } while (0)
 
 /* Step 3 for one block: every output pixel into the tile O. K and S are constants at the call sites. */
-static inline void qcc_qdw_block_(const qcc_qpconv_params *p, int32_t K, int32_t S, const int32_t *Q,
+QCC_KERNEL_INLINE void qcc_qdw_block_(const qcc_qpconv_params *p, int32_t K, int32_t S, const int32_t *Q,
                                   const int16_t *wb, __m256i b_lo, __m256i b_hi, __m256 s_lo, __m256 s_hi,
                                   const qcc_rq_avx2 *rq, uint8_t *O) {
   const ptrdiff_t qrow = (ptrdiff_t)p->q_w * 16;
@@ -162,7 +162,7 @@ typedef struct {
   int32_t r_in0, r_in1, tswap;
 } qcc_qdw_ctx_;
 
-static inline qcc_qdw_ctx_ qcc_qdw_setup_(const qcc_qpconv_params *p, uint8_t *scratch, int32_t tswap) {
+QCC_KERNEL_INLINE qcc_qdw_ctx_ qcc_qdw_setup_(const qcc_qpconv_params *p, uint8_t *scratch, int32_t tswap) {
   const size_t tbytes = qcc_qdw_al32_((size_t)p->sp_h * p->sp_w * 32u);
   const size_t qbytes = qcc_qdw_al32_((size_t)p->sp_h * p->q_w * 64u);
   const __m256i z = _mm256_setzero_si256();
@@ -184,7 +184,7 @@ static inline qcc_qdw_ctx_ qcc_qdw_setup_(const qcc_qpconv_params *p, uint8_t *s
 
 /* Steps 1 and 2 for image n, channels [c0, c0 + nc) (first: the first block of the call, which also computes
  * Q's rows of T's zero padding). */
-static inline void qcc_qdw_fill_(const qcc_qpconv_params *p, const qcc_qdw_ctx_ *cx, const void *x, int32_t n,
+QCC_KERNEL_INLINE void qcc_qdw_fill_(const qcc_qpconv_params *p, const qcc_qdw_ctx_ *cx, const void *x, int32_t n,
                                  int32_t c0, int32_t nc, int32_t first) {
   const int32_t S = p->sh, H = p->h, W = p->w, SPH = p->sp_h, SPW = p->sp_w, QW = p->q_w;
   const ptrdiff_t hw = (ptrdiff_t)H * W;
@@ -241,7 +241,7 @@ static inline void qcc_qdw_fill_(const qcc_qpconv_params *p, const qcc_qdw_ctx_ 
 
 /* 4. O -> NCHW, channels [c0, c0 + nc) of image n (16-pixel steps, the last one overlapping; planes under 16
  * pixels through a buffer) */
-static inline void qcc_qdw_store_(const qcc_qpconv_params *p, const uint8_t *O, void *y, int32_t n, int32_t c0,
+QCC_KERNEL_INLINE void qcc_qdw_store_(const qcc_qpconv_params *p, const uint8_t *O, void *y, int32_t n, int32_t c0,
                                   int32_t nc) {
   const ptrdiff_t plane = qcc_qp_out_plane_(p);
   uint8_t *ys[16];
@@ -266,7 +266,7 @@ static inline void qcc_qdw_store_(const qcc_qpconv_params *p, const uint8_t *O, 
   }
 }
 
-static inline void qcc_qdwconv_s16_avx2(const qcc_qpconv_params *p, const void *x, const int16_t *wp,
+QCC_KERNEL_INLINE void qcc_qdwconv_s16_avx2(const qcc_qpconv_params *p, const void *x, const int16_t *wp,
                                         const int32_t *bias, const float *scale, void *y, uint8_t *scratch) {
   const int32_t K = p->kh, S = p->sh, KP = (p->kh + 1) / 2, nblk = (p->c + 15) / 16;
   const qcc_qdw_ctx_ cx = qcc_qdw_setup_(p, scratch, 0);

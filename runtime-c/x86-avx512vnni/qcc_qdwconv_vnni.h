@@ -30,7 +30,7 @@
   } while (0)
 
 /* Step 3 for one block (K, S constants at the call sites): every output pixel into the tile O. */
-static inline void qcc_qdw_block_vnni_(const qcc_qpconv_params *p, int32_t K, int32_t S, const int32_t *Q,
+QCC_KERNEL_INLINE void qcc_qdw_block_vnni_(const qcc_qpconv_params *p, int32_t K, int32_t S, const int32_t *Q,
                                        const int16_t *wb, const int32_t *bias, const float *scale,
                                        const qcc_rq_avx512 *rq, uint8_t *O) {
   const ptrdiff_t qrow = (ptrdiff_t)p->q_w * 16;
@@ -66,7 +66,7 @@ static inline void qcc_qdw_block_vnni_(const qcc_qpconv_params *p, int32_t K, in
 
 #undef QCC_QDWV_ROW_
 
-static inline void qcc_qdwconv_s16_vnni(const qcc_qpconv_params *p, const void *x, const int16_t *wp,
+QCC_KERNEL_INLINE void qcc_qdwconv_s16_vnni(const qcc_qpconv_params *p, const void *x, const int16_t *wp,
                                         const int32_t *bias, const float *scale, void *y, uint8_t *scratch) {
   const int32_t K = p->kh, S = p->sh, KP = (p->kh + 1) / 2, nblk = (p->c + 15) / 16;
   const qcc_qdw_ctx_ cx = qcc_qdw_setup_(p, scratch, 1);

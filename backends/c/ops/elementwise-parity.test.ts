@@ -19,7 +19,7 @@ import { getOpDef } from '../../../compiler/ops/registry.ts';
 import '../../../compiler/ops/index.ts';
 import { expf, sigmoidf, tanhf } from '../../../compiler/numerics/math.ts';
 import { LITERAL_MACROS, floatLit, intLit } from '../literals.ts';
-import type { CEmitContext } from '../emitter.ts';
+import { directCall, type CEmitContext } from '../emitter.ts';
 import { emitters } from './elementwise.ts';
 import { COMPILERS, buildC } from '../../../test/util/c-driver.ts';
 
@@ -153,6 +153,7 @@ function makeCase(kind: string, inputs: (Tensor | null)[], attrs: Attrs, decls: 
     floatLit,
     intLit,
     comment: (s) => s.replace(/\*\//g, '* /'),
+    instance: directCall,
   };
   const emitter = EMITTERS.get(kind);
   if (!emitter) throw new Error(`no emitter for ${kind}`);

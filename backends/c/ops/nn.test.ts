@@ -16,7 +16,7 @@ import { Tensor, shapeSize } from '../../../compiler/ir/tensor.ts';
 import { outputSpatial } from '../../../compiler/ops/conv-geometry.ts';
 import { getOpDef } from '../../../compiler/ops/registry.ts';
 import { oneNode, rng } from '../../../compiler/ops/nn-test-util.ts';
-import type { CEmitContext } from '../emitter.ts';
+import { directCall, type CEmitContext } from '../emitter.ts';
 import { LITERAL_MACROS, floatLit } from '../literals.ts';
 import { emitters } from './nn.ts';
 import { CFLAGS, DUMP_C, RUNTIME_DIR, buildAndRunDriver, bytesInit, hexBytes as hex } from '../../../test/util/c-driver.ts';
@@ -171,6 +171,7 @@ function buildDriver(cases: Case[]): { src: string; expected: string[] } {
       floatLit,
       intLit: (x) => String(x),
       comment: (s) => s.replace(/\*\//g, '* /'),
+      instance: directCall,
     };
     body.push(EMITTERS.get(c.kind)!.emit(node, ctx));
     const y = node.outputs[0]!;

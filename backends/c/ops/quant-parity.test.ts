@@ -18,7 +18,7 @@ import { buildOne } from '../../../compiler/ops/q-test-util.ts';
 import { getOpDef } from '../../../compiler/ops/registry.ts';
 import { rng } from '../../../compiler/ops/nn-test-util.ts';
 import { f32ToF16Bits } from '../../../compiler/numerics/f16.ts';
-import type { CEmitContext, CEmitter } from '../emitter.ts';
+import { directCall, type CEmitContext, type CEmitter } from '../emitter.ts';
 import { LITERAL_MACROS, floatLit } from '../literals.ts';
 import { emitters as quantEmitters } from './quant.ts';
 import { emitters as qlinearEmitters } from './qlinear.ts';
@@ -258,6 +258,7 @@ function buildDriver(cases: Case[]): { src: string; expected: string[] } {
       floatLit,
       intLit: (x) => String(x),
       comment: (s) => s.replace(/\*\//g, '* /'),
+      instance: directCall,
     };
     body.push(em.emit(node, ctx));
     node.outputs.forEach((y, k) => {

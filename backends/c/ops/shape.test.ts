@@ -13,7 +13,7 @@ import { Tensor, shapeSize } from '../../../compiler/ir/tensor.ts';
 import { getOpDef } from '../../../compiler/ops/registry.ts';
 import { clampSlice } from '../../../compiler/ops/shape.ts';
 import { oneNode } from '../../../compiler/ops/shape-testing.ts';
-import type { CEmitContext } from '../emitter.ts';
+import { directCall, type CEmitContext } from '../emitter.ts';
 import { emitters } from './shape.ts';
 import { buildAndRunDriver, bytesInit, hexBytes as hex } from '../../../test/util/c-driver.ts';
 
@@ -186,6 +186,7 @@ function buildDriver(cases: Case[]): { src: string; expected: string[] } {
       },
       intLit: (x) => String(x),
       comment: (s) => s.replace(/\*\//g, '* /'),
+      instance: directCall,
     };
     body.push(EMITTERS.get(c.kind)!.emit(node, ctx));
     node.outputs.forEach((v, k) => {

@@ -114,6 +114,8 @@ export const TEST_EMITTERS: ReadonlyMap<string, CEmitter> = new Map<string, CEmi
       runtime: () => ['qcc_test_scale_add.h'],
       emit: (n, ctx) => {
         const p = ctx.constDecl(`${n.name}_params`, 'qcc_test_params', `{ ${ctx.floatLit(attrFloat(n, 'k'))}, ${count(n)}u }`);
+        // odd k: through a kernel instance (CEmitContext.instance), so the tests cover both kinds of call
+        if (attrFloat(n, 'k') % 2 === 1) return ctx.instance('qcc_test_scale_add_f32', [{ in: ctx.ref(n.inputs[0]!) }, { in: ctx.ref(n.inputs[1]!) }, { out: ctx.ref(n.outputs[0]!) }, `&${p}`]);
         return `qcc_test_scale_add_f32(${ctx.ref(n.inputs[0]!)}, ${ctx.ref(n.inputs[1]!)}, ${ctx.ref(n.outputs[0]!)}, &${p});`;
       },
     },
