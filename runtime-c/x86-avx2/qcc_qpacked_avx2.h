@@ -417,51 +417,18 @@ QCC_KERNEL_INLINE void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t e
 #undef QCC_QP_TAP_
 }
 
-/*
- * 4 output rows x 16 pixels. panel: per k-group 64 bytes (16 px x KG), w: per k-group MR x KG elements
- * (16 bytes for u8s8, 16 bytes for s16 pairs), acc initialised with the rows' bias.
- */
-#define QCC_QPCONV_TILE_DEF_(NAME, WT, DOT)                                                                     \
-  static inline void NAME(const uint8_t *panel, const WT *w, int32_t nkg, const int32_t *bias, __m256i out[8]) { \
-    const __m256i ones = _mm256_set1_epi16(1);                                                                 \
-    __m256i c00 = _mm256_set1_epi32(bias[0]), c01 = c00, c10 = _mm256_set1_epi32(bias[1]), c11 = c10;          \
-    __m256i c20 = _mm256_set1_epi32(bias[2]), c21 = c20, c30 = _mm256_set1_epi32(bias[3]), c31 = c30;          \
-    int32_t kk;                                                                                                \
-    (void)ones;                                                                                                \
-    for (kk = 0; kk < nkg; kk++) {                                                                             \
-      const __m256i a0 = qcc_ld256_avx2_(panel), a1 = qcc_ld256_avx2_(panel + 32);                             \
-      __m256i b = qcc_bcast32_avx2_(w);                                                                        \
-      DOT(c00, a0, b);                                                                                         \
-      DOT(c01, a1, b);                                                                                         \
-      b = qcc_bcast32_avx2_(w + 4 / sizeof(WT));                                                               \
-      DOT(c10, a0, b);                                                                                         \
-      DOT(c11, a1, b);                                                                                         \
-      b = qcc_bcast32_avx2_(w + 8 / sizeof(WT));                                                               \
-      DOT(c20, a0, b);                                                                                         \
-      DOT(c21, a1, b);                                                                                         \
-      b = qcc_bcast32_avx2_(w + 12 / sizeof(WT));                                                              \
-      DOT(c30, a0, b);                                                                                         \
-      DOT(c31, a1, b);                                                                                         \
-      panel += 64;                                                                                             \
-      w += 16 / sizeof(WT);                                                                                    \
-    }                                                                                                          \
-    out[0] = c00; out[1] = c01; out[2] = c10; out[3] = c11;                                                    \
-    out[4] = c20; out[5] = c21; out[6] = c30; out[7] = c31;                                                    \
-  }
-
-QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_u8s8_avx2_, int8_t, QCC_DOT4_)
-QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
 
 /*
  * The conv GEMM driver: per image and group, im2col blocks of nb pixels (vectorised when qcc_qp_fast_im2col_),
- * then for every 16-pixel panel q and block mb of MR output rows, TILE_STEP computes and stores the tile
- * (locals in scope: panel, row0 = the first packed row, nrows = valid rows, yr = the output of row 0, plane =
- * the row stride of y, nq = valid pixels, nkg, wp, bias, scale, rq, p).
+ * then per block mb of MR output rows ROWS_STEP computes and stores those rows for all the block's pixels
+ * (locals in scope: blk = the block's panels, np = valid pixels, row0 = the first packed row, nrows = valid
+ * rows, yr = the output of row 0 at the block's first pixel, plane = the row stride of y, nkg, es, wp, bias,
+ * scale, rq, p).
  */
-#define QCC_QPCONV_GEMM_DRIVER_(NAME, T, WT, KG, IM2COL, TILE_STEP)                                             \
-  QCC_QPCONV_GEMM_DRIVER_X_(NAME, T, WT, KG, IM2COL, TILE_STEP, )
+#define QCC_QPCONV_GEMM_DRIVER_(NAME, T, WT, KG, IM2COL, ROWS_STEP)                                             \
+  QCC_QPCONV_GEMM_DRIVER_X_(NAME, T, WT, KG, IM2COL, ROWS_STEP, )
 /* The same with extra parameters after scale (EXTRA: ", type name" or empty). */
-#define QCC_QPCONV_GEMM_DRIVER_X_(NAME, T, WT, KG, IM2COL, TILE_STEP, EXTRA)                                    \
+#define QCC_QPCONV_GEMM_DRIVER_X_(NAME, T, WT, KG, IM2COL, ROWS_STEP, EXTRA)                                    \
   QCC_KERNEL_INLINE void NAME(const qcc_qpconv_params *p, const void *x, const WT *wp, const int32_t *bias,         \
                           const float *scale EXTRA, void *y, uint8_t *scratch) {                               \
     const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;                                 \
@@ -469,7 +436,7 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
     const qcc_qp_bufs_ bufs = qcc_qp_bufs_avx2_(p, es, scratch);                                               \
     const qcc_rq_avx2 rq = qcc_rq_init_avx2(p->yzp, p->y_signed ? -128 : 0, p->y_signed ? 127 : 255);          \
     T *blk = (T *)(void *)scratch;                                                                             \
-    int32_t n, g, p0, q, mb;                                                                                   \
+    int32_t n, g, p0, mb;                                                                                      \
     for (n = 0; n < p->n; n++) {                                                                               \
       for (g = 0; g < p->group; g++) {                                                                         \
         const uint8_t *xg = (const uint8_t *)x + (n * qcc_qp_in_img_(p) + (ptrdiff_t)g * p->cpg * hw);          \
@@ -480,43 +447,24 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
           const int32_t np = (int32_t)(plane - p0 < p->nb ? plane - p0 : p->nb);                               \
           if (fast) qcc_qp_gather_avx2_(p, es, &bufs, (int32_t)p0, np, scratch);                              \
           else IM2COL;                                                                                         \
-          for (q = 0; q * QCC_QP_NR < np; q++) {                                                               \
-            const uint8_t *panel = (const uint8_t *)(blk + (ptrdiff_t)q * p->kpad * QCC_QP_NR);                \
-            const int32_t nq = np - q * QCC_QP_NR < QCC_QP_NR ? np - q * QCC_QP_NR : QCC_QP_NR;               \
-            for (mb = 0; mb < p->mblocks; mb++) {                                                              \
-              const int32_t row0 = (g * p->mblocks + mb) * QCC_QP_MR;                                          \
-              const int32_t ml = mb * QCC_QP_MR, nrows = p->mpg - ml < QCC_QP_MR ? p->mpg - ml : QCC_QP_MR;    \
-              uint8_t *yr = (uint8_t *)y + (((ptrdiff_t)n * p->m + g * p->mpg + ml) * plane + p0 + q * QCC_QP_NR); \
-              TILE_STEP;                                                                                       \
-            }                                                                                                  \
+          for (mb = 0; mb < p->mblocks; mb++) {                                                                \
+            const int32_t row0 = (g * p->mblocks + mb) * QCC_QP_MR;                                            \
+            const int32_t ml = mb * QCC_QP_MR, nrows = p->mpg - ml < QCC_QP_MR ? p->mpg - ml : QCC_QP_MR;      \
+            uint8_t *yr = (uint8_t *)y + (((ptrdiff_t)n * p->m + g * p->mpg + ml) * plane + p0);               \
+            ROWS_STEP;                                                                                         \
           }                                                                                                    \
         }                                                                                                      \
       }                                                                                                        \
     }                                                                                                          \
   }
 
-/* The driver with a tile that returns the 8 accumulators (used by the x86-avx512vnni tiles). */
-#define QCC_QP_TILE_ACC_STEP_(TILE)                                                                             \
-  do {                                                                                                         \
-    __m256i acc_[8];                                                                                           \
-    int32_t r_;                                                                                                \
-    TILE(panel, wp + (ptrdiff_t)row0 * p->kpad, nkg, bias + row0, acc_);                                       \
-    for (r_ = 0; r_ < nrows; r_++) {                                                                           \
-      const __m256 s_ = _mm256_set1_ps(scale[row0 + r_]);                                                      \
-      qcc_store16_q8_avx2(yr + r_ * plane, qcc_requant8_avx2(acc_[2 * r_], s_, &rq),                           \
-                          qcc_requant8_avx2(acc_[2 * r_ + 1], s_, &rq), nq, p->y_signed);                      \
-    }                                                                                                          \
-  } while (0)
-#define QCC_QPCONV_GEMM_AVX2_DEF_(NAME, T, WT, KG, IM2COL, TILE)                                                \
-  QCC_QPCONV_GEMM_DRIVER_(NAME, T, WT, KG, IM2COL, QCC_QP_TILE_ACC_STEP_(TILE))
-
 /*
  * x86-avx2's own conv tile: 4 output rows x 16 pixels, requantized and stored in the tile (no accumulator array).
  * A function that is not inlined (GNU attribute, as the cpu check's builtins): inlined into the driver, GCC 12
  * keeps the driver's invariants (requant constants, im2col masks) in registers across the k loop and then
  * spills and copies the accumulators every k-group (47 instead of 33 instructions per k-group for u8s8, 32
- * instead of 24 for s16). Accumulators start at 0 (the bias is added once, at the end: same int32 sum mod 2^32).
- * The k loop does two k-groups per iteration.
+ * instead of 24 for s16). Accumulators start at the rows' bias (packed per MR rows, so bias[0..3] exist); the k
+ * loop (QCC_QP_KLOOP_*) does two k-groups per iteration.
  */
 #if defined(__GNUC__)
 #define QCC_QP_NOINLINE_ __attribute__((noinline))
@@ -610,38 +558,44 @@ QCC_QPCONV_TILE_DEF_(qcc_qpconv_tile_s16_avx2_, int16_t, QCC_DOT2_)
     DOT(c31, a1, b);                                                                                           \
   } while (0)
 #define QCC_QP_RQ_ROW_(r, ca, cb)                                                                               \
-  if ((r) < nrows) {                                                                                           \
-    const __m256 s_ = _mm256_set1_ps(scale[r]);                                                                \
-    const __m256i b_ = _mm256_set1_epi32(bias[r]);                                                             \
-    qcc_store16_q8_avx2(y + (r) * ystride, qcc_requant8_avx2(_mm256_add_epi32(ca, b_), s_, rq),                \
-                        qcc_requant8_avx2(_mm256_add_epi32(cb, b_), s_, rq), nq, y_signed);                    \
-  }
+  if ((r) < nrows) qcc_rq_store16_avx2(y + (r) * ystride, ca, cb, _mm256_set1_ps(scale[r]), rq, nq, y_signed);
 #define QCC_QPCONV_TILE_RQ_DEF_(NAME, WT, DOT) QCC_QPCONV_TILE_RQ_DEF_X_(NAME, WT, DOT, , )
 /* The same with extra parameters (EXTRA: ", type name" or empty) and statements run after the k loop, before
- * the requantization (AFTER: may read panel0, the tile's first k-group, and update the accumulators). */
+ * the requantization (AFTER: may read panel0, the panel's first k-group, and update the accumulators).
+ * One call covers the np pixels of a block (its panels pstride bytes apart) for up to 4 rows: the call, the
+ * setup and the weight pointers are paid once per block, not once per 16 pixels (small-k layers such as
+ * MobileNetV2's 8 -> 48 1x1 spent more on those than on the k loop). */
 #define QCC_QPCONV_TILE_RQ_DEF_X_(NAME, WT, DOT, EXTRA, AFTER)                                                  \
-  static QCC_QP_NOINLINE_ void NAME(const uint8_t *panel, const WT *w, int32_t nkg, const int32_t *bias,         \
-                                             const float *scale, int32_t nrows, uint8_t *y, ptrdiff_t ystride,  \
-                                             int32_t nq, int32_t y_signed, const qcc_rq_avx2 *rq EXTRA) {      \
+  static QCC_QP_NOINLINE_ void NAME(const uint8_t *panels, ptrdiff_t pstride, int32_t np, const WT *w0,        \
+                                    int32_t nkg, const int32_t *bias, const float *scale, int32_t nrows,       \
+                                    uint8_t *y, ptrdiff_t ystride, int32_t y_signed,                           \
+                                    const qcc_rq_avx2 *rq EXTRA) {                                             \
     const __m256i ones = _mm256_set1_epi16(1);                                                                 \
-    const uint8_t *const panel0 = panel;                                                                       \
-    __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,    \
-            c31 = c00;                                                                                         \
+    int32_t q0;                                                                                                \
     (void)ones;                                                                                                \
-    QCC_QP_KLOOP_##DOT(panel, w, nkg, WT);                                                                     \
-    if (nkg & 1) QCC_QPCONV_KSTEP_(DOT, WT, panel, w);                                                         \
-    (void)panel0;                                                                                              \
-    AFTER                                                                                                      \
-    QCC_QP_RQ_ROW_(0, c00, c01)                                                                                \
-    QCC_QP_RQ_ROW_(1, c10, c11)                                                                                \
-    QCC_QP_RQ_ROW_(2, c20, c21)                                                                                \
-    QCC_QP_RQ_ROW_(3, c30, c31)                                                                                \
+    for (q0 = 0; q0 < np; q0 += QCC_QP_NR, panels += pstride, y += QCC_QP_NR) {                                \
+      const uint8_t *const panel0 = panels;                                                                    \
+      const uint8_t *panel = panels;                                                                           \
+      const WT *w = w0;                                                                                        \
+      const int32_t nq = np - q0 < QCC_QP_NR ? np - q0 : QCC_QP_NR;                                           \
+      __m256i c00 = _mm256_set1_epi32(bias[0]), c01 = c00, c10 = _mm256_set1_epi32(bias[1]), c11 = c10,        \
+              c20 = _mm256_set1_epi32(bias[2]), c21 = c20, c30 = _mm256_set1_epi32(bias[3]), c31 = c30;        \
+      QCC_QP_KLOOP_##DOT(panel, w, nkg, WT);                                                                   \
+      if (nkg & 1) QCC_QPCONV_KSTEP_(DOT, WT, panel, w);                                                       \
+      (void)panel0;                                                                                            \
+      AFTER                                                                                                    \
+      QCC_QP_RQ_ROW_(0, c00, c01)                                                                              \
+      QCC_QP_RQ_ROW_(1, c10, c11)                                                                              \
+      QCC_QP_RQ_ROW_(2, c20, c21)                                                                              \
+      QCC_QP_RQ_ROW_(3, c30, c31)                                                                              \
+    }                                                                                                          \
   }
 
 QCC_QPCONV_TILE_RQ_DEF_(qcc_qpconv_tile_rq_u8s8_avx2_, int8_t, QCC_DOT4_)
 QCC_QPCONV_TILE_RQ_DEF_(qcc_qpconv_tile_rq_s16_avx2_, int16_t, QCC_DOT2_)
 #define QCC_QP_TILE_RQ_STEP_(TILE)                                                                              \
-  TILE(panel, wp + (ptrdiff_t)row0 * p->kpad, nkg, bias + row0, scale + row0, nrows, yr, plane, nq, p->y_signed, &rq)
+  TILE((const uint8_t *)blk, (ptrdiff_t)p->kpad * QCC_QP_NR * es, np, wp + (ptrdiff_t)row0 * p->kpad, nkg,       \
+       bias + row0, scale + row0, nrows, yr, plane, p->y_signed, &rq)
 
 QCC_QPCONV_GEMM_DRIVER_(qcc_qpconv_gemm_u8s8_avx2, uint8_t, int8_t, 4,
                         qcc_qp_im2col_u8(p, xg, p0, np, qcc_qp_flip_(p), qcc_qp_pad_u8_(p->x_signed, p->xzp), blk),
@@ -673,8 +627,8 @@ QCC_QPCONV_TILE_RQ_DEF_X_(qcc_qpconv_tile_rq_u8s8c_avx2_, int8_t, QCC_DOT4_, QCC
                             QCC_QP_CORR_ROW_(3, c30, c31)
                           })
 #define QCC_QP_TILE_RQ_CORR_STEP_                                                                               \
-  qcc_qpconv_tile_rq_u8s8c_avx2_(panel, wp + (ptrdiff_t)row0 * p->kpad, nkg, bias + row0, scale + row0, nrows, yr, plane, \
-                                 nq, p->y_signed, &rq, corr + row0, corr)
+  qcc_qpconv_tile_rq_u8s8c_avx2_((const uint8_t *)blk, (ptrdiff_t)p->kpad * QCC_QP_NR, np, wp + (ptrdiff_t)row0 * p->kpad, \
+                                 nkg, bias + row0, scale + row0, nrows, yr, plane, p->y_signed, &rq, corr + row0, corr)
 QCC_QPCONV_GEMM_DRIVER_X_(qcc_qpconv_gemm_u8s8c_avx2, uint8_t, int8_t, 4,
                           qcc_qp_im2col_u8(p, xg, p0, np, qcc_qp_flip_(p), qcc_qp_pad_u8_(p->x_signed, p->xzp), blk),
                           QCC_QP_TILE_RQ_CORR_STEP_, QCC_QP_COMMA_ const int32_t *corr)

@@ -132,7 +132,7 @@ QCC_V5_CONV_TILE_DEF_(qcc_v5_conv_tile_4x1_, 4, 1)
 /* Pixel panels per conv tile (the last tile of a block takes what is left). */
 #define QCC_V5_CONV_Z 3
 
-static inline void qcc_qpconv_gemm_u8s8_vnni(const qcc_qpconv_params *p, const void *x, const int8_t *wp,
+QCC_KERNEL_INLINE void qcc_qpconv_gemm_u8s8_vnni(const qcc_qpconv_params *p, const void *x, const int8_t *wp,
                                              const int32_t *bias, const float *scale, void *y, uint8_t *scratch) {
   const ptrdiff_t plane = qcc_qp_out_plane_(p), hw = (ptrdiff_t)p->h * p->w;
   const ptrdiff_t pstride = (ptrdiff_t)p->kpad * QCC_QP_NR, wstride = (ptrdiff_t)QCC_QP_MR * p->kpad;
