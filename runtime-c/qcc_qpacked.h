@@ -53,6 +53,10 @@ typedef struct {
   int32_t nb;         /* pixels per im2col block (multiple of NR) */
   int32_t x_signed, xzp, y_signed, yzp;
   int32_t sp_h, sp_w, q_w; /* depthwise: padded plane rows / row length (s16), pair-row length (int32) */
+  /* conv GEMM: NULL, or the order of k in the packed weights and panels: packed position kk holds tap kperm[kk]
+   * (the ONNX order ci * kh * kw + ky * kw + kx; negative: padding). x86-avx2 orders the taps so that fewer
+   * adjacent weight pairs can saturate vpmaddubsw (backends/x86-avx2/pack.ts pairingPermutation). */
+  const int32_t *kperm;
 } qcc_qpconv_params;
 
 typedef struct {
@@ -109,14 +113,15 @@ static inline void qcc_qp_range_(int32_t out, int32_t in, int32_t s, int32_t d, 
   int32_t k;                                                                                                   \
   for (k = 0; k < p->kpad; k++) {                                                                              \
     T *dk = dst + (ptrdiff_t)(k / KG) * (QCC_QP_NR * KG) + (k % KG);                                          \
+    const int32_t kn = p->kperm ? p->kperm[k] : k; /* the tap at packed position k */                          \
     int32_t j = 0, oh = p0 / OW, ow = p0 % OW, lo = 0, hi = 0, ky = 0, kx = 0;                                 \
     const uint8_t *xc = NULL;                                                                                  \
-    if (k >= p->kdim) {                                                                                        \
+    if (kn < 0 || kn >= p->kdim) {                                                                             \
       QCC_QP_FILL_(T, KG, 0, npad, (PADV));                                                                           \
       continue;                                                                                                \
     }                                                                                                          \
     {                                                                                                          \
-      const int32_t ci = k / KHW, r = k % KHW;                                                                 \
+      const int32_t ci = kn / KHW, r = kn % KHW;                                                               \
       ky = r / KW;                                                                                             \
       kx = r % KW;                                                                                             \
       xc = (const uint8_t *)xg + (ptrdiff_t)ci * H * W;                                                        \

@@ -21,7 +21,7 @@ import { POOL_AVX2 } from './pool.ts';
 import { depthwiseClScratch, packDepthwiseCl } from './dw-pack.ts';
 import {
   MR, NR, convGemmScratch, depthwiseScratch, effectiveCols, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose,
-  correctionEntries, fitsS8, matmulScratch, splitU8S8, u8s8Exact, type PackedFamily,
+  correctionEntries, fitsS8, matmulScratch, pairingPermutation, permuteCols, splitU8S8, u8s8Exact, type PackedFamily,
 } from './pack.ts';
 
 export const AVX2_RUNTIME = 'x86-avx2/qcc_qpacked_avx2.h';
@@ -60,12 +60,16 @@ const CORR_PER_TILE = 24;
  * u8s8 with a sparse correction (resid: splitU8S8's residual) when every w' fits s8 and its estimated cost (k loop
  * plus the correction entries) is below the s16 kernel's, else s16.
  */
-export function chooseConvGemm(isa: IsaOptions, wEff: Int32Array, m: number, group: number, kdim: number): { family: PackedFamily; resid: Int32Array | null } {
-  if (isa.vnni || u8s8Exact(wEff, m, kdim)) return { family: chooseFamily(isa, wEff, m, kdim), resid: null };
+export function chooseConvGemm(isa: IsaOptions, wEff: Int32Array, m: number, group: number, kdim: number): { family: PackedFamily; resid: Int32Array | null; cost: number } {
+  const tiles = group * Math.ceil(m / group / MR);
+  const s16 = tiles * TILE_S16_PER_KG * Math.ceil(kdim / 2);
+  if (isa.vnni || u8s8Exact(wEff, m, kdim)) {
+    const family = chooseFamily(isa, wEff, m, kdim);
+    return { family, resid: null, cost: family === 'u8s8' ? tiles * TILE_U8S8_PER_KG * Math.ceil(kdim / 4) : s16 };
+  }
   const resid = splitU8S8(wEff, m, kdim);
-  if (!resid) return { family: 's16', resid: null };
+  if (!resid) return { family: 's16', resid: null, cost: s16 };
   const mpg = m / group;
-  const tiles = group * Math.ceil(mpg / MR);
   let tilesWith = 0;
   for (let g = 0; g < group; g++) {
     for (let r0 = 0; r0 < mpg; r0 += MR) {
@@ -74,8 +78,23 @@ export function chooseConvGemm(isa: IsaOptions, wEff: Int32Array, m: number, gro
     }
   }
   const u8 = tiles * TILE_U8S8_PER_KG * Math.ceil(kdim / 4) + CORR_PER_TILE * tilesWith + CORR_PER_ENTRY * correctionEntries(resid, m, kdim);
-  const s16 = tiles * TILE_S16_PER_KG * Math.ceil(kdim / 2);
-  return u8 < s16 ? { family: 'u8s8', resid } : { family: 's16', resid: null };
+  return u8 < s16 ? { family: 'u8s8', resid, cost: u8 } : { family: 's16', resid: null, cost: s16 };
+}
+
+/**
+ * x86-avx2 conv GEMM weights in ONNX tap order or in pairingPermutation's order, whichever chooseConvGemm
+ * estimates cheaper (the permutation only ever helps the u8s8 family: fewer unsafe pairs, fewer correction
+ * entries, sometimes none). w: the packed operand's rows (kdim columns in the ONNX order, or perm.length
+ * columns in perm's); perm null for the ONNX order. VNNI has no pair condition and keeps the ONNX order.
+ */
+export function chooseConvOrder(isa: IsaOptions, wEff: Int32Array, m: number, group: number, kdim: number): ReturnType<typeof chooseConvGemm> & { w: Int32Array; perm: Int32Array | null } {
+  const natural = { ...chooseConvGemm(isa, wEff, m, group, kdim), w: wEff, perm: null };
+  if (isa.vnni || (natural.family === 'u8s8' && !natural.resid)) return natural;
+  const perm = pairingPermutation(wEff, m, kdim);
+  if (!perm) return natural;
+  const w = permuteCols(wEff, m, kdim, perm);
+  const permuted = chooseConvGemm(isa, w, m, group, perm.length);
+  return permuted.family === 'u8s8' && permuted.cost < natural.cost ? { ...permuted, w, perm } : natural;
 }
 
 /**
@@ -142,8 +161,11 @@ type ConvPlan =
   | { kind: 'dwcl'; g: QConvGeometry; scales: Float32Array; wEff: Int32Array; K: number; S: number; scratch: ReturnType<typeof depthwiseClScratch> }
   | {
     kind: 'gemm'; g: QConvGeometry; scales: Float32Array; wEff: Int32Array; family: PackedFamily; kdim: number; kpad: number; nb: number;
-    /** x86-avx2 u8s8 with a sparse correction: the residual of w' (splitU8S8), else null. */
+    /** x86-avx2 u8s8 with a sparse correction: the residual of wPacked (splitU8S8), else null. */
     resid: Int32Array | null;
+    /** The rows to pack: wEff, or wEff's columns in the order perm (chooseConvOrder; kpad columns). */
+    wPacked: Int32Array;
+    perm: Int32Array | null;
   };
 
 /**
@@ -189,16 +211,16 @@ export function planConv(node: Node, isa: IsaOptions = ISA_AVX2): ConvPlan {
     if (channelsLastWins(g.c, IH, IW, OH, OW, KH, SH, isa)) return { kind: 'dwcl', g, scales, wEff, K: KH, S: SH, scratch: depthwiseClScratch(OH, OW, KH, SH) };
     return { kind: 'dw', g, scales, wEff, K: KH, S: SH, scratch: depthwiseScratch(IH, IW, OH, OW, KH, SH, PH, PW) };
   }
-  const { family, resid } = chooseConvGemm(isa, wEff, g.m, g.group, kdim);
+  const { family, resid, w: wPacked, perm } = chooseConvOrder(isa, wEff, g.m, g.group, kdim);
   const kpad = roundUp(kdim, kGroup(family));
   const bytesPerPx = kpad * (family === 'u8s8' ? 1 : 2);
   const plane = OH * OW;
   const budget = gemmSuffix(isa, family) === 'vnni' ? BLOCK_BYTES_VNNI : BLOCK_BYTES;
   const nb = Math.max(NR, Math.min(roundUp(plane, NR), Math.floor(budget / bytesPerPx / NR) * NR));
-  return { kind: 'gemm', g, scales, wEff, family, kdim, kpad, nb, resid };
+  return { kind: 'gemm', g, scales, wEff, family, kdim, kpad, nb, resid, wPacked, perm };
 }
 
-function convParams(ctx: CEmitContext, node: Node, g: QConvGeometry, extra: { kdim: number; kpad: number; mblocks: number; nb: number; spH: number; spW: number; qW: number }): string {
+function convParams(ctx: CEmitContext, node: Node, g: QConvGeometry, extra: { kdim: number; kpad: number; mblocks: number; nb: number; spH: number; spW: number; qW: number; kperm?: string }): string {
   const xzp = intValues(inConst(node, 2, 'x_zero_point'))[0]!;
   const yzp = intValues(inConst(node, 7, 'y_zero_point'))[0]!;
   const f = [
@@ -206,6 +228,7 @@ function convParams(ctx: CEmitContext, node: Node, g: QConvGeometry, extra: { kd
     g.kernel[1], g.kernel[2], g.strides[1], g.strides[2], g.dilations[1], g.dilations[2], g.padsBegin[1], g.padsBegin[2],
     g.group, g.cPerGroup, g.mPerGroup, extra.kdim, extra.kpad, extra.mblocks, extra.nb,
     signedOf(node.inputs[0]!.type.dtype), xzp, signedOf(node.inputs[7]!.type.dtype), yzp, extra.spH, extra.spW, extra.qW,
+    extra.kperm ?? 'NULL',
   ];
   return ctx.constDecl('qpconv_params', 'qcc_qpconv_params', `{${f.join(', ')}}`);
 }
@@ -255,19 +278,20 @@ const qlinearConv = (isa: IsaOptions): CEmitter => ({
         ctx.instance('qcc_qpconv_dw_s16_avx2', [`&${prm}`, { in: ctx.ref(x) }, w, b, s, { out: ctx.ref(node.outputs[0]!) }, { scratch: ctx.scratch() }]);
     }
     const xzpU = p.family === 'u8s8' ? xzp + (xSigned ? 128 : 0) : 0;
-    const packed = packConv(p.family, p.wEff, g.m, g.group, p.kdim, bias, p.scales, xzpU, p.resid ?? undefined);
+    const packed = packConv(p.family, p.wPacked, g.m, g.group, p.perm ? p.perm.length : p.kdim, bias, p.scales, xzpU, p.resid ?? undefined);
     const w = ctx.constArray('qpconv_w', p.family === 'u8s8' ? 'i8' : 'i16', packed.weights);
     const b = ctx.constArray('qpconv_bias', 'i32', packed.bias);
     const s = ctx.constArray('qpconv_scale', 'f32', packed.scale);
-    const prm = convParams(ctx, node, g, { kdim: p.kdim, kpad: p.kpad, mblocks: packed.mblocks, nb: p.nb, spH: 0, spW: 0, qW: 0 });
+    const kperm = p.perm ? ctx.constArray('qpconv_kperm', 'i32', p.perm) : undefined;
+    const prm = convParams(ctx, node, g, { kdim: p.kdim, kpad: p.kpad, mblocks: packed.mblocks, nb: p.nb, spH: 0, spW: 0, qW: 0, kperm });
     if (packed.corr) {
       const c = ctx.constArray('qpconv_corr', 'i32', packed.corr);
       const entries = (packed.corr.length - (packed.corr[0] ?? 0)) / 2;
-      return `${head}GEMM over im2col, u8 x s8 on pair-safe weights + ${entries} sparse correction k-groups (the residual of the pairs that could saturate) */\n` +
+      return `${head}GEMM over im2col, u8 x s8 on pair-safe weights + ${entries} sparse correction k-groups (the residual of the pairs that could saturate)${p.perm ? ', taps reordered for safe pairs' : ''} */\n` +
         ctx.instance('qcc_qpconv_gemm_u8s8c_avx2', [`&${prm}`, { in: ctx.ref(x) }, w, b, s, c, { out: ctx.ref(node.outputs[0]!) }, { scratch: ctx.scratch() }]);
     }
     const why = p.family === 's16' ? `s16 pairs (${isa.vnni ? '' : 'u8 x s8 could saturate or '}w - w_zp exceeds s8)` :
-      isa.vnni ? 'u8 x s8 quads (vpdpbusd: no 16-bit intermediate)' : 'u8 x s8 (no weight pair can saturate)';
+      isa.vnni ? 'u8 x s8 quads (vpdpbusd: no 16-bit intermediate)' : `u8 x s8 (no weight pair can saturate${p.perm ? ' with the taps reordered' : ''})`;
     return `${head}GEMM over im2col, ${why} */\n` +
       ctx.instance(`qcc_qpconv_gemm_${p.family}_${gemmSuffix(isa, p.family)}`, [`&${prm}`, { in: ctx.ref(x) }, w, b, s, { out: ctx.ref(node.outputs[0]!) }, { scratch: ctx.scratch() }]);
   },

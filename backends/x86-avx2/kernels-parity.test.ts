@@ -21,10 +21,10 @@ import { maxPool, type PoolGeom } from '../../compiler/ops/nn-pool.ts';
 import { rng } from '../../compiler/ops/nn-test-util.ts';
 import {
   TAP_PLANES_MAX, convGemmScratch, depthwiseScratch, effectiveCols, fitsS8, effectiveRows, kGroup, packConv, packDepthwise, packMatmulB, roundUp, transpose, u8s8Exact,
-  NR, matmulScratch, splitU8S8, type PackedFamily,
+  NR, correctionEntries, matmulScratch, pairingPermutation, permuteCols, splitU8S8, type PackedFamily,
 } from './pack.ts';
 import { depthwiseClScratch, packDepthwiseCl } from './dw-pack.ts';
-import { ISA_AVX2, ISA_VNNI, chooseConvGemm, chooseMatmul, planConv } from './emitters.ts';
+import { ISA_AVX2, ISA_VNNI, chooseConvGemm, chooseConvOrder, chooseMatmul, planConv } from './emitters.ts';
 import { encodeModel } from '../../compiler/frontend/onnx/writer.ts';
 import { loadOnnxBytes } from '../../compiler/frontend/onnx/load.ts';
 import { Tensor } from '../../compiler/ir/tensor.ts';
@@ -65,6 +65,17 @@ interface Case {
 }
 
 const cases: Case[] = [];
+/** Labels of the conv cases whose taps are reordered (qcc_qpconv_params.kperm), the plan's or random. */
+const permCases: string[] = [];
+/** The k taps 0..kdim-1 and padding slots (-1) up to a multiple of 4, shuffled. */
+function randomTapOrder(kdim: number): Int32Array {
+  const t = Array.from({ length: roundUp(kdim, 4) }, (_, i) => (i < kdim ? i : -1));
+  for (let i = t.length - 1; i > 0; i--) {
+    const j = Math.floor(R() * (i + 1));
+    [t[i], t[j]] = [t[j]!, t[i]!];
+  }
+  return Int32Array.from(t);
+}
 /** Cases of the x86-avx512vnni u8s8 kernels (own build with the VNNI flags, run only on a CPU that has them). */
 const vnniCases: Case[] = [];
 let caseNo = 0;
@@ -85,6 +96,8 @@ function convCase(o: {
   /** x86-avx2 u8s8c: force it (whatever the cost estimate says), or break its correction ('drop': no entries,
    * 'twice': every entry applied twice) to show the tests see it. */
   corr?: 'force' | 'drop' | 'twice';
+  /** The taps in a random order (qcc_qpconv_params.kperm, padding slots anywhere) whatever the plan says. */
+  perm?: 'random';
 }): void {
   const id = caseNo++;
   const n = o.n ?? 1, group = o.group ?? 1, d = o.d ?? [1, 1];
@@ -120,30 +133,36 @@ function convCase(o: {
     const pk = packDepthwiseCl(wEff, o.c, K, bias, scales, o.vnni ? 'natural' : 'avx2');
     decls += `${cArr('int16_t', `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n${fArr(`s${id}`, pk.scale)}\n`;
     decls += `${cArr('int16_t', `wg${id}`, packDepthwise(wEff, o.c, K))}\n${cArr('int32_t', `bg${id}`, bias)}\n${fArr(`sg${id}`, scales)}\n`;
-    decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, K, K, S, S, 1, 1, o.p[0], o.p[1], group, cpg, mpg, K * K, K * (K + 1), 0, 0, xs, xzp, ys, yzp, sc.spH, sc.spW, sc.qW].join(',')}};`;
+    decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, K, K, S, S, 1, 1, o.p[0], o.p[1], group, cpg, mpg, K * K, K * (K + 1), 0, 0, xs, xzp, ys, yzp, sc.spH, sc.spW, sc.qW, 0].join(',')}};`;
     body = `run_case2(${outBytes}, ${sc.bytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, wg${id}, bg${id}, sg${id}, qcc_qdwconv_s16_${o.vnni ? 'vnni' : 'avx2'}, qcc_qpconv_dw_s16);`;
   } else if (o.dw) {
     const K = o.k[0], S = o.s[0];
     const sc = depthwiseScratch(o.h, o.w, oh, ow, K, S, o.p[0], o.p[1]);
     decls += `${cArr('int16_t', `w${id}`, packDepthwise(wEff, o.c, K))}\n${cArr('int32_t', `b${id}`, bias)}\n${fArr(`s${id}`, scales)}\n`;
-    decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, K, K, S, S, 1, 1, o.p[0], o.p[1], group, cpg, mpg, K * K, K * (K + 1), 0, 0, xs, xzp, ys, yzp, sc.spH, sc.spW, sc.qW].join(',')}};`;
+    decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, K, K, S, S, 1, 1, o.p[0], o.p[1], group, cpg, mpg, K * K, K * (K + 1), 0, 0, xs, xzp, ys, yzp, sc.spH, sc.spW, sc.qW, 0].join(',')}};`;
     body = `run_case(${outBytes}, ${sc.bytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpconv_dw_s16_avx2, qcc_qpconv_dw_s16);`;
   } else {
-    const exact = o.vnni ? fitsS8(wEff) : u8s8Exact(wEff, o.m, kdim);
-    // x86-avx2: the plan's own choice (u8s8, u8s8 + correction, s16), unless a case forces one
-    const plan = o.vnni || o.forceFamily ? null : chooseConvGemm(ISA_AVX2, wEff, o.m, group, kdim);
-    const resid = o.corr ? splitU8S8(wEff, o.m, kdim) : plan?.resid ?? null;
+    // x86-avx2: the plan's own choice (tap order; u8s8, u8s8 + correction, s16), unless a case forces one
+    const plan = o.vnni || o.forceFamily || o.perm || o.corr ? null : chooseConvOrder(ISA_AVX2, wEff, o.m, group, kdim);
+    const perm = o.perm ? randomTapOrder(kdim) : plan?.perm ?? null;
+    // the packed operand: w' with its columns in the tap order (kk columns)
+    const wK = perm ? permuteCols(wEff, o.m, kdim, perm) : wEff;
+    const kk = perm ? perm.length : kdim;
+    const exact = o.vnni ? fitsS8(wK) : u8s8Exact(wK, o.m, kk);
+    const resid = o.corr ? splitU8S8(wK, o.m, kk) : plan?.resid ?? null;
     if (o.corr && !resid) throw new Error('a u8s8c case needs weights that fit s8');
     const family: PackedFamily = resid ? 'u8s8' : o.forceFamily ?? plan?.family ?? (exact ? 'u8s8' : 's16');
     if (family === 'u8s8' && !exact && !resid) expectAvx2Equal = false;
     const KG = kGroup(family);
-    const kpad = roundUp(kdim, KG);
+    const kpad = roundUp(kk, KG);
     const xzpU = family === 'u8s8' ? xzp + (xs ? 128 : 0) : 0;
-    const pk = packConv(family, wEff, o.m, group, kdim, bias, scales, xzpU, resid ?? undefined);
+    const pk = packConv(family, wK, o.m, group, kk, bias, scales, xzpU, resid ?? undefined);
     const nb = o.nb ?? pick([16, 32, roundUp(plane, 16)]);
     const wT = family === 'u8s8' ? 'int8_t' : 'int16_t';
     decls += `${cArr(wT, `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n${fArr(`s${id}`, pk.scale)}\n`;
-    decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, o.k[0], o.k[1], o.s[0], o.s[1], d[0], d[1], o.p[0], o.p[1], group, cpg, mpg, kdim, kpad, pk.mblocks, nb, xs, xzp, ys, yzp, 0, 0, 0].join(',')}};`;
+    if (perm) decls += `${cArr('int32_t', `kp${id}`, Int32Array.from({ length: kpad }, (_, i) => (i < perm.length ? perm[i]! : -1)))}\n`;
+    decls += `static const qcc_qpconv_params p${id} = {${[n, o.c, o.h, o.w, o.m, oh, ow, o.k[0], o.k[1], o.s[0], o.s[1], d[0], d[1], o.p[0], o.p[1], group, cpg, mpg, kdim, kpad, pk.mblocks, nb, xs, xzp, ys, yzp, 0, 0, 0, perm ? `kp${id}` : 0].join(',')}};`;
+    if (perm) permCases.push(o.label ?? '');
     const sbytes = convGemmScratch(family, { kpad, nb, cpg, oh, ow, kh: o.k[0], kw: o.k[1], sh: o.s[0], sw: o.s[1], dh: d[0], dw: d[1] });
     body = `run_case(${outBytes}, ${sbytes}, &p${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpconv_gemm_${family}_${o.vnni && family === 'u8s8' ? 'vnni' : 'avx2'}, qcc_qpconv_gemm_${family});`;
     if (pk.corr) {
@@ -609,6 +628,24 @@ for (const corr of ['drop', 'twice'] as const) {
   matmulCorrCase({ batch: 1, m: 1, k: 7, n: 9, ad: 'i8', bd: 'u8', yd: 'i8', amode: 'extreme', bgen: builtW('u8', () => true, 'last'), corr, label: 'mmcorr-broken' });
 }
 
+// Taps in a random order (qcc_qpconv_params.kperm, padding slots anywhere): both families, the vectorised gather
+// (3x3, strided, dilated, grouped, 1x1, the first layer) and the scalar im2col (dilated rows, tap planes over the
+// cap). Added last, so every case above keeps its random draws.
+const permFirst = cases.length;
+for (const [xd, wd, yd] of dts) {
+  for (const wmode of ['safe', 'full'] as const) {
+    convCase({ c: ri(2, 9), m: ri(1, 13), h: ri(3, 11), w: ri(3, 20), k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd, wd, yd, wmode, perm: 'random', label: 'perm-3x3' });
+    convCase({ n: 2, c: ri(2, 6), m: ri(3, 9), h: ri(6, 12), w: ri(6, 12), k: [3, 2], s: [2, 1], d: [1, 2], p: [0, 2, 1, 0], xd, wd, yd, wmode, perm: 'random', label: 'perm-strided-dilated' });
+    convCase({ c: 6, m: 9, group: 3, h: ri(4, 9), w: ri(4, 9), k: [3, 3], s: [2, 2], p: [1, 0, 0, 1], xd, wd, yd, wmode, perm: 'random', label: 'perm-grouped' });
+    convCase({ c: ri(5, 40), m: ri(5, 17), h: ri(1, 9), w: ri(1, 9), k: [1, 1], s: [1, 1], p: [0, 0, 0, 0], xd, wd, yd, wmode, perm: 'random', label: 'perm-1x1' });
+    convCase({ c: 3, m: ri(4, 17), h: ri(9, 21), w: ri(9, 23), k: [3, 3], s: [2, 2], p: [1, 1, 1, 1], xd, wd, yd, wmode, perm: 'random', label: 'perm-first' });
+  }
+  // realistic full-range weights, the plan's own order (asserted below: reordered, fewer entries)
+  convCase({ c: ri(16, 24), m: ri(8, 20), h: ri(4, 9), w: ri(4, 12), k: [3, 3], s: [1, pick([1, 2])], p: [1, 1, 1, 1], xd, wd, yd, wmode: 'full', wgen: realW(wd), label: 'perm-real' });
+}
+convCase({ c: 64, m: 2, h: 112, w: 111, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd: 'u8', wd: 'i8', yd: 'u8', wmode: 'full', perm: 'random', label: 'perm-tap-planes-cap' });
+const permLast = cases.length;
+
 const DRIVER_HEAD = (vnni: boolean) => `#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -761,15 +798,37 @@ describe('the vectorised im2col\'s tap planes are capped', () => {
 });
 
 describe('x86-avx2 u8s8 with a sparse correction: the plan takes it where it is tested', () => {
-  it('every realistic-weight corrected case (3x3, 1x1, strided, grouped, dilated; all dtypes) is the plan\'s own choice', () => {
+  it('every realistic-weight case (3x3, 1x1, strided, grouped, dilated; all dtypes) takes u8 x s8 (with a correction or, taps reordered, none), the plan\'s own choice', () => {
     const corr = cases.slice(corrFirst, corrLast);
     const real = corr.filter((c) => c.label.startsWith('corr-real'));
     expect(real.length).toBe(5 * dts.length);
-    expect(real.filter((c) => !c.body.includes('qcc_qpconv_gemm_u8s8c_avx2')).map((c) => c.label)).toEqual([]);
+    expect(real.filter((c) => !/qcc_qpconv_gemm_u8s8c?_avx2,/.test(c.body)).map((c) => c.label)).toEqual([]);
+    expect(real.filter((c) => c.body.includes('qcc_qpconv_gemm_u8s8c_avx2,')).length).toBeGreaterThan(0);
     // and the constructed ones really run the corrected kernels with entries
     const built = corr.filter((c) => !c.label.startsWith('corr-real'));
     expect(built.length).toBe(11 * dts.length);
     expect(built.filter((c) => !/u8s8c\([1-9]\d* entries/.test(c.label)).map((c) => c.label)).toEqual([]);
+  });
+});
+
+describe('x86-avx2 conv taps in a pair-safe order (qcc_qpconv_params.kperm)', () => {
+  it('the random-order cases and the realistic ones run with a kperm (the plan reorders realistic weights)', () => {
+    expect(permCases.filter((l) => l.startsWith('perm-'))).toHaveLength(permLast - permFirst);
+    expect(permCases.filter((l) => l === 'perm-real')).toHaveLength(dts.length);
+  });
+  it('pairingPermutation: a permutation of the taps (padding -1 to a multiple of 4), fewer correction entries on realistic weights', () => {
+    for (const [m, k] of [[16, 144], [64, 64], [8, 27], [5, 3], [32, 1]] as const) {
+      const { w, wzp } = realW('i8')(m, k);
+      const wEff = effectiveRows(w, wzp, m, k);
+      const perm = pairingPermutation(wEff, m, k)!;
+      expect(perm.length).toBe(roundUp(k, 4));
+      expect([...perm].filter((t) => t >= 0).sort((a, b) => a - b)).toEqual(Array.from({ length: k }, (_, i) => i));
+      const before = correctionEntries(splitU8S8(wEff, m, k)!, m, k);
+      const after = correctionEntries(splitU8S8(permuteCols(wEff, m, k, perm), m, perm.length)!, m, perm.length);
+      expect(after).toBeLessThanOrEqual(before);
+      if (k >= 27) expect(after).toBeLessThan(before / 2);
+    }
+    expect(pairingPermutation(new Int32Array(100), 1, 100, 10)).toBeNull(); // over the search budget
   });
 });
 

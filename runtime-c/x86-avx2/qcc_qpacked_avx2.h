@@ -369,10 +369,13 @@ QCC_KERNEL_INLINE void qcc_qp_planes_avx2_(const qcc_qpconv_params *p, const uin
 QCC_KERNEL_INLINE void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t es, const qcc_qp_bufs_ *b, int32_t p0,
                                        int32_t np, uint8_t *blk) {
   const int32_t kpad = p->kpad, kdim = p->kdim, npan = (np + 15) >> 4;
+  const int32_t *const kperm = p->kperm;
   const ptrdiff_t pst = (ptrdiff_t)kpad * 16 * es; /* bytes per panel */
   const uint8_t *base = b->q + (ptrdiff_t)p0 * es;
   int32_t k, q;
-#define QCC_QP_TAP_(kk) ((kk) < kdim ? base + b->toff[kk] : b->pad)
+  /* packed position kk reads tap kperm[kk] (qcc_qpacked.h), or kk itself without a permutation */
+#define QCC_QP_TAPN_(kn) ((kn) >= 0 && (kn) < kdim ? base + b->toff[kn] : b->pad)
+#define QCC_QP_TAP_(kk) (kperm ? QCC_QP_TAPN_(kperm[kk]) : QCC_QP_TAPN_(kk))
   if (es == 1) {
     for (k = 0; k < kpad; k += 4) {
       const uint8_t *s0 = QCC_QP_TAP_(k), *s1 = QCC_QP_TAP_(k + 1), *s2 = QCC_QP_TAP_(k + 2), *s3 = QCC_QP_TAP_(k + 3);
@@ -415,6 +418,7 @@ QCC_KERNEL_INLINE void qcc_qp_gather_avx2_(const qcc_qpconv_params *p, int32_t e
     }
   }
 #undef QCC_QP_TAP_
+#undef QCC_QP_TAPN_
 }
 
 
