@@ -73,9 +73,9 @@ static inline int32_t qcc_qdw_cl_wp_neon(const qcc_qconv_params *p) {
   return (p->out_sp[2] - 1) * p->strides[2] + p->kernel[2];
 }
 
-static inline void qcc_qlinear_dwconv_cl_s8_neon(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip, int32_t xzt,
+QCC_KERNEL_INLINE void qcc_qlinear_dwconv_cl_s8_neon(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip, int32_t xzt,
                                                  const int8_t *w, const int32_t *rowc, int32_t pair, const float *scale,
-                                                 int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y, int8_t *scratch) {
+                                                 int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y, uint8_t *scratch) {
   const int32_t IH = p->in_sp[1], IW = p->in_sp[2], OH = p->out_sp[1], OW = p->out_sp[2];
   const int32_t KH = p->kernel[1], KW = p->kernel[2], SH = p->strides[1], SW = p->strides[2];
   const int32_t PH = p->pads[1], PW = p->pads[2], T = KH * KW, C = p->m;
@@ -85,7 +85,7 @@ static inline void qcc_qlinear_dwconv_cl_s8_neon(const qcc_qconv_params *p, cons
   const int8x16_t lo = vdupq_n_s8((int8_t)qmin), hi = vdupq_n_s8((int8_t)qmax);
   const int16x8_t zp = vdupq_n_s16((int16_t)yzp);
   const uint8x16_t f = vdupq_n_u8(flip);
-  int8_t *otile = scratch;
+  int8_t *otile = (int8_t *)scratch;
   int8_t *tile = otile + (ptrdiff_t)OP * 16;
   int32_t *offs = (int32_t *)(void *)(tile + ((ptrdiff_t)HP * WP + 1) * 16);
   int32_t toff[25];

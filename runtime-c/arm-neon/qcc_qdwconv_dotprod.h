@@ -69,9 +69,10 @@
     if (two) memcpy(y0 + OW, out_ + 16, (size_t)OW);                                                                 \
   } while (0)
 
-static inline void qcc_qlinear_dwconv3_s8_dotprod(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip,
+QCC_KERNEL_INLINE void qcc_qlinear_dwconv3_s8_dotprod(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip,
                                                   int32_t xzt, const int8_t *w, const int32_t *rowc, const float *scale,
-                                                  int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y, int8_t *plane) {
+                                                  int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y, uint8_t *scratch) {
+  int8_t *const plane = (int8_t *)scratch;
   const int32_t IH = p->in_sp[1], IW = p->in_sp[2], OH = p->out_sp[1], OW = p->out_sp[2];
   const int32_t WP = qcc_qdw_plane_width_neon(p), HP = OH + 2;
   const int32_t sgn = qmin < 0;

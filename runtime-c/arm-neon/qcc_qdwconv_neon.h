@@ -161,7 +161,7 @@ static inline int8x8_t qcc_qdw_load8_neon(const int8_t *src, int32_t sw) {
  * The padded plane of one input channel xc in scratch: HP = (OH - 1) * SH + KH rows of WP bytes (signed
  * normal form); row r is input row r - PH, column c input column c - PW, everything else xzt.
  */
-static inline void qcc_qdw_plane_neon(const qcc_qconv_params *p, const uint8_t *xc, uint8_t flip, int32_t xzt,
+QCC_KERNEL_INLINE void qcc_qdw_plane_neon(const qcc_qconv_params *p, const uint8_t *xc, uint8_t flip, int32_t xzt,
                                       int8_t *plane) {
   const int32_t IH = p->in_sp[1], IW = p->in_sp[2], OH = p->out_sp[1], KH = p->kernel[1], SH = p->strides[1];
   const int32_t PH = p->pads[1], PW = p->pads[2];
@@ -187,9 +187,10 @@ static inline void qcc_qdw_plane_neon(const qcc_qconv_params *p, const uint8_t *
   }
 }
 
-static inline void qcc_qlinear_dwconv_s8_neon(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip, int32_t xzt,
+QCC_KERNEL_INLINE void qcc_qlinear_dwconv_s8_neon(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip, int32_t xzt,
                                               const int8_t *w, const int32_t *rowc, int32_t pair, const float *scale,
-                                              int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y, int8_t *plane) {
+                                              int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y, uint8_t *scratch) {
+  int8_t *const plane = (int8_t *)scratch;
   const int32_t IH = p->in_sp[1], IW = p->in_sp[2], OH = p->out_sp[1], OW = p->out_sp[2];
   const int32_t KH = p->kernel[1], KW = p->kernel[2], SH = p->strides[1], SW = p->strides[2];
   const int32_t T = KH * KW;

@@ -65,7 +65,7 @@ QCC_QFC_STEP_DEF_(qcc_qfc_step3_neon_, QCC_QFC_CH0_(); QCC_QFC_CH1_(); QCC_QFC_C
 
 static inline void qcc_qlinear_conv_first_s8_neon(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip, int32_t xzt,
                                                   const int16_t *w16, const int32_t *rowc, const float *scale,
-                                                  int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y, int8_t *scratch) {
+                                                  int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y, uint8_t *scratch) {
   const int32_t C = p->c, IH = p->in_sp[1], IW = p->in_sp[2], OH = p->out_sp[1], OW = p->out_sp[2];
   const int32_t SH = p->strides[1], PH = p->pads[1], PW = p->pads[2];
   const int32_t WP = qcc_qdw_plane_width_neon(p), R = (OW + 15) / 16 * 16, WE = R + 16;
@@ -75,7 +75,7 @@ static inline void qcc_qlinear_conv_first_s8_neon(const qcc_qconv_params *p, con
   const int8x16_t xz = vdupq_n_s8((int8_t)xzt);
   const uint8x16_t f = vdupq_n_u8(flip);
   const int32_t c0 = PW, cnt = PW + IW > WP ? WP - PW : IW;
-  int8_t *stage = scratch;
+  int8_t *stage = (int8_t *)scratch;
   int16_t *rows16 = (int16_t *)(void *)(scratch + (WP + 15) / 16 * 16);
   const int16_t *xr[18];
   int32_t n, m, c, ky, oh, ow, r;

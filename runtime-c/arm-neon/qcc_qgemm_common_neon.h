@@ -30,6 +30,19 @@
 #include "qcc_qconv.h"
 #include "qcc_qmatmul.h"
 
+/*
+ * Conv and MatMul drivers and their large per-call helpers, which generated code calls through per-node
+ * instances (backends/c/emitter.ts instance()): the generated model file defines this as always-inline before
+ * it includes the runtime, so each instance is the kernel compiled with that node's constant parameter struct
+ * (loop bounds, strides, flags folded). Elsewhere (the kernel tests, user code) plain inline functions: the
+ * same code without one expansion per call site. The same default as qcc_qpacked.h. The im2col GEMM's per-row
+ * and per-tile helpers (im2col row, interleave, epilogue) are marked too: with one driver copy per node GCC
+ * called them out of line, unspecialised (DS-CNN dotprod 1.16 -> 1.41 M instructions instead of 0.93 M).
+ */
+#ifndef QCC_KERNEL_INLINE
+#define QCC_KERNEL_INLINE static inline
+#endif
+
 /* Pixels per im2col tile (a multiple of 8; every kernel's column block divides it). */
 #define QCC_QG_TP 64
 
@@ -67,7 +80,7 @@ typedef struct {
  * acc: rn x NR tile (row stride NR, NR = 4 or 8) of raw sums; writes y[i * ldy + j] for i < rn, j < cn
  * as u8 (is_u8) or i8. Values are in [qmin, qmax] after requantization, so the narrowing is exact.
  */
-static inline void qcc_qg_epilogue_neon(const int32_t *acc, int32_t nr, int32_t rn, int32_t cn, const qcc_qg_epi *e,
+QCC_KERNEL_INLINE void qcc_qg_epilogue_neon(const int32_t *acc, int32_t nr, int32_t rn, int32_t cn, const qcc_qg_epi *e,
                                         void *y, ptrdiff_t ldy) {
   /* Fields in locals: the byte stores below may alias anything, so *e would be reloaded per row. */
   const int32_t *const rowc = e->rowc, *const colc = e->colc, *const rowz = e->rowz, *const colsum = e->colsum;
@@ -159,7 +172,7 @@ static inline void qcc_qg_even_bytes_neon(const uint8_t *src, int32_t cnt, uint8
  * form of the input value under each of the tile's output pixels p0 .. p0 + n - 1, xzt (the input zero
  * point in normal form) where the tap falls in the padding. flip is 0x80 for u8 input, 0 for i8.
  */
-static inline void qcc_qg_im2col_row_neon(const qcc_qconv_params *p, const uint8_t *x_img, uint8_t flip, int32_t xzt,
+QCC_KERNEL_INLINE void qcc_qg_im2col_row_neon(const qcc_qconv_params *p, const uint8_t *x_img, uint8_t flip, int32_t xzt,
                                           int32_t grp, int32_t k, int32_t p0, int32_t n, int8_t *row) {
   const int32_t KD = p->kernel[0], KH = p->kernel[1], KW = p->kernel[2];
   const int32_t ID = p->in_sp[0], IH = p->in_sp[1], IW = p->in_sp[2];
@@ -275,7 +288,7 @@ static inline void qcc_qg_transpose8x8_neon(const int8_t *const *rows, int32_t c
  * are read, each byte XORed with flip) into the column panels of width NR (8 for G = 4 or 8, 4 for G = 16):
  * panel b holds [k group][NR columns][G bytes]; kg is the k group, panel_stride the bytes per panel.
  */
-static inline void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, int32_t n8, int32_t kg, uint8_t flip,
+QCC_KERNEL_INLINE void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, int32_t n8, int32_t kg, uint8_t flip,
                                           int8_t *panel, ptrdiff_t panel_stride) {
   const uint8x8_t f = vdup_n_u8(flip);
   int32_t c;
@@ -308,14 +321,18 @@ static inline void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, 
  *   TILE1(kg, l, r, rstride, acc, pair): one plain row l times W1 consecutive R panels (r, r + rstride, ...;
  *   W1 * NR columns, acc[q * NR + j] for panel q). ILV = 1: when M < MR (no row uses TILE), the compiler
  *   packed B's W1-panel blocks interleaved for TILE1, which is then called with rstride 0.
+ *   MMLINK: how the MatMul and pixel-row drivers are declared, QCC_KERNEL_INLINE (one specialised copy per node
+ *   instance) or static inline (shared). Measured (npm run profile:arm, MobileNetV2 zoo, 1x1 convs on 2x2
+ *   planes): specialised, dotprod 21.2k -> 12.6k, 46.2k -> 31.2k instructions per node, but NEON +1-5% (GCC
+ *   spills accumulators of the inlined 4x4 tile), so NEON keeps them shared.
  *
  * Convolution (NCHW): C[m][pixel] = W[m][k] * im2col[k][pixel]; W is L (packed at compile time per group,
  * [group][MR-row block][k group][MR][G], rows padded to a multiple of MR with zeros, rowc/rowz/scale padded
  * the same way), the im2col tile of QCC_QG_TP pixels is R (packed here). Scratch: Kp * TP + G * TP + 4 * TP.
  * x is the raw input (u8 or i8 bytes), flip 0x80 for u8; xzt the input zero point in normal form.
  */
-#define QCC_QG_DRIVERS_DEF_(ISA, MR, NR, G, TILE, TILE1, W1, ILV)                                                         \
-  static inline void qcc_qlinear_conv_s8_##ISA(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip,         \
+#define QCC_QG_DRIVERS_DEF_(ISA, MR, NR, G, TILE, TILE1, W1, ILV, MMLINK)                                                 \
+  QCC_KERNEL_INLINE void qcc_qlinear_conv_s8_##ISA(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip,    \
                                                int32_t xzt, const int8_t *wp, const int32_t *rowc,               \
                                                const int32_t *rowz, int32_t pair, const float *scale,            \
                                                int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y,              \
@@ -394,7 +411,7 @@ static inline void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, 
    * plain, Kp bytes each), B is R (packed at compile time into panels of NR columns, N padded to W1 * NR).     \
    * colc/colz/scale hold N padded entries. Scratch: M * Kp (rounded up to 16) + 4 * M.                          \
    */                                                                                                            \
-  static inline void qcc_qlinear_matmul_s8_##ISA(const qcc_qmatmul_params *p, const int32_t *a_off,                \
+  MMLINK void qcc_qlinear_matmul_s8_##ISA(const qcc_qmatmul_params *p, const int32_t *a_off,                       \
                                                  const uint8_t *a, uint8_t flip, const int8_t *bp,               \
                                                  const int32_t *colc, const int32_t *colz, int32_t pair,         \
                                                  const float *scale, int32_t yzp, int32_t qmin, int32_t qmax,    \
@@ -490,7 +507,7 @@ static inline void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t g, 
    * the bits are the same. Scratch: P * K and P * M (each rounded up to 16), then the MatMul scratch for      \
    * M = P.                                                                                                    \
    */                                                                                                          \
-  static inline void qcc_qlinear_conv_pixrows_s8_##ISA(const qcc_qconv_params *p, const uint8_t *x,            \
+  MMLINK void qcc_qlinear_conv_pixrows_s8_##ISA(const qcc_qconv_params *p, const uint8_t *x,                  \
                                                       uint8_t flip, const int8_t *bp, const int32_t *colc,     \
                                                       const int32_t *colz, int32_t pair, const float *scale,   \
                                                       int32_t yzp, int32_t qmin, int32_t qmax, uint8_t *y,     \

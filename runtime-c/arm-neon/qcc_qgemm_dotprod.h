@@ -174,7 +174,7 @@ static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_1x32_dotprod(int32_t kg, co
   vst1q_s32(acc + 16, c4); vst1q_s32(acc + 20, c5); vst1q_s32(acc + 24, c6); vst1q_s32(acc + 28, c7);
 }
 
-QCC_QG_DRIVERS_DEF_(dotprod, 8, 8, 4, qcc_qg_tile_8x8_dotprod, qcc_qg_tile_1x32_dotprod, 4, 1)
+QCC_QG_DRIVERS_DEF_(dotprod, 8, 8, 4, qcc_qg_tile_8x8_dotprod, qcc_qg_tile_1x32_dotprod, 4, 1, QCC_KERNEL_INLINE)
 
 /*
  * Implicit-GEMM convolution (2-D, dilation 1, W stride SW 1 or 2, any H stride, every weight zero point
@@ -198,7 +198,7 @@ static inline int32_t qcc_qconv_implicit_width_dotprod(const qcc_qconv_params *p
   return (p->out_sp[2] + 7) / 8 * 8 + (p->kernel[2] - 1) / p->strides[2];
 }
 
-static inline void qcc_qconv_implicit_fill_dotprod(const qcc_qconv_params *p, const uint8_t *x_img, uint8_t flip,
+QCC_KERNEL_INLINE void qcc_qconv_implicit_fill_dotprod(const qcc_qconv_params *p, const uint8_t *x_img, uint8_t flip,
                                                    int32_t xzt, int32_t grp, int8_t *buf) {
   const int32_t IH = p->in_sp[1], IW = p->in_sp[2], PH = p->pads[1], PW = p->pads[2], SW = p->strides[2];
   const int32_t CPG = p->c_per_group, CG = (CPG + 3) / 4;
@@ -206,6 +206,9 @@ static inline void qcc_qconv_implicit_fill_dotprod(const qcc_qconv_params *p, co
   const int32_t WP = SW * WPH; /* columns per buffer row (all phases) */
   const int8x16_t z = vdupq_n_s8((int8_t)xzt);
   const uint8x16_t f = vdupq_n_u8(flip);
+  /* The column tails index with 4 * (ptrdiff_t)wc: with the geometry constant (kernel instances) GCC's loop
+   * analysis otherwise reports the int product's overflow in tails it cannot rule out (-Waggressive-loop-
+   * optimizations, an error under -Werror). */
   int32_t cg, hr, j, c;
   for (cg = 0; cg < CG; cg++) {
     const uint8_t *src[4];
@@ -219,7 +222,7 @@ static inline void qcc_qconv_implicit_fill_dotprod(const qcc_qconv_params *p, co
       int32_t wc = 0;
       if (ih >= 0 && ih < IH && SW == 1) {
         const ptrdiff_t ro = (ptrdiff_t)ih * IW;
-        for (; wc < PW; wc++) vst1q_lane_s32((int32_t *)(void *)(dst + 4 * wc), vreinterpretq_s32_s8(z), 0);
+        for (; wc < PW; wc++) vst1q_lane_s32((int32_t *)(void *)(dst + 4 * (ptrdiff_t)wc), vreinterpretq_s32_s8(z), 0);
         for (j = 0; j + 16 <= IW; j += 16) {
           int8x16x4_t v;
           v.val[0] = src[0] ? vreinterpretq_s8_u8(veorq_u8(vld1q_u8(src[0] + ro + j), f)) : z;
@@ -238,7 +241,7 @@ static inline void qcc_qconv_implicit_fill_dotprod(const qcc_qconv_params *p, co
          * column (PW + j) / 2; 32- and 16-column steps split even and odd columns with LD2 (one phase plane each). */
         const ptrdiff_t ro = (ptrdiff_t)ih * IW;
         for (; wc + 4 <= WP; wc += 4) vst1q_s8(dst + 4 * wc, z);
-        for (; wc < WP; wc++) vst1q_lane_s32((int32_t *)(void *)(dst + 4 * wc), vreinterpretq_s32_s8(z), 0);
+        for (; wc < WP; wc++) vst1q_lane_s32((int32_t *)(void *)(dst + 4 * (ptrdiff_t)wc), vreinterpretq_s32_s8(z), 0);
         for (j = 0; j + 32 <= IW && (PW + j + 1) / 2 + 16 <= WPH; j += 32) {
           int8x16x4_t ev, od;
           int8_t *de = dst + 4 * (((PW + j) & 1) * WPH + (PW + j) / 2);
@@ -283,7 +286,7 @@ static inline void qcc_qconv_implicit_fill_dotprod(const qcc_qconv_params *p, co
         continue;
       }
       for (; wc + 4 <= WP; wc += 4) vst1q_s8(dst + 4 * wc, z);
-      for (; wc < WP; wc++) vst1q_lane_s32((int32_t *)(void *)(dst + 4 * wc), vreinterpretq_s32_s8(z), 0);
+      for (; wc < WP; wc++) vst1q_lane_s32((int32_t *)(void *)(dst + 4 * (ptrdiff_t)wc), vreinterpretq_s32_s8(z), 0);
     }
   }
 }
@@ -413,7 +416,7 @@ static QCC_QCI_NOINLINE_ void qcc_qci_tile_s2_dotprod(int32_t CG, int32_t KH, in
   QCC_QCI_TILE_STORE_();
 }
 
-static inline void qcc_qlinear_conv_implicit_s8_dotprod(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip,
+QCC_KERNEL_INLINE void qcc_qlinear_conv_implicit_s8_dotprod(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip,
                                                         int32_t xzt, const int8_t *wp, const int32_t *rowc,
                                                         const float *scale, int32_t yzp, int32_t qmin, int32_t qmax,
                                                         uint8_t *y, uint8_t *scratch) {

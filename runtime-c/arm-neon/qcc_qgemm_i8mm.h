@@ -147,7 +147,7 @@ static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_1x32_i8mm(int32_t kg, const
   vst1q_s32(acc + 24, vpaddq_s32(a30, a31)); vst1q_s32(acc + 28, vpaddq_s32(a32, a33));
 }
 
-QCC_QG_DRIVERS_DEF_(i8mm, 8, 8, 8, qcc_qg_tile_8x8_i8mm, qcc_qg_tile_1x32_i8mm, 4, 0)
+QCC_QG_DRIVERS_DEF_(i8mm, 8, 8, 8, qcc_qg_tile_8x8_i8mm, qcc_qg_tile_1x32_i8mm, 4, 0, QCC_KERNEL_INLINE)
 
 /*
  * Implicit-GEMM convolution on SMMLA (2-D, dilation 1, W stride 1, any H stride, every weight zero point
@@ -165,7 +165,7 @@ static inline int32_t qcc_qconv_implicit_width_i8mm(const qcc_qconv_params *p) {
   return (p->out_sp[2] + 7) / 8 * 8 + p->kernel[2] - 1;
 }
 
-static inline void qcc_qconv_implicit_fill_i8mm(const qcc_qconv_params *p, const uint8_t *x_img, uint8_t flip, int32_t xzt,
+QCC_KERNEL_INLINE void qcc_qconv_implicit_fill_i8mm(const qcc_qconv_params *p, const uint8_t *x_img, uint8_t flip, int32_t xzt,
                                                 int32_t grp, int8_t *buf) {
   const int32_t IH = p->in_sp[1], IW = p->in_sp[2], PH = p->pads[1];
   const int32_t CPG = p->c_per_group, CG = (CPG + 7) / 8;
@@ -251,7 +251,7 @@ static inline void qcc_qci_tile_i8mm(int32_t CG, int32_t KH, int32_t KW, const i
   QCC_QM_STORE_PAIR_(3, c30, c31, c32, c33);
 }
 
-static inline void qcc_qlinear_conv_implicit_s8_i8mm(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip, int32_t xzt,
+QCC_KERNEL_INLINE void qcc_qlinear_conv_implicit_s8_i8mm(const qcc_qconv_params *p, const uint8_t *x, uint8_t flip, int32_t xzt,
                                                      const int8_t *wp, const int32_t *rowc, const float *scale, int32_t yzp,
                                                      int32_t qmin, int32_t qmax, uint8_t *y, uint8_t *scratch) {
   const int32_t OH = p->out_sp[1], OW = p->out_sp[2], P = OH * OW, KH = p->kernel[1], KW = p->kernel[2];

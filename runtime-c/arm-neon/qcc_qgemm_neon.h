@@ -84,6 +84,6 @@ static inline QCC_QG_ALWAYS_INLINE_ void qcc_qg_tile_1x8_neon(int32_t kg, const 
   vst1q_s32(acc + 4, vpaddq_s32(vpaddq_s32(c4, c5), vpaddq_s32(c6, c7)));
 }
 
-QCC_QG_DRIVERS_DEF_(neon, 4, 4, 16, qcc_qg_tile_4x4_neon, qcc_qg_tile_1x8_neon, 2, 0)
+QCC_QG_DRIVERS_DEF_(neon, 4, 4, 16, qcc_qg_tile_4x4_neon, qcc_qg_tile_1x8_neon, 2, 0, static inline)
 
 #endif /* QCC_QGEMM_NEON_H */
