@@ -418,6 +418,7 @@ QCC_KERNEL_INLINE void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t
                                                  uint8_t *y, uint8_t *scratch) {                                 \
     const int32_t M = p->m, K = p->k, N = p->n;                                                                  \
     const int32_t KG = (K + (G)-1) / (G), Kp = KG * (G), mfull = M / (MR) * (MR);                                \
+    const int32_t kv = (G) % 8 == 0 ? K & ~7 : 0; /* A's bytes packed 8 at a time */                             \
     int8_t *lp = (int8_t *)scratch;                                                                              \
     int32_t *rowsum = (int32_t *)(void *)(scratch + (((ptrdiff_t)M * Kp + 15) & ~(ptrdiff_t)15));               \
     int32_t acc[(MR) * (NR) > (W1) * (NR) ? (MR) * (NR) : (W1) * (NR)];                                          \
@@ -439,29 +440,27 @@ QCC_KERNEL_INLINE void qcc_qg_interleave_neon(const int8_t *const *rows, int32_t
         k = 0;                                                                                                   \
         if (i < mfull) {                                                                                         \
           int8_t *blk = lp + (ptrdiff_t)(i / (MR)) * (MR) * Kp + (i % (MR)) * (G);                               \
-          /* G a multiple of 8: whole 8-byte runs stay inside one k group */                                     \
-          if ((G) % 8 == 0) {                                                                                    \
-            for (; k + 8 <= K; k += 8) {                                                                         \
-              const int8x8_t v = vreinterpret_s8_u8(veor_u8(vld1_u8(src + k), vdup_n_u8(flip)));                \
-              vst1_s8(blk + (ptrdiff_t)(k / (G)) * (MR) * (G) + k % (G), v);                                     \
-              sum += (uint32_t)(int32_t)vaddlv_s8(v);                                                            \
-            }                                                                                                    \
+          /* G a multiple of 8: whole 8-byte runs stay inside one k group. The scalar loop starts at the        \
+           * constant kv rather than where the vector loop stopped: with K a multiple of 8 GCC then drops it, \
+           * where it used to thread an impossible path into it and warn (-Waggressive-loop-optimizations). */ \
+          for (; k < kv; k += 8) {                                                                               \
+            const int8x8_t v = vreinterpret_s8_u8(veor_u8(vld1_u8(src + k), vdup_n_u8(flip)));                  \
+            vst1_s8(blk + (ptrdiff_t)(k / (G)) * (MR) * (G) + k % (G), v);                                       \
+            sum += (uint32_t)(int32_t)vaddlv_s8(v);                                                              \
           }                                                                                                      \
-          for (; k < Kp; k++) {                                                                                  \
+          for (k = kv; k < Kp; k++) {                                                                            \
             const int8_t v = k < K ? (int8_t)(uint8_t)(src[k] ^ flip) : 0;                                       \
             blk[(ptrdiff_t)(k / (G)) * (MR) * (G) + k % (G)] = v;                                                \
             sum += (uint32_t)(int32_t)v;                                                                         \
           }                                                                                                      \
         } else {                                                                                                 \
           int8_t *row = lp + (ptrdiff_t)i * Kp;                                                                  \
-          if ((G) % 8 == 0) {                                                                                    \
-            for (; k + 8 <= K; k += 8) {                                                                         \
-              const int8x8_t v = vreinterpret_s8_u8(veor_u8(vld1_u8(src + k), vdup_n_u8(flip)));                \
-              vst1_s8(row + k, v);                                                                               \
-              sum += (uint32_t)(int32_t)vaddlv_s8(v);                                                            \
-            }                                                                                                    \
+          for (; k < kv; k += 8) {                                                                               \
+            const int8x8_t v = vreinterpret_s8_u8(veor_u8(vld1_u8(src + k), vdup_n_u8(flip)));                  \
+            vst1_s8(row + k, v);                                                                                 \
+            sum += (uint32_t)(int32_t)vaddlv_s8(v);                                                              \
           }                                                                                                      \
-          for (; k < Kp; k++) {                                                                                  \
+          for (k = kv; k < Kp; k++) {                                                                            \
             const int8_t v = k < K ? (int8_t)(uint8_t)(src[k] ^ flip) : 0;                                       \
             row[k] = v;                                                                                          \
             sum += (uint32_t)(int32_t)v;                                                                         \
