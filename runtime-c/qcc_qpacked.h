@@ -62,6 +62,9 @@ typedef struct {
 typedef struct {
   int32_t batch, m, k, n, kpad, npanels;
   int32_t a_signed, azp, y_signed, yzp;
+  /* NULL, or the order of k in the packed B and A: packed position kk holds A's column kperm[kk] (negative:
+   * padding), as qcc_qpconv_params.kperm */
+  const int32_t *kperm;
 } qcc_qpmm_params;
 
 static inline int32_t qcc_qp_ld_(const void *x, ptrdiff_t i, int32_t is_signed) {
@@ -319,16 +322,28 @@ static inline void qcc_qp_pack_a_u8(const qcc_qpmm_params *p, const uint8_t *a, 
   const uint8_t flip = p->a_signed ? 0x80u : 0u;
   int32_t i, k;
   for (i = 0; i < p->m; i++) {
-    for (k = 0; k < p->k; k++) dst[(ptrdiff_t)i * p->kpad + k] = (uint8_t)(a[(ptrdiff_t)i * p->k + k] ^ flip);
-    for (; k < p->kpad; k++) dst[(ptrdiff_t)i * p->kpad + k] = 0u;
+    const uint8_t *ar = a + (ptrdiff_t)i * p->k;
+    uint8_t *d = dst + (ptrdiff_t)i * p->kpad;
+    if (p->kperm) {
+      for (k = 0; k < p->kpad; k++) d[k] = p->kperm[k] < 0 ? 0u : (uint8_t)(ar[p->kperm[k]] ^ flip);
+    } else {
+      for (k = 0; k < p->k; k++) d[k] = (uint8_t)(ar[k] ^ flip);
+      for (; k < p->kpad; k++) d[k] = 0u;
+    }
   }
 }
 
 static inline void qcc_qp_pack_a_s16(const qcc_qpmm_params *p, const uint8_t *a, int16_t *dst) {
   int32_t i, k;
   for (i = 0; i < p->m; i++) {
-    for (k = 0; k < p->k; k++) dst[(ptrdiff_t)i * p->kpad + k] = qcc_qp_s16v_(a[(ptrdiff_t)i * p->k + k], p->a_signed, p->azp);
-    for (; k < p->kpad; k++) dst[(ptrdiff_t)i * p->kpad + k] = 0;
+    const uint8_t *ar = a + (ptrdiff_t)i * p->k;
+    int16_t *d = dst + (ptrdiff_t)i * p->kpad;
+    if (p->kperm) {
+      for (k = 0; k < p->kpad; k++) d[k] = p->kperm[k] < 0 ? 0 : qcc_qp_s16v_(ar[p->kperm[k]], p->a_signed, p->azp);
+    } else {
+      for (k = 0; k < p->k; k++) d[k] = qcc_qp_s16v_(ar[k], p->a_signed, p->azp);
+      for (; k < p->kpad; k++) d[k] = 0;
+    }
   }
 }
 

@@ -114,13 +114,18 @@ const MM_T1_S16 = 18;
  * pair-safe weights as chooseFamily; x86-avx2 with some pair that could saturate: u8s8 with the per-column sparse
  * correction (residT) when every w' fits s8 and the estimate is below s16's, else s16.
  */
-export function chooseMatmul(isa: IsaOptions, bEffT: Int32Array, n: number, k: number, m: number): { family: PackedFamily; residT: Int32Array | null } {
-  if (isa.vnni || u8s8Exact(bEffT, n, k)) return { family: chooseFamily(isa, bEffT, n, k), residT: null };
-  const residT = splitU8S8(bEffT, n, k);
-  if (!residT) return { family: 's16', residT: null };
+export function chooseMatmul(isa: IsaOptions, bEffT: Int32Array, n: number, k: number, m: number): { family: PackedFamily; residT: Int32Array | null; cost: number } {
   const nkg = Math.ceil(k / 4);
   const npanels = Math.ceil(n / NR);
   const m4 = Math.floor(m / 4), m1 = m % 4;
+  const s16 = npanels * nkg * (m4 * MM_T4_S16 + m1 * MM_T1_S16);
+  const u8Plain = npanels * nkg * (m4 * MM_T4_U8S8 + m1 * MM_T1_U8S8);
+  if (isa.vnni || u8s8Exact(bEffT, n, k)) {
+    const family = chooseFamily(isa, bEffT, n, k);
+    return { family, residT: null, cost: family === 'u8s8' ? u8Plain : s16 };
+  }
+  const residT = splitU8S8(bEffT, n, k);
+  if (!residT) return { family: 's16', residT: null, cost: s16 };
   const mp8 = roundUp(m, 8);
   const b32 = Math.floor(mp8 / 32), b8 = (mp8 % 32) / 8;
   let corr = 4 * m * nkg;
@@ -128,9 +133,24 @@ export function chooseMatmul(isa: IsaOptions, bEffT: Int32Array, n: number, k: n
     const e = correctionEntries(residT.subarray(pn * NR * k, Math.min(n, (pn + 1) * NR) * k), Math.min(NR, n - pn * NR), k);
     if (e) corr += b32 * (16 * 10 + 21 * e + 240) + b8 * (16 * 8 + 9 * e + 60);
   }
-  const u8 = npanels * nkg * (m4 * MM_T4_U8S8 + m1 * MM_T1_U8S8) + corr;
-  const s16 = npanels * nkg * (m4 * MM_T4_S16 + m1 * MM_T1_S16);
-  return u8 < s16 ? { family: 'u8s8', residT } : { family: 's16', residT: null };
+  const u8 = u8Plain + corr;
+  return u8 < s16 ? { family: 'u8s8', residT, cost: u8 } : { family: 's16', residT: null, cost: s16 };
+}
+
+/**
+ * The matmul's k in the ONNX order or in pairingPermutation's (over B's columns), whichever chooseMatmul
+ * estimates cheaper, as chooseConvOrder for convs: bEff is B' (k x n) in that order (kk rows), perm null for
+ * the ONNX order.
+ */
+export function chooseMatmulOrder(isa: IsaOptions, bEff: Int32Array, k: number, n: number, m: number): ReturnType<typeof chooseMatmul> & { bEff: Int32Array; kk: number; perm: Int32Array | null } {
+  const bEffT = transpose(bEff, k, n);
+  const natural = { ...chooseMatmul(isa, bEffT, n, k, m), bEff, kk: k, perm: null };
+  if (isa.vnni || (natural.family === 'u8s8' && !natural.residT)) return natural;
+  const perm = pairingPermutation(bEffT, n, k);
+  if (!perm) return natural;
+  const tp = permuteCols(bEffT, n, k, perm);
+  const permuted = chooseMatmul(isa, tp, n, perm.length, m);
+  return permuted.family === 'u8s8' && permuted.cost < natural.cost ? { ...permuted, bEff: transpose(tp, n, perm.length), kk: perm.length, perm } : natural;
 }
 
 /** C suffix of a GEMM kernel: the VNNI tiles exist for the u8s8 family only. */
@@ -299,7 +319,11 @@ const qlinearConv = (isa: IsaOptions): CEmitter => ({
 
 type MatmulPlan =
   | { kind: 'generic' }
-  | { kind: 'packed'; family: PackedFamily; kpad: number; bEff: Int32Array; scales: Float32Array; residT: Int32Array | null };
+  | {
+    kind: 'packed'; family: PackedFamily; kpad: number; scales: Float32Array; residT: Int32Array | null;
+    /** B' to pack (kk x n): in the ONNX order (kk = k, perm null) or in perm's (chooseMatmulOrder). */
+    bEff: Int32Array; kk: number; perm: Int32Array | null;
+  };
 
 /** The matmul kernel this node gets: packed when B is one constant matrix shared by every batch. */
 export function planMatmul(node: Node, isa: IsaOptions = ISA_AVX2): MatmulPlan {
@@ -312,8 +336,8 @@ export function planMatmul(node: Node, isa: IsaOptions = ISA_AVX2): MatmulPlan {
   if (!finite(scales)) return { kind: 'generic' };
   const bzp = qvecValues(bq, intValues(inConst(node, 5, 'b_zero_point'))).slice(0, g.n);
   const bEff = effectiveCols(intValues(inConst(node, 3, 'b')), bzp, g.k, g.n);
-  const { family, residT } = chooseMatmul(isa, transpose(bEff, g.k, g.n), g.n, g.k, g.m);
-  return { kind: 'packed', family, kpad: roundUp(g.k, kGroup(family)), bEff, scales, residT };
+  const o = chooseMatmulOrder(isa, bEff, g.k, g.n, g.m);
+  return { kind: 'packed', family: o.family, kpad: roundUp(o.kk, kGroup(o.family)), bEff: o.bEff, kk: o.kk, perm: o.perm, scales, residT: o.residT };
 }
 
 const qlinearMatMul = (isa: IsaOptions): CEmitter => ({
@@ -337,12 +361,13 @@ const qlinearMatMul = (isa: IsaOptions): CEmitter => ({
     const azp = intValues(inConst(node, 2, 'a_zero_point'))[0]!;
     const yzp = intValues(inConst(node, 7, 'y_zero_point'))[0]!;
     const azpU = p.family === 'u8s8' ? azp + (aSigned ? 128 : 0) : 0;
-    const packed = packMatmulB(p.family, p.bEff, g.k, g.n, p.scales, azpU, p.residT ?? undefined);
+    const packed = packMatmulB(p.family, p.bEff, p.kk, g.n, p.scales, azpU, p.residT ?? undefined);
     const w = ctx.constArray('qpmm_b', p.family === 'u8s8' ? 'i8' : 'i16', packed.weights);
     const b = ctx.constArray('qpmm_bias', 'i32', packed.bias);
     const s = ctx.constArray('qpmm_scale', 'f32', packed.scale);
     const aOff = ctx.constArray('qpmm_a_off', 'i32', g.aOff);
-    const f = [g.batch, g.m, g.k, g.n, packed.kpad, packed.npanels, aSigned, azp, signedOf(node.inputs[7]!.type.dtype), yzp];
+    const kperm = p.perm ? ctx.constArray('qpmm_kperm', 'i32', p.perm) : 'NULL';
+    const f = [g.batch, g.m, g.k, g.n, packed.kpad, packed.npanels, aSigned, azp, signedOf(node.inputs[7]!.type.dtype), yzp, kperm];
     const prm = ctx.constDecl('qpmm_params', 'qcc_qpmm_params', `{${f.join(', ')}}`);
     if (packed.corr) {
       const c = ctx.constArray('qpmm_corr', 'i32', packed.corr);
@@ -358,7 +383,7 @@ const qlinearMatMul = (isa: IsaOptions): CEmitter => ({
 
 type QGemmPlan =
   | { kind: 'generic' }
-  | { kind: 'packed'; family: PackedFamily; kpad: number; bEff: Int32Array; scales: Float32Array; cBias: Int32Array; residT: Int32Array | null };
+  | { kind: 'packed'; family: PackedFamily; kpad: number; bEff: Int32Array; kk: number; perm: Int32Array | null; scales: Float32Array; cBias: Int32Array; residT: Int32Array | null };
 
 /**
  * The QGemm kernel this node gets: the packed matmul tiles when the output is 8-bit, A is not transposed,
@@ -383,8 +408,8 @@ export function planQgemm(node: Node, isa: IsaOptions = ISA_AVX2): QGemmPlan {
     const cd = c.const!.data as Int32Array;
     for (let j = 0; j < g.n; j++) cBias[j] = cd[j * csn]!;
   }
-  const { family, residT } = chooseMatmul(isa, transpose(bEff, g.k, g.n), g.n, g.k, g.m);
-  return { kind: 'packed', family, kpad: roundUp(g.k, kGroup(family)), bEff, scales, cBias, residT };
+  const o = chooseMatmulOrder(isa, bEff, g.k, g.n, g.m);
+  return { kind: 'packed', family: o.family, kpad: roundUp(o.kk, kGroup(o.family)), bEff: o.bEff, kk: o.kk, perm: o.perm, scales, cBias, residT: o.residT };
 }
 
 const qgemm = (isa: IsaOptions): CEmitter => ({
@@ -408,13 +433,14 @@ const qgemm = (isa: IsaOptions): CEmitter => ({
     const azp = zpOf(inConst(node, 2, 'a_zero_point'));
     const yzp = zpOf(inConst(node, 8, 'y_zero_point'));
     const azpU = p.family === 'u8s8' ? azp + (aSigned ? 128 : 0) : 0;
-    const packed = packMatmulB(p.family, p.bEff, g.k, g.n, p.scales, azpU, p.residT ?? undefined);
+    const packed = packMatmulB(p.family, p.bEff, p.kk, g.n, p.scales, azpU, p.residT ?? undefined);
     const bias = Int32Array.from(packed.bias, (v, j) => (j < g.n ? (v + p.cBias[j]!) | 0 : v));
     const w = ctx.constArray('qpgemm_b', p.family === 'u8s8' ? 'i8' : 'i16', packed.weights);
     const bb = ctx.constArray('qpgemm_bias', 'i32', bias);
     const s = ctx.constArray('qpgemm_scale', 'f32', packed.scale);
     const aOff = ctx.constArray('qpgemm_a_off', 'i32', [0]);
-    const f = [1, g.m, g.k, g.n, packed.kpad, packed.npanels, aSigned, azp, signedOf(node.outputs[0]!.type.dtype), yzp];
+    const kperm = p.perm ? ctx.constArray('qpgemm_kperm', 'i32', p.perm) : 'NULL';
+    const f = [1, g.m, g.k, g.n, packed.kpad, packed.npanels, aSigned, azp, signedOf(node.outputs[0]!.type.dtype), yzp, kperm];
     const prm = ctx.constDecl('qpgemm_params', 'qcc_qpmm_params', `{${f.join(', ')}}`);
     const head = `/* ${ctx.comment(node.op)} ${ctx.comment(node.name)}: packed B${g.transB ? ' (transB undone at pack time)' : ''}${node.inputs[6] ? ', C in the bias' : ''}`;
     if (packed.corr) {

@@ -24,7 +24,7 @@ import {
   NR, correctionEntries, matmulScratch, pairingPermutation, permuteCols, splitU8S8, type PackedFamily,
 } from './pack.ts';
 import { depthwiseClScratch, packDepthwiseCl } from './dw-pack.ts';
-import { ISA_AVX2, ISA_VNNI, chooseConvGemm, chooseConvOrder, chooseMatmul, planConv } from './emitters.ts';
+import { ISA_AVX2, ISA_VNNI, chooseConvGemm, chooseConvOrder, chooseMatmul, chooseMatmulOrder, planConv } from './emitters.ts';
 import { encodeModel } from '../../compiler/frontend/onnx/writer.ts';
 import { loadOnnxBytes } from '../../compiler/frontend/onnx/load.ts';
 import { Tensor } from '../../compiler/ir/tensor.ts';
@@ -223,7 +223,7 @@ function matmulCase(o: { batch: number; m: number; k: number; n: number; ad: Q8;
   const aOff = Array.from({ length: o.batch }, (_, t) => t * o.m * o.k);
   const decls = `${cArr(o.ad === 'i8' ? 'int8_t' : 'uint8_t', `x${id}`, a)}\n${cArr(wT, `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n` +
     `${fArr(`s${id}`, pk.scale)}\n${cArr('int32_t', `o${id}`, aOff)}\n` +
-    `static const qcc_qpmm_params p${id} = {${[o.batch, o.m, o.k, o.n, pk.kpad, pk.npanels, as, azp, o.yd === 'i8' ? 1 : 0, yzp].join(',')}};`;
+    `static const qcc_qpmm_params p${id} = {${[o.batch, o.m, o.k, o.n, pk.kpad, pk.npanels, as, azp, o.yd === 'i8' ? 1 : 0, yzp, 0].join(',')}};`;
   const body = `run_mm(${id}, ${o.batch * o.m * o.n}, ${o.m * pk.kpad * (family === 'u8s8' ? 1 : 2)}, &p${id}, o${id}, x${id}, w${id}, b${id}, s${id}, qcc_qpmatmul_${family}_${o.vnni && family === 'u8s8' ? 'vnni' : 'avx2'}, qcc_qpmatmul_${family});`;
   (o.vnni ? vnniCases : cases).push({
     label: `${o.vnni ? 'vnni ' : ''}matmul #${id} ${family} ${o.ad}${o.bd}${o.yd} ${o.batch}x${o.m}x${o.k}x${o.n} w:${o.wmode}`, decls, body, want,
@@ -551,6 +551,8 @@ const MM_CORR_BROKEN: number[] = [];
 function matmulCorrCase(o: {
   batch: number; m: number; k: number; n: number; ad: Q8; bd: Q8; yd: Q8; amode: 'full' | 'extreme';
   bgen: (rows: number, k: number) => { w: number[]; wzp: number[] }; corr: 'plan' | 'force' | 'drop' | 'twice'; label: string;
+  /** k in a random order or in the plan's (qcc_qpmm_params.kperm); default the ONNX order. */
+  perm?: 'random' | 'plan';
 }): void {
   const id = caseNo++;
   const a = q8Values(o.ad, o.batch * o.m * o.k, o.amode);
@@ -560,19 +562,25 @@ function matmulCorrCase(o: {
   const yzp = pick([qmin(o.yd), qmax(o.yd), ri(qmin(o.yd), qmax(o.yd))]);
   const scales = randomScales(o.n);
   const want = matmulWant(o, a, azp, b, bzp, scales, yzp);
-  const bEff = effectiveCols(b, bzp, o.k, o.n);
-  const bT = transpose(bEff, o.k, o.n);
-  const plan = chooseMatmul(ISA_AVX2, bT, o.n, o.k, o.m);
-  const residT = o.corr === 'plan' ? plan.residT : splitU8S8(bT, o.n, o.k);
+  const bEff0 = effectiveCols(b, bzp, o.k, o.n);
+  // the k order: the ONNX one, the plan's (chooseMatmulOrder) or a random one; B' (kk x n) in that order
+  const perm = o.perm === 'random' ? randomTapOrder(o.k) : o.perm === 'plan' ? chooseMatmulOrder(ISA_AVX2, bEff0, o.k, o.n, o.m).perm : null;
+  const kk = perm ? perm.length : o.k;
+  const bT = perm ? permuteCols(transpose(bEff0, o.k, o.n), o.n, o.k, perm) : transpose(bEff0, o.k, o.n);
+  const bEff = perm ? transpose(bT, o.n, kk) : bEff0;
+  const plan = chooseMatmul(ISA_AVX2, bT, o.n, kk, o.m);
+  const residT = o.corr === 'plan' ? plan.residT : splitU8S8(bT, o.n, kk);
   if (o.corr !== 'plan' && !residT) throw new Error('internal: forced u8s8c on weights that do not fit s8');
   const family: PackedFamily = residT ? 'u8s8' : plan.family;
   const as = o.ad === 'i8' ? 1 : 0;
-  const pk = packMatmulB(family, bEff, o.k, o.n, scales, family === 'u8s8' ? azp + (as ? 128 : 0) : 0, residT ?? undefined);
+  const pk = packMatmulB(family, bEff, kk, o.n, scales, family === 'u8s8' ? azp + (as ? 128 : 0) : 0, residT ?? undefined);
   const wT = family === 'u8s8' ? 'int8_t' : 'int16_t';
   const aOff = Array.from({ length: o.batch }, (_, t) => t * o.m * o.k);
   let decls = `${cArr(o.ad === 'i8' ? 'int8_t' : 'uint8_t', `x${id}`, a)}\n${cArr(wT, `w${id}`, pk.weights)}\n${cArr('int32_t', `b${id}`, pk.bias)}\n` +
     `${fArr(`s${id}`, pk.scale)}\n${cArr('int32_t', `o${id}`, aOff)}\n` +
-    `static const qcc_qpmm_params p${id} = {${[o.batch, o.m, o.k, o.n, pk.kpad, pk.npanels, as, azp, o.yd === 'i8' ? 1 : 0, yzp].join(',')}};`;
+    (perm ? `${cArr('int32_t', `kp${id}`, Int32Array.from({ length: pk.kpad }, (_, i) => (i < kk ? perm[i]! : -1)))}\n` : '') +
+    `static const qcc_qpmm_params p${id} = {${[o.batch, o.m, o.k, o.n, pk.kpad, pk.npanels, as, azp, o.yd === 'i8' ? 1 : 0, yzp, perm ? `kp${id}` : 0].join(',')}};`;
+  if (perm) permCases.push(o.label);
   let body: string;
   let what: string = family;
   if (pk.corr) {
@@ -644,6 +652,13 @@ for (const [xd, wd, yd] of dts) {
   convCase({ c: ri(16, 24), m: ri(8, 20), h: ri(4, 9), w: ri(4, 12), k: [3, 3], s: [1, pick([1, 2])], p: [1, 1, 1, 1], xd, wd, yd, wmode: 'full', wgen: realW(wd), label: 'perm-real' });
 }
 convCase({ c: 64, m: 2, h: 112, w: 111, k: [3, 3], s: [1, 1], p: [1, 1, 1, 1], xd: 'u8', wd: 'i8', yd: 'u8', wmode: 'full', perm: 'random', label: 'perm-tap-planes-cap' });
+// matmuls (QLinearMatMul / QGemm share the packed kernels): random orders on both families, the plan's order on
+// realistic full-range weights (GEMV and row tiles, with and without the correction)
+for (const [ad, bd, yd] of dts) {
+  matmulCorrCase({ batch: 2, m: ri(1, 9), k: ri(5, 70), n: ri(1, 40), ad, bd, yd, amode: 'extreme', bgen: builtW(bd, () => true, 'many'), corr: 'force', perm: 'random', label: 'perm-mm-corr' });
+  matmulCorrCase({ batch: 1, m: ri(1, 13), k: ri(5, 70), n: ri(1, 40), ad, bd, yd, amode: 'full', bgen: realW(bd), corr: 'plan', perm: 'random', label: 'perm-mm' });
+  matmulCorrCase({ batch: 1, m: pick([1, 6]), k: ri(200, 300), n: ri(17, 40), ad, bd, yd, amode: 'full', bgen: realW(bd), corr: 'plan', perm: 'plan', label: 'perm-mm-real' });
+}
 const permLast = cases.length;
 
 const DRIVER_HEAD = (vnni: boolean) => `#include <stdio.h>
@@ -815,6 +830,7 @@ describe('x86-avx2 conv taps in a pair-safe order (qcc_qpconv_params.kperm)', ()
   it('the random-order cases and the realistic ones run with a kperm (the plan reorders realistic weights)', () => {
     expect(permCases.filter((l) => l.startsWith('perm-'))).toHaveLength(permLast - permFirst);
     expect(permCases.filter((l) => l === 'perm-real')).toHaveLength(dts.length);
+    expect(permCases.filter((l) => l === 'perm-mm-real')).toHaveLength(dts.length);
   });
   it('pairingPermutation: a permutation of the taps (padding -1 to a multiple of 4), fewer correction entries on realistic weights', () => {
     for (const [m, k] of [[16, 144], [64, 64], [8, 27], [5, 3], [32, 1]] as const) {

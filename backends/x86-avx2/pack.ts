@@ -87,36 +87,60 @@ export function splitU8S8(wEff: ArrayLike<number>, rows: number, k: number): Int
  * Greedy (taps by decreasing weight magnitude, each takes the free partner unsafe in the fewest rows; then pairs
  * by decreasing unsafe rows, each takes the free pair whose union of unsafe rows is smallest); ties keep the
  * lower index, so the result is deterministic. Returns the order (length k rounded up to 4; -1 pads), or null
- * when rows * k * k exceeds `budget` (the search's cost; such layers keep the ONNX order).
+ * when the search's cost (k times the big weights and k) exceeds `budget` (such layers keep the ONNX order).
  */
-export function pairingPermutation(wEff: ArrayLike<number>, rows: number, k: number, budget = 4e7): Int32Array | null {
-  if (rows * k * k > budget) return null;
+export function pairingPermutation(wEff: ArrayLike<number>, rows: number, k: number, budget = 3e8): Int32Array | null {
+  // A pair can only be unsafe in a row where one of its two weights has |w| > 64 ("big"): the search visits
+  // those rows only, which keeps it fast on wide matmuls (1024 x 1024: ~0.3 s).
+  const big: number[][] = Array.from({ length: k }, () => []);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < k; i++) if (Math.abs(wEff[r * k + i]!) > 64) big[i]!.push(r);
+  const nbig = big.reduce((a, l) => a + l.length, 0);
+  if (k * (nbig + k) > budget) return null;
   const unsafe = (r: number, i: number, j: number): boolean => !pairSafeU8S8(wEff[r * k + i]!, j < 0 ? 0 : wEff[r * k + j]!);
   const mag = new Float64Array(k);
   for (let r = 0; r < rows; r++) for (let i = 0; i < k; i++) mag[i]! += Math.abs(wEff[r * k + i]!);
   const byMag = Array.from({ length: k }, (_, i) => i).sort((a, b) => mag[b]! - mag[a]! || a - b);
   const used = new Uint8Array(k);
+  const inBig = new Uint8Array(rows);
   const pairs: [number, number][] = [];
   for (const i of byMag) {
     if (used[i]) continue;
     used[i] = 1;
+    for (const r of big[i]!) inBig[r] = 1;
     let best = -1;
     let bestCost = Infinity;
     for (let j = 0; j < k; j++) {
       if (used[j]) continue;
       let c = 0;
-      for (let r = 0; r < rows && c < bestCost; r++) if (unsafe(r, i, j)) c++;
+      for (const r of big[i]!) if (unsafe(r, i, j) && ++c >= bestCost) break;
+      if (c < bestCost) for (const r of big[j]!) if (!inBig[r] && unsafe(r, i, j) && ++c >= bestCost) break;
       if (c < bestCost) {
         bestCost = c;
         best = j;
       }
     }
+    for (const r of big[i]!) inBig[r] = 0;
     if (best >= 0) used[best] = 1;
     pairs.push([i, best]);
   }
-  const rowsOf = pairs.map(([i, j]) => Uint8Array.from({ length: rows }, (_, r) => (unsafe(r, i, j) ? 1 : 0)));
-  const count = rowsOf.map((u) => u.reduce((a, b) => a + b, 0));
-  const byCount = pairs.map((_, i) => i).sort((a, b) => count[b]! - count[a]! || a - b);
+  // the rows where each pair is unsafe (ascending), then pairs grouped by the smallest union of those rows
+  const rowsOf = pairs.map(([i, j]) => {
+    const set = new Set<number>();
+    for (const r of big[i]!) if (unsafe(r, i, j)) set.add(r);
+    if (j >= 0) for (const r of big[j]!) if (unsafe(r, i, j)) set.add(r);
+    return [...set].sort((a, b) => a - b);
+  });
+  const union = (x: number[], y: number[]): number => {
+    let n = 0, p = 0, q = 0;
+    while (p < x.length || q < y.length) {
+      if (q >= y.length || (p < x.length && x[p]! < y[q]!)) p++;
+      else if (p >= x.length || y[q]! < x[p]!) q++;
+      else (p++, q++);
+      n++;
+    }
+    return n;
+  };
+  const byCount = pairs.map((_, i) => i).sort((a, b) => rowsOf[b]!.length - rowsOf[a]!.length || a - b);
   const taken = new Uint8Array(pairs.length);
   const order: number[] = [];
   for (const a of byCount) {
@@ -126,11 +150,11 @@ export function pairingPermutation(wEff: ArrayLike<number>, rows: number, k: num
     let bestCost = Infinity;
     for (const b of byCount) {
       if (taken[b]) continue;
-      let c = 0;
-      for (let r = 0; r < rows; r++) c += rowsOf[a]![r]! | rowsOf[b]![r]!;
+      const c = union(rowsOf[a]!, rowsOf[b]!);
       if (c < bestCost) {
         bestCost = c;
         best = b;
+        if (c === rowsOf[a]!.length) break; // b adds no row: nothing can do better
       }
     }
     if (best >= 0) taken[best] = 1;
