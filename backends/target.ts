@@ -49,6 +49,12 @@ export interface Target {
   readonly requant: 'fp32' | 'fixed';
   readonly toolchain: Toolchain;
   readonly cpuCheck?: CpuCheck;
+  /**
+   * false: the kernels called through kernel instances (CEmitContext.instance) are plain `static inline` in
+   * this target's models, not always-inline, so the C compiler decides (default true). Measured per target:
+   * x86-avx512vnni's 24-accumulator tiles spilled in some models when the drivers were forced inline.
+   */
+  readonly forceKernelInline?: boolean;
 }
 
 /** Flags every target's generated C is held to (warnings are errors; never contract a*b+c). */

@@ -439,6 +439,7 @@ export function compileModel(graph: Graph, opts: CompileOptions): CompiledModel 
     runtime: runtimeIncludes,
     decls,
     instances,
+    forceKernelInline: target.forceKernelInline ?? true,
     literalMacros: LITERAL_MACROS,
     inputSlots: Math.max(1, ins.length),
     outputSlots: Math.max(1, outs.length),

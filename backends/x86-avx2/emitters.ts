@@ -164,6 +164,22 @@ const BLOCK_BYTES = 24 * 1024;
  */
 const BLOCK_BYTES_VNNI = 128 * 1024;
 
+/**
+ * Plans per node and ISA, computed once: an emitter asks for its node's plan in runtime(), scratchBytes() and
+ * emit(), and a plan may run the tap-order search (pairingPermutation, up to ~0.3 s on a 1024 x 1024 matmul).
+ * Graph nodes do not change once the backend sees them.
+ */
+const convPlans = new WeakMap<Node, Map<boolean, ConvPlan>>();
+const matmulPlans = new WeakMap<Node, Map<boolean, MatmulPlan>>();
+const qgemmPlans = new WeakMap<Node, Map<boolean, QGemmPlan>>();
+function memo<P>(cache: WeakMap<Node, Map<boolean, P>>, node: Node, isa: IsaOptions, plan: (n: Node, i: IsaOptions) => P): P {
+  let byIsa = cache.get(node);
+  if (!byIsa) cache.set(node, (byIsa = new Map()));
+  let p = byIsa.get(isa.vnni);
+  if (p === undefined) byIsa.set(isa.vnni, (p = plan(node, isa)));
+  return p;
+}
+
 const generic = (kind: string): CEmitter => {
   const e = GENERIC_EMITTERS.get(kind);
   if (!e) throw new Error(`internal: no generic emitter for ${kind}`);
@@ -214,6 +230,9 @@ export function channelsLastWins(c: number, h: number, w: number, oh: number, ow
 
 /** The conv kernel this node gets (exported for tests and the benchmark report). */
 export function planConv(node: Node, isa: IsaOptions = ISA_AVX2): ConvPlan {
+  return memo(convPlans, node, isa, planConvUncached);
+}
+function planConvUncached(node: Node, isa: IsaOptions): ConvPlan {
   const g = qlinearConvGeometry(node);
   if (g.rank > 2 || !fp32Scheme(node)) return { kind: 'generic' };
   const scales = qlinearConvScales(g.m, inConst(node, 1, 'x_scale'), inConst(node, 4, 'w_scale'), inConst(node, 6, 'y_scale'));
@@ -327,6 +346,9 @@ type MatmulPlan =
 
 /** The matmul kernel this node gets: packed when B is one constant matrix shared by every batch. */
 export function planMatmul(node: Node, isa: IsaOptions = ISA_AVX2): MatmulPlan {
+  return memo(matmulPlans, node, isa, planMatmulUncached);
+}
+function planMatmulUncached(node: Node, isa: IsaOptions): MatmulPlan {
   const plan = qlinearMatMulPlan(node);
   const { g, bq } = plan;
   if (!fp32Scheme(node)) return { kind: 'generic' };
@@ -391,6 +413,9 @@ type QGemmPlan =
  * (folded into the per-column bias, wrapping like the int32 accumulator). Everything else: the generic kernel.
  */
 export function planQgemm(node: Node, isa: IsaOptions = ISA_AVX2): QGemmPlan {
+  return memo(qgemmPlans, node, isa, planQgemmUncached);
+}
+function planQgemmUncached(node: Node, isa: IsaOptions): QGemmPlan {
   const g = qgemmGeom(node);
   const [, , , b, , , c, , yz] = node.inputs;
   if (!yz || g.transA || !b?.const || g.m * g.n === 0) return { kind: 'generic' };
