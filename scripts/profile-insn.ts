@@ -71,7 +71,8 @@ if (!spec) {
   process.exit(2);
 }
 const given = args.flatMap((a, i) => (args[i - 1] === '--target' ? [a] : []));
-const x86 = given.length ? given.some((t) => t.startsWith('x86')) || (given.every((t) => t === 'c') && args.includes('x86')) : args.includes('x86');
+// the architecture: of the named SIMD targets, else --arch (default arm)
+const x86 = given.some((t) => t.startsWith('x86')) || args.find((_, i) => args[i - 1] === '--arch') === 'x86';
 const targets = given.length ? given : x86 ? ['c', 'x86-avx2'] : ['arm-neon', 'arm-neon-dotprod'];
 for (const t of targets) {
   if (t === 'x86-avx512vnni') throw new Error('qemu has no AVX-512: x86-avx512vnni cannot be counted (use npm run profile for its time)');

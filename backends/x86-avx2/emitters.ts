@@ -44,7 +44,8 @@ const chooseFamily = (isa: IsaOptions, wEff: Int32Array, rows: number, k: number
   (isa.vnni ? fitsS8(wEff) : u8s8Exact(wEff, rows, k)) ? 'u8s8' : 's16';
 /**
  * Estimated instructions of the x86-avx2 conv tile (4 rows x 16 pixels): 33 per k-group of 4 for u8s8, 24 per
- * k-group of 2 for s16 (the measured inner loops, qcc_qpacked_avx2.h); u8s8c adds 14 per correction entry (GCC
+ * k-group of 2 for s16 (the inner loops as they were measured when these constants were fitted, in C; the
+ * inline-assembly loops of qcc_qpacked_avx2.h now run 31 and 23, about the same ratio, not refitted); u8s8c adds 14 per correction entry (GCC
  * 12: offset load and add, quad broadcast, two panel loads, two DOT4 steps, pointer add, compare, branch) and,
  * per tile with entries, ~24 for the four rows' list setup and the longer call. Checked on the first layer of
  * the bench (3->32 3x3 s2, k = 27, 51 entries over 32 channels): u8s8c 3.75 M instructions vs s16 3.72 M, which
@@ -82,19 +83,27 @@ export function chooseConvGemm(isa: IsaOptions, wEff: Int32Array, m: number, gro
 }
 
 /**
- * x86-avx2 conv GEMM weights in ONNX tap order or in pairingPermutation's order, whichever chooseConvGemm
- * estimates cheaper (the permutation only ever helps the u8s8 family: fewer unsafe pairs, fewer correction
- * entries, sometimes none). w: the packed operand's rows (kdim columns in the ONNX order, or perm.length
- * columns in perm's); perm null for the ONNX order. VNNI has no pair condition and keeps the ONNX order.
+ * The reduction order of a u8s8 operand: the ONNX one, or pairingPermutation's, whichever `choose` estimates
+ * cheaper (the permutation only ever helps the u8s8 family: fewer unsafe pairs, fewer correction entries,
+ * sometimes none). rows: the operand as rows x k (conv weights per output channel, matmul B per column);
+ * choose(w, kk) plans it for rows of kk columns; `exact` says a plan needs no reordering. w: the rows in the
+ * chosen order (k columns, or perm.length in perm's), perm null for the ONNX order. VNNI has no pair condition
+ * and keeps the ONNX order.
  */
-export function chooseConvOrder(isa: IsaOptions, wEff: Int32Array, m: number, group: number, kdim: number): ReturnType<typeof chooseConvGemm> & { w: Int32Array; perm: Int32Array | null } {
-  const natural = { ...chooseConvGemm(isa, wEff, m, group, kdim), w: wEff, perm: null };
-  if (isa.vnni || (natural.family === 'u8s8' && !natural.resid)) return natural;
-  const perm = pairingPermutation(wEff, m, kdim);
+function chooseOrder<C extends { family: PackedFamily; cost: number }>(isa: IsaOptions, rows: Int32Array, n: number, k: number,
+  choose: (w: Int32Array, kk: number) => C, exact: (c: C) => boolean): C & { w: Int32Array; kk: number; perm: Int32Array | null } {
+  const natural = { ...choose(rows, k), w: rows, kk: k, perm: null };
+  if (isa.vnni || exact(natural)) return natural;
+  const perm = pairingPermutation(rows, n, k);
   if (!perm) return natural;
-  const w = permuteCols(wEff, m, kdim, perm);
-  const permuted = chooseConvGemm(isa, w, m, group, perm.length);
-  return permuted.family === 'u8s8' && permuted.cost < natural.cost ? { ...permuted, w, perm } : natural;
+  const w = permuteCols(rows, n, k, perm);
+  const permuted = choose(w, perm.length);
+  return permuted.family === 'u8s8' && permuted.cost < natural.cost ? { ...permuted, w, kk: perm.length, perm } : natural;
+}
+
+/** x86-avx2 conv GEMM weights (m rows of kdim) in the cheaper tap order (chooseOrder). */
+export function chooseConvOrder(isa: IsaOptions, wEff: Int32Array, m: number, group: number, kdim: number) {
+  return chooseOrder(isa, wEff, m, kdim, (w, kk) => chooseConvGemm(isa, w, m, group, kk), (c) => c.family === 'u8s8' && !c.resid);
 }
 
 /**
@@ -137,20 +146,10 @@ export function chooseMatmul(isa: IsaOptions, bEffT: Int32Array, n: number, k: n
   return u8 < s16 ? { family: 'u8s8', residT, cost: u8 } : { family: 's16', residT: null, cost: s16 };
 }
 
-/**
- * The matmul's k in the ONNX order or in pairingPermutation's (over B's columns), whichever chooseMatmul
- * estimates cheaper, as chooseConvOrder for convs: bEff is B' (k x n) in that order (kk rows), perm null for
- * the ONNX order.
- */
-export function chooseMatmulOrder(isa: IsaOptions, bEff: Int32Array, k: number, n: number, m: number): ReturnType<typeof chooseMatmul> & { bEff: Int32Array; kk: number; perm: Int32Array | null } {
-  const bEffT = transpose(bEff, k, n);
-  const natural = { ...chooseMatmul(isa, bEffT, n, k, m), bEff, kk: k, perm: null };
-  if (isa.vnni || (natural.family === 'u8s8' && !natural.residT)) return natural;
-  const perm = pairingPermutation(bEffT, n, k);
-  if (!perm) return natural;
-  const tp = permuteCols(bEffT, n, k, perm);
-  const permuted = chooseMatmul(isa, tp, n, perm.length, m);
-  return permuted.family === 'u8s8' && permuted.cost < natural.cost ? { ...permuted, bEff: transpose(tp, n, perm.length), kk: perm.length, perm } : natural;
+/** The matmul's B' (k x n) in the cheaper k order (chooseOrder over B's columns): bEff in that order, kk rows. */
+export function chooseMatmulOrder(isa: IsaOptions, bEff: Int32Array, k: number, n: number, m: number) {
+  const o = chooseOrder(isa, transpose(bEff, k, n), n, k, (w, kk) => chooseMatmul(isa, w, n, kk, m), (c) => c.family === 'u8s8' && !c.residT);
+  return { ...o, bEff: o.perm ? transpose(o.w, n, o.kk) : bEff };
 }
 
 /** C suffix of a GEMM kernel: the VNNI tiles exist for the u8s8 family only. */

@@ -55,17 +55,24 @@ static inline void qcc_store8_q8_avx2(uint8_t *dst, __m256i v, int32_t n, int32_
   }
 }
 
+/* The first n (<= 16) of 16 int16 values w (packs_epi32 of two 8-lane vectors v0, v1: 128-bit lanes v0[0..3]
+ * v1[0..3] | v0[4..7] v1[4..7]), saturated to u8 (y_signed 0) or i8, stored in the order v0, v1. */
+static inline void qcc_store16_w16_avx2_(uint8_t *dst, __m256i w, int32_t n, int32_t y_signed) {
+  const __m256i b = y_signed ? _mm256_packs_epi16(w, w) : _mm256_packus_epi16(w, w);
+  const __m128i o = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5)));
+  if (n >= 16) {
+    _mm_storeu_si128((__m128i *)(void *)dst, o);
+  } else {
+    uint8_t t[16];
+    int32_t i;
+    _mm_storeu_si128((__m128i *)(void *)t, o);
+    for (i = 0; i < n; i++) dst[i] = t[i]; /* a loop: GCC warns on memcpy with sizes from dead paths */
+  }
+}
+
 /* Stores 16 results (two vectors), the first n of them. */
 static inline void qcc_store16_q8_avx2(uint8_t *dst, __m256i v0, __m256i v1, int32_t n, int32_t y_signed) {
-  if (n >= 16) {
-    const __m256i w = _mm256_packs_epi32(v0, v1); /* 128-bit lanes: v0[0..3] v1[0..3] | v0[4..7] v1[4..7] */
-    const __m256i b = y_signed ? _mm256_packs_epi16(w, w) : _mm256_packus_epi16(w, w);
-    const __m256i o = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5));
-    _mm_storeu_si128((__m128i *)(void *)dst, _mm256_castsi256_si128(o));
-  } else {
-    qcc_store8_q8_avx2(dst, v0, n, y_signed);
-    if (n > 8) qcc_store8_q8_avx2(dst + 8, v1, n - 8, y_signed);
-  }
+  qcc_store16_w16_avx2_(dst, _mm256_packs_epi32(v0, v1), n, y_signed);
 }
 
 /*
@@ -81,17 +88,7 @@ static inline void qcc_rq_store16_avx2(uint8_t *dst, __m256i a0, __m256i a1, __m
                                        int32_t n, int32_t y_signed) {
   const __m256i i0 = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(a0), scale), r->hi));
   const __m256i i1 = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(a1), scale), r->hi));
-  const __m256i w = _mm256_adds_epi16(_mm256_packs_epi32(i0, i1), r->zp16); /* lanes: 0-3 8-11 | 4-7 12-15 */
-  const __m256i b = y_signed ? _mm256_packs_epi16(w, w) : _mm256_packus_epi16(w, w);
-  const __m128i o = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5)));
-  if (n >= 16) {
-    _mm_storeu_si128((__m128i *)(void *)dst, o);
-  } else {
-    uint8_t t[16];
-    int32_t i;
-    _mm_storeu_si128((__m128i *)(void *)t, o);
-    for (i = 0; i < n; i++) dst[i] = t[i]; /* a loop: GCC warns on memcpy with sizes from dead paths */
-  }
+  qcc_store16_w16_avx2_(dst, _mm256_adds_epi16(_mm256_packs_epi32(i0, i1), r->zp16), n, y_signed);
 }
 
 /* Row requant + store over an array (parity tests and tails): y[i] = requant(acc[i], scale). */
