@@ -10,7 +10,7 @@ import { qvecValues } from '../../compiler/ops/qgeometry.ts';
 import type { QConvGeometry } from '../../compiler/ops/qgeometry.ts';
 import { qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMulScales } from '../../compiler/ops/qlinear.ts';
 import { expand, intValues, qRange } from '../../compiler/ops/qparams.ts';
-import { directCall, type CEmitContext, type CEmitter, type InstanceArg } from '../c/emitter.ts';
+import { directCall, memoPerNode, type CEmitContext, type CEmitter, type InstanceArg } from '../c/emitter.ts';
 import { correctionConstants, foldRows, normalS8, type FoldedRows, packPanels, padTo, roundUp, type PanelLayout, type Q8Dtype } from '../simd/qgemm-pack.ts';
 import { selectQConvKernel } from '../simd/qconv-select.ts';
 
@@ -453,19 +453,6 @@ export function gemvInterleave(panels: Int8Array, kp: number, nr: number, w1: nu
   return out;
 }
 
-/** Plans are computed once per node and emitter (scratchBytes, runtime and emit all ask). */
-function memo<T>(f: (node: Node) => T): (node: Node) => T {
-  const cache = new WeakMap<Node, { v: T }>();
-  return (node) => {
-    let e = cache.get(node);
-    if (!e) {
-      e = { v: f(node) };
-      cache.set(node, e);
-    }
-    return e.v;
-  };
-}
-
 /**
  * A call of an arm kernel (activations `const uint8_t *` in, `uint8_t *` out, `uint8_t *` scratch): through a
  * kernel instance (CEmitContext.instance) when the kernel is specialised per node, else a plain call with the
@@ -482,8 +469,8 @@ const header = (node: Node, ctx: CEmitContext, what: string) => `/* ${ctx.commen
 export function armEmitters(isa: ArmGemmIsa, generic: ReadonlyMap<string, CEmitter>): CEmitter[] {
   const gConv = generic.get('qlinear_conv')!;
   const gMatMul = generic.get('qlinear_matmul')!;
-  const convPlan = memo((n) => armConvPlan(n, isa));
-  const mmPlan = memo((n) => armMatMulPlan(n, isa));
+  const convPlan = memoPerNode((n) => armConvPlan(n, isa));
+  const mmPlan = memoPerNode((n) => armMatMulPlan(n, isa));
   const conv: CEmitter = {
     kind: 'qlinear_conv',
     runtime: (node) => {

@@ -67,3 +67,19 @@ export type InstanceArg = string | { in: string } | { out: string } | { scratch:
 export function directCall(fn: string, args: readonly InstanceArg[]): string {
   return `${fn}(${args.map((a) => (typeof a === 'string' ? a : 'in' in a ? a.in : 'out' in a ? a.out : a.scratch)).join(', ')});`;
 }
+
+/**
+ * f computed once per node (a WeakMap; graph nodes do not change once a backend sees them): a node's plan is
+ * asked for by runtime(), scratchBytes() and emit(), and planning may be costly (weight packing decisions).
+ */
+export function memoPerNode<T>(f: (node: Node) => T): (node: Node) => T {
+  const cache = new WeakMap<Node, { v: T }>();
+  return (node) => {
+    let e = cache.get(node);
+    if (!e) {
+      e = { v: f(node) };
+      cache.set(node, e);
+    }
+    return e.v;
+  };
+}

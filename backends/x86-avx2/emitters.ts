@@ -13,7 +13,7 @@ import { qvecValues } from '../../compiler/ops/qgeometry.ts';
 import type { QConvGeometry } from '../../compiler/ops/qgeometry.ts';
 import { qlinearConvGeometry, qlinearConvScales, qlinearMatMulPlan, qlinearMatMulScales } from '../../compiler/ops/qlinear.ts';
 import { expand, intValues } from '../../compiler/ops/qparams.ts';
-import type { CEmitContext, CEmitter } from '../c/emitter.ts';
+import { memoPerNode, type CEmitContext, type CEmitter } from '../c/emitter.ts';
 import { GENERIC_EMITTERS } from '../c/ops/index.ts';
 import { QLINEAR_BINARY_AVX2 } from './qlinear-binary.ts';
 import { QUANTIZE_LINEAR_AVX2 } from './quant.ts';
@@ -164,20 +164,13 @@ const BLOCK_BYTES = 24 * 1024;
 const BLOCK_BYTES_VNNI = 128 * 1024;
 
 /**
- * Plans per node and ISA, computed once: an emitter asks for its node's plan in runtime(), scratchBytes() and
- * emit(), and a plan may run the tap-order search (pairingPermutation, up to ~0.3 s on a 1024 x 1024 matmul).
- * Graph nodes do not change once the backend sees them.
+ * Plans per node and ISA, computed once (a plan may run the tap-order search, pairingPermutation: up to ~0.3 s
+ * on a 1024 x 1024 matmul).
  */
-const convPlans = new WeakMap<Node, Map<boolean, ConvPlan>>();
-const matmulPlans = new WeakMap<Node, Map<boolean, MatmulPlan>>();
-const qgemmPlans = new WeakMap<Node, Map<boolean, QGemmPlan>>();
-function memo<P>(cache: WeakMap<Node, Map<boolean, P>>, node: Node, isa: IsaOptions, plan: (n: Node, i: IsaOptions) => P): P {
-  let byIsa = cache.get(node);
-  if (!byIsa) cache.set(node, (byIsa = new Map()));
-  let p = byIsa.get(isa.vnni);
-  if (p === undefined) byIsa.set(isa.vnni, (p = plan(node, isa)));
-  return p;
-}
+const perIsa = <P>(plan: (n: Node, isa: IsaOptions) => P) => ({
+  avx2: memoPerNode((n) => plan(n, ISA_AVX2)),
+  vnni: memoPerNode((n) => plan(n, ISA_VNNI)),
+});
 
 const generic = (kind: string): CEmitter => {
   const e = GENERIC_EMITTERS.get(kind);
@@ -228,8 +221,9 @@ export function channelsLastWins(c: number, h: number, w: number, oh: number, ow
 }
 
 /** The conv kernel this node gets (exported for tests and the benchmark report). */
+const convPlans = perIsa((n, isa) => planConvUncached(n, isa));
 export function planConv(node: Node, isa: IsaOptions = ISA_AVX2): ConvPlan {
-  return memo(convPlans, node, isa, planConvUncached);
+  return (isa.vnni ? convPlans.vnni : convPlans.avx2)(node);
 }
 function planConvUncached(node: Node, isa: IsaOptions): ConvPlan {
   const g = qlinearConvGeometry(node);
@@ -344,8 +338,9 @@ type MatmulPlan =
   };
 
 /** The matmul kernel this node gets: packed when B is one constant matrix shared by every batch. */
+const matmulPlans = perIsa((n, isa) => planMatmulUncached(n, isa));
 export function planMatmul(node: Node, isa: IsaOptions = ISA_AVX2): MatmulPlan {
-  return memo(matmulPlans, node, isa, planMatmulUncached);
+  return (isa.vnni ? matmulPlans.vnni : matmulPlans.avx2)(node);
 }
 function planMatmulUncached(node: Node, isa: IsaOptions): MatmulPlan {
   const plan = qlinearMatMulPlan(node);
@@ -411,8 +406,9 @@ type QGemmPlan =
  * B is a constant (transB is undone at pack time) and C is absent or a constant that does not vary along M
  * (folded into the per-column bias, wrapping like the int32 accumulator). Everything else: the generic kernel.
  */
+const qgemmPlans = perIsa((n, isa) => planQgemmUncached(n, isa));
 export function planQgemm(node: Node, isa: IsaOptions = ISA_AVX2): QGemmPlan {
-  return memo(qgemmPlans, node, isa, planQgemmUncached);
+  return (isa.vnni ? qgemmPlans.vnni : qgemmPlans.avx2)(node);
 }
 function planQgemmUncached(node: Node, isa: IsaOptions): QGemmPlan {
   const g = qgemmGeom(node);
